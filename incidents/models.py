@@ -1,0 +1,444 @@
+"""Incidents, their catalogue (taxonomies), contacts, messages, attachments and history (SPEC §4-5)."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from contracts.models import Contract, Product, ProductVersion
+from partners.models import AzureSubscription, Customer, Partner
+from portal.lib.i18n import TranslatedNameModel
+
+
+class Tree(models.TextChoices):
+    OFFICE365 = "office365", _("Office 365")
+    AZURE = "azure", _("Microsoft Azure")
+    ON_PREMISES = "onprem", _("On-premises")
+
+
+class RoutedTeam(models.TextChoices):
+    BILLING = "billing", _("Billing and subscription management")
+    PARTNER_PROGRAMME = "partner_programme", _("Partner programme (partner channels)")
+    ACCOUNT = "account", _("Account and password support")
+    OTHER = "other", _("Another support team")
+
+
+class Topic(TranslatedNameModel):
+    """One node of an incident taxonomy, edited by staff.
+
+    Office 365: issue type → service → service area → problem area.
+    Azure: product → problem type → category.
+    On-premises: product → category → problem.
+    """
+
+    LEVELS = {
+        Tree.OFFICE365: (_("Issue type"), _("Service"), _("Service area"), _("Problem area")),
+        Tree.AZURE: (_("Product"), _("Problem type"), _("Category")),
+        Tree.ON_PREMISES: (_("Product"), _("Category"), _("Problem")),
+    }
+
+    tree = models.CharField(_("taxonomy"), max_length=12, choices=Tree.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="children",
+    )
+    depth = models.PositiveSmallIntegerField(_("level"), default=0, editable=False)
+    product = models.ForeignKey(
+        Product,
+        verbose_name=_("product"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="topics",
+        help_text=_("For a root node: the catalogue product it stands for."),
+    )
+    routes_to = models.CharField(
+        _("routed to"),
+        max_length=20,
+        choices=RoutedTeam.choices,
+        blank=True,
+        help_text=_("Non-technical or out-of-scope topics are routed to this team, not worked."),
+    )
+    is_break_fix = models.BooleanField(
+        _("break/fix"),
+        default=True,
+        help_text=_("In-scope work that is not break/fix may take up to one business day."),
+    )
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("catalogue topic")
+        verbose_name_plural = _("catalogue topics")
+        ordering = ["tree", "depth", "sort_order", "name"]
+        indexes = [models.Index(fields=["tree", "parent", "sort_order"])]
+
+    def save(self, *args, **kwargs):
+        self.depth = self.parent.depth + 1 if self.parent_id else 0
+        if self.parent_id:
+            self.tree = self.parent.tree
+        super().save(*args, **kwargs)
+
+    @property
+    def level_name(self) -> str:
+        return str(self.LEVELS[self.tree][self.depth])
+
+    def path(self) -> list[Topic]:
+        nodes, node = [], self
+        while node is not None:
+            nodes.append(node)
+            node = node.parent
+        return list(reversed(nodes))
+
+    @property
+    def effective_route(self) -> str:
+        """The routing of this node or of the nearest ancestor that routes."""
+        for node in reversed(self.path()):
+            if node.routes_to:
+                return node.routes_to
+        return ""
+
+
+class SelfHelpArticle(TranslatedNameModel):
+    """Self-help suggested in the Support for Business wizard (SPEC §4.3)."""
+
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="articles")
+    topic = models.ForeignKey(
+        Topic,
+        verbose_name=_("category"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="articles",
+    )
+    url = models.URLField(_("link"))
+    summary = models.TextField(_("summary"), blank=True)
+
+    class Meta:
+        verbose_name = _("self-help article")
+        verbose_name_plural = _("self-help articles")
+        ordering = ["name"]
+
+
+class MarketplaceProduct(models.Model):
+    """A commercial-marketplace product: supported by its ISV, not by us (SPEC §4.4)."""
+
+    name = models.CharField(_("name"), max_length=200)
+    isv_name = models.CharField(_("publisher (ISV)"), max_length=200)
+    support_url = models.URLField(_("support link"))
+    support_email = models.EmailField(_("support e-mail"))
+    support_phone = models.CharField(_("support phone"), max_length=40)
+
+    class Meta:
+        verbose_name = _("marketplace product")
+        verbose_name_plural = _("marketplace products")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Severity(models.TextChoices):
+    A = "A", _("A — critical: significant loss or degradation of services; production down")
+    B = "B", _("B — moderate: moderate loss or degradation; production partially affected")
+    C = "C", _("C — minimal: minimal loss; services still usable, or non-production affected")
+
+
+class Status(models.TextChoices):
+    SUBMITTED = "submitted", _("Submitted")
+    IN_PROGRESS = "in_progress", _("In progress")
+    WAITING = "waiting", _("Waiting for partner")
+    RESOLVED = "resolved", _("Resolved")
+    CLOSED = "closed", _("Closed")
+    REJECTED = "rejected", _("Rejected")
+    ROUTED = "routed", _("Routed")
+
+
+OPEN_STATUSES = (Status.SUBMITTED, Status.IN_PROGRESS, Status.WAITING)
+
+
+class Channel(models.TextChoices):
+    OFFICE365 = "office365", _("Office 365 (Signature Cloud Support)")
+    AZURE = "azure", _("Microsoft Azure (Signature Cloud Support)")
+    BUSINESS = "business", _("Support for Business")
+    CSP = "csp", _("CSP service request")
+
+
+class IncidentQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The one access rule: lists and detail pages both start here.
+
+        Engineers and staff see every incident; a partner user sees the
+        incidents where they are the primary or an additional contact.
+        """
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_staff or user.is_support_engineer:
+            return self
+        if not user.is_active or user.partner_id is None:
+            return self.none()
+        return self.filter(
+            Exists(IncidentContact.objects.filter(incident=OuterRef("pk"), user=user)),
+            partner_id=user.partner_id,
+        )
+
+    def open(self):
+        return self.filter(status__in=OPEN_STATUSES)
+
+    def awaiting_first_response(self):
+        return self.open().filter(first_response_at__isnull=True)
+
+
+class Incident(models.Model):
+    number = models.CharField(_("number"), max_length=32, unique=True, editable=False)
+    channel = models.CharField(_("channel"), max_length=12, choices=Channel.choices)
+    partner = models.ForeignKey(
+        Partner, verbose_name=_("partner"), on_delete=models.PROTECT, related_name="incidents"
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("submitted by"),
+        on_delete=models.PROTECT,
+        related_name="submitted_incidents",
+    )
+    product = models.ForeignKey(
+        Product,
+        verbose_name=_("product"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="incidents",
+    )
+    product_version = models.ForeignKey(
+        ProductVersion,
+        verbose_name=_("version"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    topic = models.ForeignKey(
+        Topic,
+        verbose_name=_("problem"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="incidents",
+    )
+    customer = models.ForeignKey(
+        Customer,
+        verbose_name=_("customer"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="incidents",
+    )
+    subscription = models.ForeignKey(
+        AzureSubscription,
+        verbose_name=_("Azure subscription"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="incidents",
+    )
+    support_plan = models.CharField(_("support plan"), max_length=100, blank=True)
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"))
+    error_message = models.TextField(_("error message"), blank=True)
+    facts = models.JSONField(_("supporting information"), default=dict, blank=True)
+    severity = models.CharField(_("severity"), max_length=1, choices=Severity.choices)
+    is_24x7 = models.BooleanField(_("24/7 support"), default=False)
+    support_language = models.CharField(_("support language"), max_length=8, default="en")
+    time_zone = models.CharField(_("time zone"), max_length=64, default="UTC")
+    contact_name = models.CharField(_("contact name"), max_length=200)
+    contact_phone = models.CharField(_("contact phone"), max_length=40, blank=True)
+    contact_email = models.EmailField(_("contact e-mail"))
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.SUBMITTED
+    )
+    status_reason = models.TextField(_("reason"), blank=True)
+    routed_to = models.CharField(
+        _("routed to"), max_length=20, choices=RoutedTeam.choices, blank=True
+    )
+    contract = models.ForeignKey(
+        Contract,
+        verbose_name=_("contract"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="incidents",
+    )
+    unit_consumed = models.BooleanField(_("unit consumed"), default=False)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="owned_incidents",
+    )
+    created_at = models.DateTimeField(_("submitted"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    response_due_at = models.DateTimeField(_("first response due"), null=True, blank=True)
+    first_response_at = models.DateTimeField(_("first response"), null=True, blank=True)
+    submission_key = models.UUIDField(
+        null=True,
+        blank=True,
+        unique=True,
+        editable=False,
+        help_text="Idempotency key of the wizard run that created it.",
+    )
+
+    objects = IncidentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("incident")
+        verbose_name_plural = _("incidents")
+        ordering = ["-created_at"]
+        indexes = [
+            # The queue: sorted by response due time, optionally per status / owner.
+            models.Index(fields=["response_due_at", "id"], name="incident_due_idx"),
+            models.Index(
+                fields=["status", "response_due_at", "id"], name="incident_status_due_idx"
+            ),
+            models.Index(fields=["owner", "response_due_at", "id"], name="incident_owner_due_idx"),
+            models.Index(fields=["partner", "-created_at"], name="incident_partner_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(is_24x7=False) | Q(severity="A"), name="only_severity_a_is_24x7"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} — {self.title}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    @property
+    def is_overdue(self) -> bool:
+        return (
+            self.first_response_at is None
+            and self.response_due_at is not None
+            and self.is_open
+            and self.response_due_at < timezone.now()
+        )
+
+
+class IncidentContact(models.Model):
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="contacts")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="incident_contacts"
+    )
+    is_primary = models.BooleanField(_("primary contact"), default=False)
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
+        ordering = ["-is_primary", "added_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["incident", "user"], name="unique_incident_contact"),
+            models.UniqueConstraint(
+                fields=["incident"], condition=Q(is_primary=True), name="one_primary_contact"
+            ),
+        ]
+        indexes = [models.Index(fields=["user", "incident"], name="contact_user_idx")]
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+
+class Message(models.Model):
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="messages")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="incident_messages"
+    )
+    body = models.TextField(_("message"))
+    is_internal = models.BooleanField(
+        _("internal note"), default=False, help_text=_("Never shown to partners.")
+    )
+    created_at = models.DateTimeField(_("sent"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["incident", "created_at"], name="message_incident_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.author}: {self.body[:40]}"
+
+
+def attachment_path(instance, filename: str) -> str:
+    # Never the uploader's name: a generated one, so no traversal or overwrite.
+    ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"attachments/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.{ext[:8]}"
+
+
+class Attachment(models.Model):
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(_("file"), upload_to=attachment_path, max_length=200)
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("type"), max_length=100)
+    size = models.PositiveBigIntegerField(_("size"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("uploaded"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class HistoryEvent(models.Model):
+    class Kind(models.TextChoices):
+        CREATED = "created", _("Submitted")
+        STATUS = "status", _("Status changed")
+        ASSIGNED = "assigned", _("Assigned")
+        CONTACT_ADDED = "contact_added", _("Contact added")
+        CONTACT_REMOVED = "contact_removed", _("Contact removed")
+        MESSAGE = "message", _("Message")
+        NOTE = "note", _("Internal note")
+        ATTACHMENT = "attachment", _("Attachment added")
+        FIRST_RESPONSE = "first_response", _("First response")
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="history")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    kind = models.CharField(_("event"), max_length=20, choices=Kind.choices)
+    from_status = models.CharField(max_length=12, choices=Status.choices, blank=True)
+    to_status = models.CharField(max_length=12, choices=Status.choices, blank=True)
+    detail = models.TextField(_("detail"), blank=True)
+    is_internal = models.BooleanField(default=False)
+    created_at = models.DateTimeField(_("when"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("history event")
+        verbose_name_plural = _("history")
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["incident", "created_at"], name="history_incident_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.created_at:%Y-%m-%d %H:%M})"

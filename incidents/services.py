@@ -1,0 +1,185 @@
+"""Creating an incident: one function, one transaction (SPEC §3 consumption, §4)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Sequence
+
+from django.core.files import File
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from contracts.models import Contract
+from portal.lib.mail import make_message, send_after_commit
+from portal.lib.sla import response_due_at
+
+from .models import Attachment, HistoryEvent, Incident, IncidentContact, Status
+
+
+class SubmissionError(Exception):
+    """The incident could not be created; the message says what to fix."""
+
+
+def incident_number(incident: Incident) -> str:
+    return f"SR-{incident.created_at:%y%m%d}-{incident.pk:06d}"
+
+
+def submit_incident(
+    *,
+    user,
+    channel: str,
+    title: str,
+    description: str,
+    severity: str,
+    contact_name: str,
+    contact_email: str,
+    contact_phone: str = "",
+    time_zone: str = "UTC",
+    support_language: str = "en",
+    is_24x7: bool = False,
+    product=None,
+    product_version=None,
+    topic=None,
+    customer=None,
+    subscription=None,
+    support_plan: str = "",
+    error_message: str = "",
+    facts: dict | None = None,
+    contract: Contract | None = None,
+    route_to: str = "",
+    reject_reason: str = "",
+    primary_contact=None,
+    additional_contacts: Iterable = (),
+    files: Sequence = (),
+    submission_key: uuid.UUID | None = None,
+    break_fix: bool = True,
+) -> Incident:
+    """Create the incident with its contacts, files and history, and take a contract unit.
+
+    * ``reject_reason``: the incident is recorded as **rejected** (e.g. not eligible).
+    * ``route_to``: recorded as **routed** to that team (non-technical, out of scope,
+      billing); no unit is taken.
+    * otherwise it is **submitted** with its first-response due time, and when a
+      ``contract`` is given one unit is consumed in the same transaction; if none
+      is left, nothing is created and :class:`SubmissionError` is raised.
+
+    ``submission_key`` makes a repeated final POST return the first incident.
+    The confirmation e-mail goes to the primary contact's address after commit.
+    """
+    if submission_key:
+        existing = Incident.objects.filter(submission_key=submission_key).first()
+        if existing:
+            return existing
+    if is_24x7 and severity != "A":
+        raise SubmissionError(_("24/7 support can be chosen only with severity A."))
+    now = timezone.now()
+    if reject_reason:
+        status, reason = Status.REJECTED, reject_reason
+    elif route_to:
+        status, reason = Status.ROUTED, ""
+    else:
+        status, reason = Status.SUBMITTED, ""
+    primary_contact = primary_contact or user
+    try:
+        with transaction.atomic():
+            incident = Incident.objects.create(
+                number=f"pending-{uuid.uuid4().hex}",
+                channel=channel,
+                partner_id=user.partner_id,
+                submitted_by=user,
+                product=product,
+                product_version=product_version,
+                topic=topic,
+                customer=customer,
+                subscription=subscription,
+                support_plan=support_plan,
+                title=title,
+                description=description,
+                error_message=error_message,
+                facts=facts or {},
+                severity=severity,
+                is_24x7=is_24x7,
+                support_language=support_language,
+                time_zone=time_zone,
+                contact_name=contact_name,
+                contact_phone=contact_phone,
+                contact_email=contact_email,
+                status=status,
+                status_reason=reason,
+                routed_to=route_to if status == Status.ROUTED else "",
+                contract=contract if status == Status.SUBMITTED else None,
+                created_at=now,
+                response_due_at=(
+                    response_due_at(
+                        now,
+                        severity,
+                        is_24x7=is_24x7,
+                        language=support_language,
+                        time_zone=time_zone,
+                        break_fix=break_fix,
+                    )
+                    if status == Status.SUBMITTED
+                    else None
+                ),
+                submission_key=submission_key,
+            )
+            incident.number = incident_number(incident)
+            if contract is not None and status == Status.SUBMITTED:
+                if not contract.consume_unit(incident_number=incident.number, actor=user):
+                    raise SubmissionError(
+                        _(
+                            "The contract %(contract)s has no units left. Choose another "
+                            "contract or add one."
+                        )
+                        % {"contract": contract.contract_id}
+                    )
+                incident.unit_consumed = True
+            incident.save(update_fields=["number", "unit_consumed"])
+            IncidentContact.objects.create(incident=incident, user=primary_contact, is_primary=True)
+            extra = {c.pk: c for c in additional_contacts if c.pk != primary_contact.pk}
+            IncidentContact.objects.bulk_create(
+                IncidentContact(incident=incident, user=c) for c in extra.values()
+            )
+            for upload in files:
+                save_attachment(incident, upload, user)
+            HistoryEvent.objects.create(
+                incident=incident,
+                actor=user,
+                kind=HistoryEvent.Kind.CREATED,
+                to_status=status,
+                detail=reason or (incident.get_routed_to_display() if route_to else ""),
+                created_at=now,
+            )
+            send_after_commit(
+                make_message(
+                    "incident-submitted",
+                    [contact_email],
+                    {"incident": incident, "user": primary_contact},
+                    language=getattr(primary_contact, "language", None),
+                )
+            )
+    except IntegrityError:
+        # A second POST of the same wizard run raced us: return the first incident.
+        if submission_key:
+            existing = Incident.objects.filter(submission_key=submission_key).first()
+            if existing:
+                return existing
+        raise
+    return incident
+
+
+def save_attachment(incident: Incident, upload, user) -> Attachment:
+    """Store one already-validated upload under a generated name."""
+    name = getattr(upload, "display_name", None) or upload.name
+    attachment = Attachment(
+        incident=incident,
+        original_name=name.rsplit("/", 1)[-1][:255],
+        content_type=getattr(upload, "content_type", "") or "application/octet-stream",
+        size=upload.size,
+        uploaded_by=user,
+    )
+    upload.seek(0)
+    attachment.file.save(name, File(upload), save=False)
+    attachment.save()
+    return attachment

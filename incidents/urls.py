@@ -1,0 +1,16 @@
+"""Each feature module of ``incidents.views`` owns its own ``urlpatterns``."""
+
+from .views import azure, business, catalog, confirmation, csp, manage, office365, queue
+
+app_name = "incidents"
+
+urlpatterns = [
+    *catalog.urlpatterns,
+    *confirmation.urlpatterns,
+    *office365.urlpatterns,
+    *azure.urlpatterns,
+    *business.urlpatterns,
+    *csp.urlpatterns,
+    *manage.urlpatterns,
+    *queue.urlpatterns,
+]

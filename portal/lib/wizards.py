@@ -1,0 +1,129 @@
+"""What every wizard of the portal shares: titled steps with progress, an error
+summary, a "check your answers" review, uploads kept across steps, and an
+idempotency key for the final submit."""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+
+from django import forms
+from django.conf import settings
+from django.core.files.storage import FileSystemStorage
+from django.utils.translation import gettext as _
+
+wizard_file_storage = FileSystemStorage(
+    location=Path(settings.WIZARD_TEMP_DIR),
+    file_permissions_mode=0o600,
+    directory_permissions_mode=0o700,
+)
+
+
+class PortalWizardMixin:
+    """Mixin for ``SessionWizardView``.
+
+    Subclasses set ``step_titles = {"step": _("Title"), ...}``, ``page_title`` and
+    optionally ``submit_label`` and ``review_step`` (the name of a step whose
+    template shows :meth:`review_sections`).
+    """
+
+    template_name = "wizard/step.html"
+    file_storage = wizard_file_storage
+    step_titles: dict = {}
+    page_title = ""
+    intro_template = ""
+    submit_label = None
+    review_step: str | None = None
+
+    def get_context_data(self, form, **kwargs):
+        context = super().get_context_data(form=form, **kwargs)
+        current = self.steps.current
+        names = list(self.get_form_list())
+        index = names.index(current) if current in names else 0
+        context.update(
+            page_title=self.page_title,
+            intro_template=self.intro_template,
+            step_title=self.step_titles.get(current, current),
+            progress=[
+                {
+                    "name": name,
+                    "title": self.step_titles.get(name, name),
+                    "state": "done" if i < index else "current" if i == index else "todo",
+                }
+                for i, name in enumerate(names)
+            ],
+            submit_label=self.submit_label or _("Submit"),
+            is_last_step=current == self.steps.last,
+        )
+        if current == self.review_step:
+            context["review_sections"] = self.review_sections()
+        return context
+
+    def submission_key(self) -> uuid.UUID:
+        """A key for this run of the wizard: a second final POST finds the first result."""
+        extra = self.storage.extra_data
+        if "submission_key" not in extra:
+            extra["submission_key"] = str(uuid.uuid4())
+            self.storage.extra_data = extra
+        return uuid.UUID(extra["submission_key"])
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        self.submission_key()
+        return response
+
+    def render_goto_step(self, goto_step, **kwargs):
+        # Back and Edit keep what was typed on the current step, even if unfinished.
+        form = self.get_form(data=self.request.POST, files=self.request.FILES)
+        self.storage.set_step_data(self.steps.current, self.process_step(form))
+        if form.files and form.is_valid():
+            self.storage.set_step_files(self.steps.current, self.process_step_files(form))
+        return super().render_goto_step(goto_step, **kwargs)
+
+    # --- "check your answers" -------------------------------------------
+    def review_sections(self) -> list[dict]:
+        sections = []
+        for step in self.get_form_list():
+            if step == self.review_step:
+                continue
+            form = self.get_form(
+                step=step,
+                data=self.storage.get_step_data(step),
+                files=self.storage.get_step_files(step),
+            )
+            if not form.is_bound or not form.is_valid():
+                continue
+            rows = [
+                (field.label, display_value(field, form.cleaned_data.get(name)))
+                for name, field in form.fields.items()
+                if not isinstance(field.widget, forms.HiddenInput)
+            ]
+            sections.append(
+                {
+                    "step": step,
+                    "title": self.step_titles.get(step, step),
+                    "rows": [(label, value) for label, value in rows if value not in ("", None)],
+                }
+            )
+        return sections
+
+
+def display_value(field, value):
+    if value in (None, "", [], ()):
+        return ""
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    if isinstance(field, forms.ModelChoiceField):
+        return getattr(value, "label", None) or str(value)
+    if isinstance(field, forms.ChoiceField):
+        choices = dict(field.choices)
+        if isinstance(value, list | tuple):
+            return ", ".join(str(choices.get(v, v)) for v in value)
+        return str(choices.get(value, value))
+    if isinstance(value, list | tuple):
+        return ", ".join(
+            getattr(v, "display_name", None) or getattr(v, "name", str(v)) for v in value
+        )
+    if hasattr(value, "read"):
+        return getattr(value, "display_name", None) or value.name
+    return str(value)

@@ -1,0 +1,53 @@
+"""Shared personas. Builders live in tests/builders.py."""
+
+import pytest
+from django.conf import settings
+
+from tests.builders import make_engineer, make_partner, make_staff, make_user
+
+
+@pytest.fixture(autouse=True)
+def _isolated_files(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.AXES_ENABLED = False  # turned on explicitly by the log-in throttling tests
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def partner(db):
+    return make_partner("Contoso Cloud", competencies=["Cloud Productivity", "Cloud Platform"])
+
+
+@pytest.fixture
+def partner_user(partner):
+    return make_user(partner, username="anna", technical_contact=True)
+
+
+@pytest.fixture
+def other_partner(db):
+    return make_partner("Fabrikam", competencies=["Cloud Platform"])
+
+
+@pytest.fixture
+def other_user(other_partner):
+    return make_user(other_partner, username="bela")
+
+
+@pytest.fixture
+def engineer(db):
+    return make_engineer("eng")
+
+
+@pytest.fixture
+def staff(db):
+    return make_staff("staff")
+
+
+@pytest.fixture
+def partner_client(client, partner_user):
+    client.force_login(partner_user)
+    return client
+
+
+def is_postgres() -> bool:
+    return settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
