@@ -174,7 +174,8 @@ if not PRODUCTION:
 # Uploaded attachments are private: they live outside any served directory and are
 # only read back through permission-checked views.
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
-MEDIA_URL = None
+# Never routed by portal/urls.py: attachments are served only by permission-checked views.
+MEDIA_URL = "/_private-media/"
 FILE_UPLOAD_PERMISSIONS = 0o600
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 STORAGES = {
