@@ -1,0 +1,100 @@
+"""The "select a contract" step shared by the Azure and Support for Business wizards.
+
+Lists the user's usable contracts (end date, units left), the unavailable ones
+with their reasons ("Show unavailable support plans"), and lets the user add a
+contract by Access ID + Contract ID right on the step (SPEC §3, §4.2, §4.3).
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+
+from contracts.forms import RegisterContractForm
+from contracts.models import Contract
+
+ADD_CONTRACT_FIELD = "add_contract"
+ADD_CONTRACT_PREFIX = "add"
+
+
+class ContractChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, contract: Contract) -> str:
+        return _("%(name)s (Contract ID %(id)s) — ends %(date)s — %(left)s %(units)s left") % {
+            "name": contract.name,
+            "id": contract.contract_id,
+            "date": date_format(contract.ends_on) if contract.ends_on else "—",
+            "left": contract.units_remaining,
+            "units": contract.unit_label,
+        }
+
+
+class ContractStepForm(forms.Form):
+    contract = ContractChoiceField(
+        label=_lazy("Support plan"),
+        queryset=Contract.objects.none(),
+        widget=forms.RadioSelect,
+        empty_label=None,
+        error_messages={
+            "required": _lazy(
+                "Choose a support plan, or add one with its Access ID and Contract ID."
+            )
+        },
+    )
+
+    def __init__(self, *args, user=None, product=None, version=None, kinds=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.usable, self.unavailable = ([], [])
+        if user is not None and product is not None:
+            self.usable, self.unavailable = Contract.options_for(
+                user, product, version, kinds=kinds
+            )
+        self.fields["contract"].queryset = Contract.objects.filter(
+            pk__in=[option.contract.pk for option in self.usable]
+        ).select_related("location")
+        if len(self.usable) == 1 and not self.is_bound:
+            self.initial.setdefault("contract", self.usable[0].contract.pk)
+
+
+class ContractStepWizardMixin:
+    """SessionWizardView mixin: the step named ``contract_step`` gets an inline
+    "add a contract" form. Posting it registers the contract and re-renders the
+    step with the new contract chosen (or the registration error shown)."""
+
+    contract_step = "contract"
+
+    def post(self, *args, **kwargs):
+        if ADD_CONTRACT_FIELD in self.request.POST and self.steps.current == self.contract_step:
+            add_form = RegisterContractForm(
+                self.request.POST, prefix=ADD_CONTRACT_PREFIX, user=self.request.user
+            )
+            contract = add_form.register() if add_form.is_valid() else None
+            if contract is not None:
+                messages.success(
+                    self.request,
+                    _("Contract %(id)s is registered to your account.")
+                    % {"id": contract.contract_id},
+                )
+                self._contract_initial = {"contract": contract.pk}
+                add_form = RegisterContractForm(prefix=ADD_CONTRACT_PREFIX, user=self.request.user)
+            self._add_contract_form = add_form
+            return self.render(self.get_form())
+        return super().post(*args, **kwargs)
+
+    def get_form_initial(self, step):
+        initial = dict(super().get_form_initial(step) or {})
+        if step == self.contract_step and getattr(self, "_contract_initial", None):
+            initial.update(self._contract_initial)
+        return initial
+
+    def get_context_data(self, form, **kwargs):
+        context = super().get_context_data(form=form, **kwargs)
+        if self.steps.current == self.contract_step:
+            context["add_contract_form"] = getattr(
+                self, "_add_contract_form", None
+            ) or RegisterContractForm(prefix=ADD_CONTRACT_PREFIX, user=self.request.user)
+            context["add_contract_field"] = ADD_CONTRACT_FIELD
+        return context
