@@ -10,7 +10,12 @@ from pathlib import Path
 from django import forms
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
+from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext as _
+
+# formtools keeps one file per field name; several files of one field are stored
+# under "<field>__<n>" and put back together as a list when the form is rebuilt.
+MULTI_FILE_SEP = "__"
 
 wizard_file_storage = FileSystemStorage(
     location=Path(settings.WIZARD_TEMP_DIR),
@@ -55,6 +60,7 @@ class PortalWizardMixin:
             submit_label=self.submit_label or _("Submit"),
             is_last_step=current == self.steps.last,
         )
+        context["stored_files"] = self.stored_file_names(current)
         if current == self.review_step:
             context["review_sections"] = self.review_sections()
         return context
@@ -71,6 +77,31 @@ class PortalWizardMixin:
         response = super().get(request, *args, **kwargs)
         self.submission_key()
         return response
+
+    # --- several files per field, kept across Back and Next -----------------
+    def process_step_files(self, form):
+        flat = {}
+        for key in form.files:
+            for index, upload in enumerate(form.files.getlist(key)):
+                flat[f"{key}{MULTI_FILE_SEP}{index}"] = upload
+        if flat:
+            # New files replace what this step held; no new files keep the old ones.
+            self.storage.data[self.storage.step_files_key][self.steps.current] = {}
+        return flat
+
+    def get_form(self, step=None, data=None, files=None):
+        if files is not None and not isinstance(files, MultiValueDict):
+            rebuilt = MultiValueDict()
+            for key in sorted(files, key=_file_sort_key):
+                rebuilt.appendlist(key.rsplit(MULTI_FILE_SEP, 1)[0], files[key])
+            files = rebuilt
+        return super().get_form(step=step, data=data, files=files)
+
+    def stored_file_names(self, step) -> list[str]:
+        stored = self.storage.data.get(self.storage.step_files_key, {}).get(step, {})
+        return [
+            info["name"] for _, info in sorted(stored.items(), key=lambda i: _file_sort_key(i[0]))
+        ]
 
     def render_goto_step(self, goto_step, **kwargs):
         # Back and Edit keep what was typed on the current step, even if unfinished.
@@ -106,6 +137,11 @@ class PortalWizardMixin:
                 }
             )
         return sections
+
+
+def _file_sort_key(key: str):
+    base, _, index = key.rpartition(MULTI_FILE_SEP)
+    return (base, int(index)) if index.isdigit() else (key, 0)
 
 
 def display_value(field, value):
