@@ -139,14 +139,66 @@ class Partner(models.Model):
     def eligibility_for(self, product: str, on: dt.date | None = None) -> Eligibility:
         """Whether this partner may use Signature Cloud Support for ``product`` on ``on``.
 
-        Answers with the rule and the date that decided it (SPEC §2).
+        Answers with the rule and the date that decided it (SPEC §2). A mapped
+        competency makes the partner eligible from the later of the rule's start
+        (for hybrid Azure rules: the first renewal on or after it) and the date
+        the competency was earned; with several, the earliest start wins.
         """
         on = on or timezone.localdate()
         product_label = ScsProduct(product).label
         if not self.is_active:
             return Eligibility(False, _("The partner account is not active."))
-        held = list(self.competencies.filter(earned_on__lte=on).select_related("competency"))
-        if not held:
+        if not self.has_support_benefits:
+            return Eligibility(
+                False,
+                _(
+                    "A Network member without an Action Pack subscription has no support "
+                    "benefits, so %(product)s Signature Cloud Support is not available."
+                )
+                % {"product": product_label},
+            )
+        held = list(self.competencies.select_related("competency"))
+        rules = {
+            rule.competency_id: rule
+            for rule in EligibilityRule.objects.filter(
+                product=product, competency__in=[pc.competency_id for pc in held]
+            )
+        }
+        # (starts, competency name, partner competency, rule) for every mapped competency.
+        candidates = sorted(
+            (
+                (max(rule.starts_for(self), pc.earned_on), pc.competency.name, pc, rule)
+                for pc in held
+                if (rule := rules.get(pc.competency_id)) is not None
+            ),
+            key=lambda item: (item[0], item[1]),
+        )
+        if candidates:
+            starts, _name, pc, rule = candidates[0]
+            values = {
+                "competency": pc.competency.label,
+                "product": product_label,
+                "from": rule.available_from.isoformat(),
+                "date": starts.isoformat(),
+            }
+            if starts <= on:
+                reason = _("%(competency)s competency: eligible for %(product)s since %(date)s.")
+                return Eligibility(True, reason % values, rule=rule, decided_on=starts)
+            if pc.earned_on == starts and pc.earned_on > on:
+                reason = _(
+                    "%(competency)s competency: earned on %(date)s; eligible for %(product)s "
+                    "from that date."
+                )
+            elif rule.requires_renewal:
+                reason = _(
+                    "%(competency)s competency: eligible for %(product)s only from the "
+                    "first membership renewal on or after %(from)s, which is %(date)s."
+                )
+            else:
+                reason = _("%(competency)s competency: eligible for %(product)s from %(date)s.")
+            return Eligibility(False, reason % values, rule=rule, decided_on=starts)
+        names = ", ".join(sorted(pc.competency.label for pc in held if pc.earned_on <= on))
+        if not names:
             return Eligibility(
                 False,
                 _(
@@ -155,53 +207,6 @@ class Partner(models.Model):
                 )
                 % {"product": product_label},
             )
-        rules = {
-            rule.competency_id: rule
-            for rule in EligibilityRule.objects.filter(
-                product=product, competency__in=[pc.competency_id for pc in held]
-            ).select_related("competency")
-        }
-        pending: list[tuple[dt.date, EligibilityRule]] = []
-        for pc in held:
-            rule = rules.get(pc.competency_id)
-            if rule is None:
-                continue
-            starts = rule.starts_for(self)
-            if starts <= on:
-                return Eligibility(
-                    True,
-                    _("%(competency)s competency: eligible for %(product)s since %(date)s.")
-                    % {
-                        "competency": pc.competency.label,
-                        "product": product_label,
-                        "date": starts.isoformat(),
-                    },
-                    rule=rule,
-                    decided_on=starts,
-                )
-            pending.append((starts, rule))
-        if pending:
-            starts, rule = min(pending, key=lambda item: item[0])
-            if rule.requires_renewal:
-                reason = _(
-                    "%(competency)s competency: eligible for %(product)s only from the "
-                    "first membership renewal on or after %(from)s, which is %(date)s."
-                )
-            else:
-                reason = _("%(competency)s competency: eligible for %(product)s from %(date)s.")
-            return Eligibility(
-                False,
-                reason
-                % {
-                    "competency": rule.competency.label,
-                    "product": product_label,
-                    "from": rule.available_from.isoformat(),
-                    "date": starts.isoformat(),
-                },
-                rule=rule,
-                decided_on=starts,
-            )
-        names = ", ".join(sorted(pc.competency.label for pc in held))
         return Eligibility(
             False,
             _(
