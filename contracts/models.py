@@ -93,6 +93,14 @@ class ContractQuerySet(models.QuerySet):
     def registered_to(self, user):
         return self.filter(registrations__user=user)
 
+    def of_scope(self, partner, location):
+        """Core benefits (``location`` is the headquarters) or one location's ABTK."""
+        if location.kind == Location.Kind.HEADQUARTERS:
+            return self.filter(partner=partner).filter(
+                Q(location__isnull=True) | Q(location=location)
+            )
+        return self.filter(partner=partner, location=location)
+
     def activated(self):
         return self.filter(status=Contract.Status.ACTIVATED)
 
@@ -308,19 +316,35 @@ class Contract(models.Model):
         self.refresh_from_db(fields=["units_used"])
         return True
 
-    def activate(self, *, on: dt.date | None = None, actor=None) -> None:
+    def activate(self, *, on: dt.date | None = None, actor=None) -> bool:
+        """Activate from ``on`` (default today) and record it. Returns False if already activated.
+
+        The conditional UPDATE claims the row, so two staff members (or staff and
+        the auto-activation command) can never activate one contract twice.
+        """
         on = on or timezone.localdate()
+        ends_on = self.validity_end(on)
         with transaction.atomic():
-            self.status = self.Status.ACTIVATED
-            self.activated_on = on
-            self.ends_on = self.validity_end(on)
-            self.save(update_fields=["status", "activated_on", "ends_on"])
+            claimed = Contract.objects.filter(pk=self.pk, status=self.Status.NOT_ACTIVATED).update(
+                status=self.Status.ACTIVATED, activated_on=on, ends_on=ends_on
+            )
+            if not claimed:
+                return False
             ContractEvent.objects.create(
                 contract=self,
                 kind=ContractEvent.Kind.ACTIVATED,
                 actor=actor,
-                note=_("Valid until %(date)s.") % {"date": self.ends_on.isoformat()},
+                note=_("Valid until %(date)s.") % {"date": ends_on.isoformat()},
             )
+        self.status, self.activated_on, self.ends_on = self.Status.ACTIVATED, on, ends_on
+        return True
+
+    def ledger_units_used(self) -> int:
+        """Units used according to the ledger (consumed minus refunded)."""
+        total = self.events.filter(
+            kind__in=[ContractEvent.Kind.CONSUMED, ContractEvent.Kind.REFUNDED]
+        ).aggregate(total=models.Sum("units_delta"))["total"]
+        return -(total or 0)
 
     def extend(self, *, until: dt.date, actor=None) -> None:
         with transaction.atomic():
@@ -442,9 +466,9 @@ class ActivationRequest(models.Model):
     # Contact details confirmed in the wizard (all required for EMEA).
     contact_name = models.CharField(_("name"), max_length=200)
     company = models.CharField(_("company"), max_length=200)
-    membership_email = models.EmailField(_("e-mail linked to the membership"))
+    membership_email = models.EmailField(_("e-mail linked to the membership"), blank=True)
     alternate_email = models.EmailField(_("alternate e-mail"), blank=True)
-    phone = models.CharField(_("phone"), max_length=40)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
     city = models.CharField(_("city"), max_length=100, blank=True)
     country = CountryField(_("country"), blank=True)
     partner_number = models.CharField(_("partner ID"), max_length=12)
@@ -462,6 +486,14 @@ class ActivationRequest(models.Model):
         verbose_name = _("activation request")
         verbose_name_plural = _("activation requests")
         ordering = ["-created_at"]
+        constraints = [
+            # One pending request per benefit: a second admin sees the first one instead.
+            models.UniqueConstraint(
+                fields=["location"],
+                condition=Q(status="pending"),
+                name="one_pending_activation_per_location",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.partner} — {self.location} ({self.get_status_display()})"
