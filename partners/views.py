@@ -3,21 +3,29 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from .models import ScsProduct
+from .wizards import ProfileWizard
 
 
 @login_required
 def home(request):
-    partner = request.user.partner
-    today = timezone.localdate()
+    """What the signed-in user can do: eligibility and features for partners, the queue for engineers."""
+    user = request.user
+    partner = user.partner if user.partner_id else None
     eligibility = []
     if partner is not None:
+        today = timezone.localdate()
         eligibility = [
             (product, partner.eligibility_for(product.value, on=today)) for product in ScsProduct
         ]
-    return render(request, "partners/home.html", {"partner": partner, "eligibility": eligibility})
+    return render(
+        request,
+        "partners/home.html",
+        {
+            "partner": partner,
+            "eligibility": eligibility,
+            "today": timezone.localdate(),
+        },
+    )
 
 
-@login_required
-def profile(request):
-    # Placeholder until the profile wizard lands (issue 2).
-    return render(request, "partners/home.html", {"partner": request.user.partner})
+profile = ProfileWizard.as_view()
