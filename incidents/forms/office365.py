@@ -1,0 +1,306 @@
+"""The steps of the Office 365 incident wizard (SPEC §4.1, seed 000).
+
+Forms only validate; the wizard's ``done()`` hands the cleaned data to
+:func:`incidents.services.submit_incident`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import zoneinfo
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import HTML, Field, Layout
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from phonenumber_field.formfields import PhoneNumberField
+from phonenumber_field.phonenumber import validate_region
+
+from incidents.models import Severity, Topic, Tree
+from portal.lib.uploads import AttachmentsField
+
+from .taxonomy import REFRESH_FIELD, TopicChainMixin, TopicChoiceField
+
+# A DNS name such as contoso.onmicrosoft.com or contoso.com (IDNA allowed).
+DOMAIN_RE = re.compile(
+    r"^(?=.{4,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]$"
+)
+DATETIME_LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
+
+
+def _helper(*layout) -> FormHelper:
+    helper = FormHelper()
+    helper.form_tag = False
+    helper.disable_csrf = True
+    if layout:
+        helper.layout = Layout(*layout)
+    return helper
+
+
+class ProblemForm(TopicChainMixin, forms.Form):
+    """Step 1 — Define the problem: four lists, each narrowed by the one before."""
+
+    tree = Tree.OFFICE365
+    chain_fields = ("issue_type", "service", "service_area", "problem_area")
+
+    issue_type = TopicChoiceField(
+        label=_("Issue type"),
+        queryset=Topic.objects.none(),
+        empty_label=_("Choose an issue type"),
+        error_messages={"required": _("Choose an issue type.")},
+    )
+    service = TopicChoiceField(
+        label=_("Service"),
+        queryset=Topic.objects.none(),
+        empty_label=_("Choose a service"),
+        error_messages={"required": _("Choose a service.")},
+    )
+    service_area = TopicChoiceField(
+        label=_("Service area"),
+        queryset=Topic.objects.none(),
+        empty_label=_("Choose a service area"),
+        error_messages={"required": _("Choose a service area.")},
+    )
+    problem_area = TopicChoiceField(
+        label=_("Problem area"),
+        queryset=Topic.objects.none(),
+        empty_label=_("Choose a problem area"),
+        error_messages={"required": _("Choose a problem area.")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.setup_chain()
+        invalid = _("That choice does not belong to the %(parent)s you chose; choose again.")
+        for depth, name in enumerate(self.chain_fields):
+            field = self.fields[name]
+            field.error_messages["invalid_choice"] = (
+                invalid % {"parent": self.fields[self.chain_fields[depth - 1]].label.lower()}
+                if depth
+                else _("Choose an issue type from the list.")
+            )
+        self.helper = _helper(
+            *self.chain_fields,
+            # Without JavaScript the lists are narrowed by the server on this button.
+            HTML(
+                format_html(
+                    '<div class="mb-3"><button type="submit" name="{}" value="1" '
+                    'class="btn btn-outline-secondary js-hide">{}</button></div>',
+                    REFRESH_FIELD,
+                    _("Update lists"),
+                )
+            ),
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        parent = None
+        for depth, name in enumerate(self.chain_fields):
+            value = cleaned.get(name)
+            if value is None and parent is not None:
+                if not parent.children.filter(is_active=True).exists():
+                    # The catalogue stops here: the parent is the most specific choice.
+                    for rest in self.chain_fields[depth:]:
+                        self.errors.pop(rest, None)
+                        cleaned[rest] = None
+                break
+            if value is None:
+                break  # this list already carries its own error
+            if parent is not None and value.parent_id != parent.pk:
+                self.add_error(name, self.fields[name].error_messages["invalid_choice"])
+                break
+            if parent is None and (value.parent_id is not None or value.tree != self.tree):
+                self.add_error(name, self.fields[name].error_messages["invalid_choice"])
+                break
+            parent = value
+        return cleaned
+
+    def leaf(self) -> Topic | None:
+        return self.chosen_leaf()
+
+
+class DescriptionForm(forms.Form):
+    """Step 2 — Add a detailed description."""
+
+    title = forms.CharField(
+        label=_("Title"),
+        max_length=200,
+        help_text=_("One line that sums up the problem."),
+        error_messages={"required": _("Enter a title.")},
+    )
+    description = forms.CharField(
+        label=_("Description"),
+        max_length=10_000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("What happens, what you expected, and the steps to reproduce it."),
+        error_messages={"required": _("Describe the problem.")},
+    )
+    error_message = forms.CharField(
+        label=_("Error message"),
+        max_length=5_000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Copy the exact text of the error, if you saw one."),
+    )
+    contact_name = forms.CharField(
+        label=_("Contact name"),
+        max_length=200,
+        error_messages={"required": _("Enter the name of the person the engineer contacts.")},
+    )
+    contact_phone = PhoneNumberField(
+        label=_("Contact phone number"),
+        error_messages={"required": _("Enter a phone number the engineer can call.")},
+    )
+
+    def __init__(self, *args, region=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if region:
+            try:
+                validate_region(region)
+            except ValueError:
+                region = None
+        if region:
+            # Numbers may be typed in the national format of the partner's country.
+            old = self.fields["contact_phone"]
+            self.fields["contact_phone"] = PhoneNumberField(
+                label=old.label,
+                region=region,
+                error_messages={"required": old.error_messages["required"]},
+            )
+        self.fields["contact_phone"].help_text = _(
+            "With the international prefix if it is not in your country, e.g. +36 1 234 5678."
+        )
+        self.helper = _helper()
+
+
+class SupportingInfoForm(forms.Form):
+    """Step 3 — Add supporting information: severity and the facts an engineer needs."""
+
+    severity = forms.ChoiceField(
+        label=_("Severity"),
+        choices=Severity.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose the severity: how badly the problem hurts.")},
+    )
+    is_24x7 = forms.BooleanField(
+        label=_("I need 24/7 support (severity A only)"),
+        required=False,
+        help_text=_(
+            "An engineer works on it around the clock; someone must be reachable at all times."
+        ),
+    )
+    tenant_domain = forms.CharField(
+        label=_("Tenant domain"),
+        max_length=253,
+        help_text=_("The affected Office 365 tenant, e.g. contoso.onmicrosoft.com."),
+        error_messages={"required": _("Enter the tenant domain.")},
+    )
+    users_affected = forms.IntegerField(
+        label=_("Number of users affected"),
+        min_value=1,
+        max_value=10_000_000,
+        error_messages={"required": _("Enter how many users are affected.")},
+    )
+    started_at = forms.DateTimeField(
+        label=_("When did it start?"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_LOCAL_FORMAT),
+        input_formats=[DATETIME_LOCAL_FORMAT, "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"],
+        error_messages={
+            "required": _("Enter when the problem started."),
+            "invalid": _("Enter the date and time the problem started, e.g. 2026-03-01 09:30."),
+        },
+    )
+    what_tried = forms.CharField(
+        label=_("What have you tried so far?"),
+        max_length=5_000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": _("Tell us what you have already tried.")},
+    )
+    contact_email = forms.EmailField(
+        label=_("E-mail for the confirmation"),
+        help_text=_("We send the confirmation and updates to this address."),
+        error_messages={"required": _("Enter the e-mail address for the confirmation.")},
+    )
+
+    def __init__(self, *args, time_zone="UTC", **kwargs):
+        super().__init__(*args, **kwargs)
+        try:
+            self.time_zone = zoneinfo.ZoneInfo(time_zone)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            self.time_zone = zoneinfo.ZoneInfo("UTC")
+        self.fields["started_at"].help_text = _("In your time zone (%(tz)s).") % {
+            "tz": self.time_zone.key
+        }
+        self.helper = _helper(
+            Field("severity"),
+            Field("is_24x7", wrapper_class="ms-4"),
+            HTML("<hr>"),
+            "tenant_domain",
+            "users_affected",
+            "started_at",
+            "what_tried",
+            HTML("<hr>"),
+            "contact_email",
+        )
+
+    def clean_tenant_domain(self):
+        value = self.cleaned_data["tenant_domain"].strip().rstrip(".").lower()
+        if value.startswith(("http://", "https://")):
+            value = value.split("://", 1)[1].split("/", 1)[0]
+        try:
+            ascii_value = value.encode("idna").decode("ascii")
+        except UnicodeError:
+            ascii_value = ""
+        if not DOMAIN_RE.match(ascii_value):
+            raise ValidationError(
+                _("Enter a domain name such as contoso.onmicrosoft.com."), code="invalid"
+            )
+        return value
+
+    def clean_started_at(self):
+        value = self.cleaned_data["started_at"]
+        # The browser sends wall-clock time: read it in the user's own time zone.
+        naive = timezone.make_naive(value) if timezone.is_aware(value) else value
+        value = naive.replace(tzinfo=self.time_zone)
+        if value > timezone.now() + dt.timedelta(minutes=5):
+            raise ValidationError(_("The start time cannot be in the future."), code="future")
+        return value
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("is_24x7") and cleaned.get("severity") not in (None, Severity.A):
+            self.add_error(
+                "is_24x7",
+                ValidationError(
+                    _(
+                        "24/7 support can be chosen only with severity A. Choose severity A, "
+                        "or clear the 24/7 box."
+                    ),
+                    code="24x7_needs_a",
+                ),
+            )
+        return cleaned
+
+    def facts(self) -> dict:
+        """What the engineer reads under "supporting information" (JSON-safe)."""
+        data = self.cleaned_data
+        return {
+            "tenant_domain": data["tenant_domain"],
+            "users_affected": data["users_affected"],
+            "started_at": data["started_at"].isoformat(),
+            "what_tried": data["what_tried"],
+        }
+
+
+class AttachForm(forms.Form):
+    """Step 4 — Attach file: optional, several files, each checked on its content."""
+
+    attachments = AttachmentsField(label=_("Files"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper()

@@ -1,0 +1,175 @@
+"""Submit an Office 365 incident online (Signature Cloud Support, SPEC §4.1, seed 000).
+
+Four steps — Define the problem, Add a detailed description, Add supporting
+information, Attach file — then one call to ``submit_incident``. The partner's
+eligibility is shown before step 1: an ineligible partner may submit, but the
+incident is rejected with the reason; a non-technical issue type is routed to
+its team. No contract unit is taken ("used/remaining figures do not block an
+eligible partner").
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, SuspiciousOperation
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from formtools.wizard.forms import ManagementForm
+from formtools.wizard.views import SessionWizardView
+
+from contracts.models import Platform, Product
+from incidents.forms.office365 import (
+    AttachForm,
+    DescriptionForm,
+    ProblemForm,
+    SupportingInfoForm,
+)
+from incidents.forms.taxonomy import RefreshableWizardMixin
+from incidents.models import Channel, Topic
+from incidents.services import submit_incident
+from partners.models import ScsProduct
+from portal.lib.wizards import PortalWizardMixin
+
+PRODUCT_SLUG = "office-365"
+# Remembers the last incident this session submitted, so that a repeated final
+# POST after the wizard was reset lands on the same confirmation.
+LAST_SUBMITTED_KEY = "office365_wizard_last_submitted"
+
+
+def office365_product() -> Product:
+    product, _created = Product.objects.get_or_create(
+        slug=PRODUCT_SLUG, defaults={"name": "Office 365", "platform": Platform.OFFICE365}
+    )
+    return product
+
+
+class Office365Wizard(RefreshableWizardMixin, PortalWizardMixin, SessionWizardView):
+    form_list = [
+        ("problem", ProblemForm),
+        ("description", DescriptionForm),
+        ("supporting", SupportingInfoForm),
+        ("attach", AttachForm),
+    ]
+    step_titles = {
+        "problem": _lazy("Define the problem"),
+        "description": _lazy("Add a detailed description"),
+        "supporting": _lazy("Add supporting information"),
+        "attach": _lazy("Attach file"),
+    }
+    page_title = _lazy("Submit Office 365 incident online")
+    submit_label = _lazy("Submit")
+    intro_template = "incidents/office365/eligibility.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        # Staff and engineers have no partner to submit for.
+        if not request.user.is_authenticated or request.user.partner_id is None:
+            raise PermissionDenied(_("Only partner users can submit incidents."))
+        return super().dispatch(request, *args, **kwargs)
+
+    @cached_property
+    def eligibility(self):
+        return self.request.user.partner.eligibility_for(ScsProduct.OFFICE365)
+
+    # --- forms ------------------------------------------------------------
+    def get_form_kwargs(self, step=None):
+        kwargs = super().get_form_kwargs(step)
+        user = self.request.user
+        if step == "description":
+            kwargs["region"] = user.partner.country.code or None
+        elif step == "supporting":
+            kwargs["time_zone"] = user.time_zone
+        return kwargs
+
+    def get_form_initial(self, step):
+        user = self.request.user
+        defaults = {
+            "description": {
+                "contact_name": user.get_full_name(),
+                "contact_phone": user.phone or "",
+            },
+            "supporting": {"contact_email": user.email},
+        }.get(step, {})
+        # Profile defaults first, so values re-posted by "Update lists" win.
+        return {**defaults, **super().get_form_initial(step)}
+
+    def get_context_data(self, form, **kwargs):
+        context = super().get_context_data(form=form, **kwargs)
+        context["eligibility"] = self.eligibility
+        context["is_first_step"] = self.steps.current == self.steps.first
+        return context
+
+    # --- robustness -------------------------------------------------------
+    def post(self, *args, **kwargs):
+        management = ManagementForm(self.request.POST, prefix=self.prefix)
+        if not management.is_valid():
+            raise SuspiciousOperation("Wizard management data is missing or was tampered with.")
+        steps = list(self.get_form_list())
+        posted = management.cleaned_data["current_step"]
+        if posted not in steps:
+            raise SuspiciousOperation(f"Wizard step {posted[:40]!r} does not exist.")
+
+        if self.storage.current_step is None and posted != steps[0]:
+            # A fresh session (expired, or the wizard was already submitted).
+            number = self.request.session.get(LAST_SUBMITTED_KEY)
+            if number and posted == steps[-1]:
+                return redirect("incidents:confirmation", number=number)
+            return self._restart_at(steps[0], _("Your answers were not found; please start again."))
+
+        goto = self.request.POST.get("wizard_goto_step")
+        target = goto if goto in steps else posted
+        missing = self._first_missing_step(target)
+        if missing is not None:
+            return self._restart_at(missing, _("Please complete this step first."))
+        return super().post(*args, **kwargs)
+
+    def _first_missing_step(self, target):
+        """The first step before ``target`` that was never completed in this session."""
+        for step in self.get_form_list():
+            if step == target:
+                return None
+            if self.storage.get_step_data(step) is None:
+                return step
+        return None
+
+    def _restart_at(self, step, message):
+        messages.warning(self.request, message)
+        self.storage.current_step = step
+        return self.render(self.get_form())
+
+    # --- submit -----------------------------------------------------------
+    def done(self, form_list, form_dict, **kwargs):
+        problem = form_dict["problem"]
+        details = form_dict["description"].cleaned_data
+        supporting = form_dict["supporting"]
+        info = supporting.cleaned_data
+        user = self.request.user
+        leaf: Topic = problem.leaf()
+        path = leaf.path()
+        eligibility = self.eligibility
+        incident = submit_incident(
+            user=user,
+            channel=Channel.OFFICE365,
+            product=office365_product(),
+            topic=leaf,
+            title=details["title"],
+            description=details["description"],
+            error_message=details["error_message"],
+            contact_name=details["contact_name"],
+            contact_phone=details["contact_phone"].as_international,
+            contact_email=info["contact_email"],
+            severity=info["severity"],
+            is_24x7=info["is_24x7"],
+            facts=supporting.facts(),
+            route_to=leaf.effective_route,
+            reject_reason="" if eligibility.eligible else eligibility.reason,
+            files=form_dict["attach"].cleaned_data["attachments"],
+            submission_key=self.submission_key(),
+            support_language=user.language,
+            time_zone=user.time_zone,
+            break_fix=all(node.is_break_fix for node in path),
+        )
+        self.request.session[LAST_SUBMITTED_KEY] = incident.number
+        return redirect("incidents:confirmation", number=incident.number)
