@@ -1,0 +1,231 @@
+"""Submit a Microsoft Azure incident online (SPEC §4.2, seed 000).
+
+Steps: other support options → product, problem type, category → select a
+contract → your contact information → problem details → Submit.
+
+Billing and subscription management is free for every Azure subscriber: it skips
+the contract step and is routed to the billing team. Advisory, pre-sales and
+partner-benefit categories (a topic that routes to another team) are out of
+scope: they skip the contract step too, are routed, and take no unit.
+
+A partner that is not eligible for Azure Signature Cloud Support is warned before
+step 1 and may still submit, but the incident is recorded as rejected with the
+reason and takes no unit (as for Office 365, SPEC §4.1; seed 000: "if the partner
+is not eligible, the submitted incident is rejected"). The other prerequisites
+block: they are listed before step 1 and enforced again when the incident is
+submitted.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseBadRequest
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from formtools.wizard.forms import ManagementForm
+from formtools.wizard.views import SessionWizardView
+
+from contracts.models import ContractKind
+from incidents.forms.azure import (
+    BILLING,
+    PROFESSIONAL,
+    AzureContractForm,
+    AzureTopicForm,
+    ContactForm,
+    DetailsForm,
+    SupportOptionForm,
+    azure_prerequisites,
+    azure_product,
+)
+from incidents.forms.contract_step import ContractStepWizardMixin
+from incidents.forms.taxonomy import RefreshableWizardMixin
+from incidents.models import Channel, RoutedTeam
+from incidents.services import SubmissionError, submit_incident
+from portal.lib.wizards import PortalWizardMixin
+
+
+def chosen_route(wizard) -> str:
+    """The team the request is routed to instead of being worked, or ""."""
+    options = wizard.get_cleaned_data_for_step("options") or {}
+    if options.get("option") == BILLING:
+        return RoutedTeam.BILLING
+    topic = wizard.get_cleaned_data_for_step("topic") or {}
+    leaf = topic.get("category") or topic.get("problem_type") or topic.get("product")
+    return leaf.effective_route if leaf else ""
+
+
+def needs_contract(wizard) -> bool:
+    return not chosen_route(wizard)
+
+
+class AzureIncidentWizard(
+    ContractStepWizardMixin, RefreshableWizardMixin, PortalWizardMixin, SessionWizardView
+):
+    form_list = [
+        ("options", SupportOptionForm),
+        ("topic", AzureTopicForm),
+        ("contract", AzureContractForm),
+        ("contact", ContactForm),
+        ("details", DetailsForm),
+    ]
+    condition_dict = {"contract": needs_contract}
+    step_titles = {
+        "options": _lazy("Other support options"),
+        "topic": _lazy("Product, problem type and category"),
+        "contract": _lazy("Select a contract"),
+        "contact": _lazy("Your contact information"),
+        "details": _lazy("Problem details"),
+    }
+    page_title = _lazy("Submit Microsoft Azure incident online")
+    submit_label = _lazy("Submit")
+    template_name = "incidents/azure/step.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated or request.user.partner_id is None:
+            raise PermissionDenied(_("Only partner users can submit incidents."))
+        return super().dispatch(request, *args, **kwargs)
+
+    def post(self, *args, **kwargs):
+        # A step name that is not part of this run is forged (or stale): refuse it
+        # before formtools looks it up.
+        management = ManagementForm(self.request.POST, prefix=self.prefix)
+        if management.is_valid():
+            step = management.cleaned_data["current_step"]
+            if step not in self.get_form_list():
+                return HttpResponseBadRequest(_("This step does not exist."))
+        return super().post(*args, **kwargs)
+
+    # --- forms ---------------------------------------------------------------
+    def get_form_kwargs(self, step=None):
+        user = self.request.user
+        if step == "options":
+            return {"user": user}
+        if step == "contract":
+            return {"user": user, "product": self.catalogue_product()}
+        if step == "details":
+            contact = self.get_cleaned_data_for_step("contact") or {}
+            return {"user": user, "time_zone": contact.get("time_zone")}
+        return {}
+
+    def get_form_initial(self, step):
+        initial = super().get_form_initial(step)
+        if step == "contact":
+            user = self.request.user
+            initial.setdefault("phone", str(user.phone) if user.phone else "")
+            initial.setdefault("email", user.email)
+            initial.setdefault("time_zone", user.time_zone or "UTC")
+        return initial
+
+    def catalogue_product(self):
+        topic = self.get_cleaned_data_for_step("topic") or {}
+        root = topic.get("product")
+        return (root.product if root is not None and root.product_id else None) or azure_product()
+
+    def get_context_data(self, form, **kwargs):
+        context = super().get_context_data(form=form, **kwargs)
+        if self.steps.current == self.steps.first:
+            context["intro_template"] = "incidents/azure/prerequisites.html"
+            context["prerequisites"] = azure_prerequisites(self.request.user)
+        context["refresh_label"] = self.refresh_label
+        return context
+
+    # --- submit --------------------------------------------------------------
+    def render_done(self, form, **kwargs):
+        # As formtools does, but keep the wizard's data when done() re-renders a step
+        # with a message (a failed submission must not lose the user's work).
+        final_forms = {}
+        for key in self.get_form_list():
+            form_obj = self.get_form(
+                step=key,
+                data=self.storage.get_step_data(key),
+                files=self.storage.get_step_files(key),
+            )
+            if not form_obj.is_valid():
+                return self.render_revalidation_failure(key, form_obj, **kwargs)
+            final_forms[key] = form_obj
+        self._submission_failed = False
+        response = self.done(list(final_forms.values()), form_dict=final_forms, **kwargs)
+        if not self._submission_failed:
+            self.storage.reset()
+        return response
+
+    def fail(self, step: str, message: str):
+        """Re-render ``step`` with ``message``; nothing was created."""
+        self._submission_failed = True
+        form = self.get_form(
+            step=step,
+            data=self.storage.get_step_data(step),
+            files=self.storage.get_step_files(step),
+        )
+        form.is_valid()
+        form.add_error(None, message)
+        return self.render_revalidation_failure(step, form)
+
+    def done(self, form_list, form_dict=None, **kwargs):
+        user = self.request.user
+        option = form_dict["options"].cleaned_data["option"]
+        topic_form = form_dict["topic"]
+        leaf = topic_form.chosen_leaf()
+        contact = form_dict["contact"].cleaned_data
+        details = form_dict["details"].cleaned_data
+        contract_form = form_dict.get("contract")
+        contract = contract_form.cleaned_data["contract"] if contract_form else None
+        route = chosen_route(self)
+
+        # The prerequisites again, at the moment of submission (SPEC §4.2).
+        prerequisites = {p.key: p for p in azure_prerequisites(user)}
+        if not prerequisites["subscription"].met:
+            return self.fail("details", prerequisites["subscription"].fix)
+        if option == PROFESSIONAL:
+            for key in ("technical_contact", "email_matches"):
+                if not prerequisites[key].met:
+                    return self.fail("options", prerequisites[key].fix)
+        if contract is None and not route:
+            return self.fail("contract", prerequisites["contract"].fix)
+        if contract is not None and contract.kind != ContractKind.SIGNATURE_CLOUD:
+            return self.fail("contract", prerequisites["contract"].fix)
+        reject_reason = ""
+        if option == PROFESSIONAL and not route and not prerequisites["eligible"].met:
+            reject_reason = user.partner.eligibility_for("azure").reason
+
+        subscription = details["subscription"]
+        role = subscription.roles.filter(user=user).values_list("role", flat=True).first()
+        try:
+            incident = submit_incident(
+                user=user,
+                channel=Channel.AZURE,
+                title=details["title"],
+                description=details["description"],
+                error_message=details["error_message"],
+                severity=details["severity"],
+                is_24x7=details["is_24x7"],
+                contact_name=user.get_full_name() or user.get_username(),
+                contact_email=contact["email"],
+                contact_phone=str(contact["phone"]),
+                time_zone=contact["time_zone"],
+                product=self.catalogue_product(),
+                topic=leaf,
+                customer=subscription.owner_customer,
+                subscription=subscription,
+                support_plan=(
+                    contract.get_kind_display()
+                    if contract is not None and not route
+                    else str(RoutedTeam(route).label if route else "")
+                ),
+                facts={
+                    "support_option": option,
+                    "subscription_id": str(subscription.subscription_id),
+                    "subscription_role": role or "",
+                    "started_at": details["started_at"].isoformat(),
+                },
+                contract=None if route else contract,
+                route_to=route,
+                reject_reason=reject_reason,
+                files=details.get("files") or [],
+                submission_key=self.submission_key(),
+                break_fix=leaf.is_break_fix if leaf else True,
+            )
+        except SubmissionError as exc:
+            return self.fail("contract" if contract is not None else "details", str(exc))
+        return redirect("incidents:confirmation", number=incident.number)
