@@ -199,8 +199,9 @@ DATA_UPLOAD_MAX_NUMBER_FILES = 20
 
 # --- E-mail ---------------------------------------------------------------
 # Console by default; EMAIL_BACKEND=file writes to EMAIL_FILE_PATH; EMAIL_HOST turns on SMTP.
+# In production the default is SMTP (a console backend would silently lose every e-mail).
 _mail_backend = os.environ.get(
-    "EMAIL_BACKEND", "smtp" if os.environ.get("EMAIL_HOST") else "console"
+    "EMAIL_BACKEND", "smtp" if PRODUCTION or os.environ.get("EMAIL_HOST") else "console"
 )
 if _mail_backend == "smtp":
     MAILERS = {
