@@ -1,0 +1,293 @@
+"""The steps of the Support for Business wizard, on-premises and hybrid (SPEC §4.3, seed 002)."""
+
+from __future__ import annotations
+
+import zoneinfo
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Div, Field, Layout, Submit
+from django import forms
+from django.conf import settings
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django_countries import countries
+
+from contracts.models import Platform, ProductVersion
+from incidents.forms.contract_step import ContractStepForm
+from incidents.forms.taxonomy import REFRESH_FIELD, TopicChainMixin, TopicChoiceField
+from incidents.models import SelfHelpArticle, Severity, Topic, Tree
+from partners.models import User
+
+
+def _helper() -> FormHelper:
+    helper = FormHelper()
+    helper.form_tag = False
+    helper.disable_csrf = True
+    return helper
+
+
+def onprem_product_roots():
+    """The on-premises catalogue: roots of the "onprem" Topic tree that stand for a product."""
+    return Topic.objects.filter(
+        tree=Tree.ON_PREMISES,
+        depth=0,
+        is_active=True,
+        product__platform=Platform.ON_PREMISES,
+        product__is_active=True,
+    ).select_related("product")
+
+
+def versions_of(product) -> list[ProductVersion]:
+    if product is None:
+        return ProductVersion.objects.none()
+    return ProductVersion.objects.filter(product=product).order_by("-mainstream_end_on", "name")
+
+
+def suggested_articles(product, category=None):
+    """Self-help for the chosen product and category (articles without a category apply to all)."""
+    if product is None:
+        return SelfHelpArticle.objects.none()
+    q = Q(topic__isnull=True)
+    if category is not None:
+        q |= Q(topic=category) | Q(topic__parent=category)
+    return SelfHelpArticle.objects.filter(q, product=product).order_by("name")
+
+
+def version_label(version: ProductVersion) -> str:
+    """The version's name, saying when its mainstream support has ended."""
+    if version.mainstream_end_on and not version.in_mainstream_support(timezone.localdate()):
+        return _("%(name)s (mainstream support ended %(date)s)") % {
+            "name": version.name,
+            "date": date_format(version.mainstream_end_on),
+        }
+    return version.name
+
+
+class VersionChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, version: ProductVersion) -> str:
+        return version_label(version)
+
+
+# --- 1. Tell us about the problem ----------------------------------------------
+
+
+class ProblemForm(TopicChainMixin, forms.Form):
+    tree = Tree.ON_PREMISES
+    chain_fields = ("product", "category", "problem")
+
+    product = TopicChoiceField(label=_lazy("Product"), queryset=Topic.objects.none())
+    version = VersionChoiceField(
+        label=_lazy("Version"),
+        queryset=ProductVersion.objects.none(),
+        help_text=_lazy("Choose the product first."),
+    )
+    category = TopicChoiceField(label=_lazy("Category"), queryset=Topic.objects.none())
+    problem = TopicChoiceField(label=_lazy("Problem"), queryset=Topic.objects.none())
+    title = forms.CharField(
+        label=_lazy("Title"),
+        max_length=200,
+        help_text=_lazy("One line that sums up the problem."),
+    )
+    description = forms.CharField(
+        label=_lazy("Description"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_lazy("What happens, what you expected, error messages, what you have tried."),
+    )
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.setup_chain()
+        product_field = self.fields["product"]
+        product_field.queryset = onprem_product_roots().order_by("sort_order", "name")
+        product_field.widget.attrs.update(
+            {
+                "data-versions-target": self.add_prefix("version"),
+                "data-versions-url": reverse("incidents:business_versions", args=[0]).replace(
+                    "/0/", "/__id__/"
+                ),
+            }
+        )
+        self.fields["category"].widget.attrs.update(
+            {
+                "data-articles-product": self.add_prefix("product"),
+                "data-articles-url": reverse("incidents:business_articles"),
+            }
+        )
+        root = self._chosen("product", product_field.queryset)
+        self.chosen_product = root.product if root else None
+        self.fields["version"].queryset = versions_of(self.chosen_product)
+        if self.chosen_product is not None:
+            self.fields["version"].help_text = ""
+        self.chosen_category = self._chosen("category", self.fields["category"].queryset)
+        self.helper = _helper()
+        self.helper.layout = Layout(
+            "product",
+            "version",
+            "category",
+            "problem",
+            Div(
+                Submit(
+                    REFRESH_FIELD,
+                    _("Update lists"),
+                    css_class="btn btn-outline-secondary btn-sm js-hide",
+                    formnovalidate="formnovalidate",
+                ),
+                css_class="mb-3",
+            ),
+            Field("title"),
+            Field("description"),
+        )
+
+    def _chosen(self, name, queryset):
+        value = self._chain_value(name)
+        if value in (None, ""):
+            return None
+        try:
+            return queryset.filter(pk=int(value)).first()
+        except (TypeError, ValueError):
+            return None
+
+    def articles(self):
+        return suggested_articles(self.chosen_product, self.chosen_category)
+
+
+# --- 2. Type of support -----------------------------------------------------------
+
+
+def time_zone_choices():
+    return [(name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())]
+
+
+class SupportForm(ContractStepForm):
+    """The shared contract choice, then severity and where the request is routed to."""
+
+    severity = forms.ChoiceField(
+        label=_lazy("Severity"), choices=Severity.choices, widget=forms.RadioSelect
+    )
+    is_24x7 = forms.BooleanField(
+        label=_lazy("I need 24/7 support"),
+        required=False,
+        help_text=_lazy("Available only with severity A (critical)."),
+    )
+    country = forms.ChoiceField(label=_lazy("Where are you located?"), choices=())
+    time_zone = forms.ChoiceField(
+        label=_lazy("Time zone"),
+        choices=(),
+        help_text=_lazy(
+            "Your request is routed by time zone; local-language support runs in its business hours."
+        ),
+    )
+    support_language = forms.ChoiceField(
+        label=_lazy("Support language"),
+        choices=settings.LANGUAGES,
+        help_text=_lazy(
+            "Response targets hold around the clock in English; other languages are "
+            "supported in business hours."
+        ),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["country"].choices = [("", "---------"), *countries]
+        self.fields["time_zone"].choices = time_zone_choices()
+        self.fields["severity"].widget.attrs["data-severity"] = "1"
+        self.fields["is_24x7"].widget.attrs["data-only-severity-a"] = self.add_prefix("severity")
+        self.helper = _helper()
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("is_24x7") and cleaned.get("severity") not in (None, Severity.A):
+            self.add_error("is_24x7", _("24/7 support can be chosen only with severity A."))
+        return cleaned
+
+
+# --- 3. Primary contact ------------------------------------------------------------
+
+
+class PartnerUserChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, user: User) -> str:
+        return f"{user.get_full_name() or user.username} ({user.email})"
+
+
+class PartnerUsersChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, user: User) -> str:
+        return f"{user.get_full_name() or user.username} ({user.email})"
+
+
+def colleagues(user):
+    """The partner's active users: the people a request can be shared with."""
+    if user is None or not user.partner_id:
+        return User.objects.none()
+    return User.objects.filter(partner_id=user.partner_id, is_active=True).order_by(
+        "first_name", "last_name", "username"
+    )
+
+
+class PrimaryContactForm(forms.Form):
+    primary_contact = PartnerUserChoiceField(
+        label=_lazy("Primary contact"),
+        queryset=User.objects.none(),
+        empty_label=None,
+        widget=forms.RadioSelect,
+        help_text=_lazy(
+            "The support engineer contacts this person, and only this person receives the "
+            "e-mail with the request number."
+        ),
+    )
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["primary_contact"].queryset = colleagues(user)
+        if user is not None:
+            self.initial.setdefault("primary_contact", user.pk)
+        self.helper = _helper()
+
+
+# --- 4. Share this request ----------------------------------------------------------
+
+
+class ShareForm(forms.Form):
+    additional_contacts = PartnerUsersChoiceField(
+        label=_lazy("Additional contacts"),
+        queryset=User.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_lazy(
+            "A backup contact for the engineer; additional contacts can also follow the "
+            "request under Manage support requests."
+        ),
+    )
+
+    def __init__(self, *args, user=None, primary=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.primary = primary
+        qs = colleagues(user)
+        if primary is not None:
+            qs = qs.exclude(pk=primary.pk)
+        self.fields["additional_contacts"].queryset = qs
+        self.helper = _helper()
+
+
+# --- 5. Review ------------------------------------------------------------------------
+
+
+class ReviewForm(forms.Form):
+    """Nothing to enter: the step shows every answer with an Edit button."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper()
+
+
+def submitter_will_not_see(user, primary, additional) -> bool:
+    """Someone else is primary and the submitter did not add themselves (seed 002)."""
+    if user is None or primary is None or primary.pk == user.pk:
+        return False
+    return all(contact.pk != user.pk for contact in additional or ())

@@ -1,0 +1,286 @@
+"""Support for Business: a vertical six-stage wizard for on-premises and hybrid products
+(SPEC §4.3, seed 002). Every answered stage stays visible with an Edit button."""
+
+from __future__ import annotations
+
+from django import forms
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy as _lazy
+from formtools.wizard.views import SessionWizardView
+
+from incidents.forms.business import (
+    PrimaryContactForm,
+    ProblemForm,
+    ReviewForm,
+    ShareForm,
+    SupportForm,
+    submitter_will_not_see,
+    suggested_articles,
+)
+from incidents.forms.contract_step import ADD_CONTRACT_FIELD, ContractStepWizardMixin
+from incidents.forms.taxonomy import RefreshableWizardMixin
+from incidents.models import Channel, Incident
+from incidents.services import SubmissionError, submit_incident
+from portal.lib.wizards import PortalWizardMixin, display_value
+
+PROBLEM, SUPPORT, CONTACT, SHARE, REVIEW = "problem", "support", "contact", "share", "review"
+SUPPORT_FIELDS = ("severity", "is_24x7", "country", "time_zone", "support_language")
+RETURN_TO_REVIEW = "return_to_review"
+
+
+class BusinessWizard(
+    ContractStepWizardMixin, RefreshableWizardMixin, PortalWizardMixin, SessionWizardView
+):
+    form_list = [
+        (PROBLEM, ProblemForm),
+        (SUPPORT, SupportForm),
+        (CONTACT, PrimaryContactForm),
+        (SHARE, ShareForm),
+        (REVIEW, ReviewForm),
+    ]
+    step_titles = {
+        PROBLEM: _lazy("Tell us about the problem"),
+        SUPPORT: _lazy("Type of support"),
+        CONTACT: _lazy("Primary contact"),
+        SHARE: _lazy("Share this request"),
+        REVIEW: _lazy("Review"),
+    }
+    submit_title = _lazy("Submit")
+    page_title = _lazy("Support for Business")
+    submit_label = _lazy("Submit request")
+    review_step = REVIEW
+    contract_step = SUPPORT
+    template_name = "incidents/business/wizard.html"
+
+    # --- access -------------------------------------------------------------
+    def dispatch(self, request, *args, **kwargs):
+        if not getattr(request.user, "partner_id", None):
+            return render(
+                request,
+                "incidents/business/not_partner.html",
+                {"page_title": self.page_title},
+                status=403,
+            )
+        return super().dispatch(request, *args, **kwargs)
+
+    # --- forms ------------------------------------------------------------------
+    def get_form_kwargs(self, step=None):
+        user = self.request.user
+        if step in (PROBLEM, CONTACT):
+            return {"user": user}
+        if step == SUPPORT:
+            product, version = self.chosen_product_and_version()
+            return {"user": user, "product": product, "version": version}
+        if step == SHARE:
+            return {"user": user, "primary": self.primary_contact()}
+        return {}
+
+    def get_form_initial(self, step):
+        initial = dict(super().get_form_initial(step) or {})
+        user = self.request.user
+        if step == SUPPORT:
+            initial.setdefault("time_zone", user.time_zone or "UTC")
+            initial.setdefault("support_language", user.language or "en")
+            if user.partner_id:
+                initial.setdefault("country", user.partner.country.code)
+            post = self.request.POST
+            if ADD_CONTRACT_FIELD in post and self.steps.current == SUPPORT:
+                # Adding a contract re-renders the step: keep what was already chosen.
+                for name in SUPPORT_FIELDS:
+                    key = f"{SUPPORT}-{name}"
+                    if key in post:
+                        initial[name] = post[key]
+        return initial
+
+    def chosen_product_and_version(self):
+        data = self.get_cleaned_data_for_step(PROBLEM) or {}
+        root = data.get("product")
+        return (root.product if root else None), data.get("version")
+
+    def primary_contact(self):
+        data = self.get_cleaned_data_for_step(CONTACT) or {}
+        return data.get("primary_contact")
+
+    def additional_contacts(self):
+        data = self.get_cleaned_data_for_step(SHARE) or {}
+        return list(data.get("additional_contacts") or [])
+
+    # --- navigation: an Edit from Review comes back to Review -----------------------
+    def render_goto_step(self, goto_step, **kwargs):
+        extra = self.storage.extra_data
+        extra[RETURN_TO_REVIEW] = self.steps.current == REVIEW and goto_step != REVIEW
+        self.storage.extra_data = extra
+        return super().render_goto_step(goto_step, **kwargs)
+
+    def render_next_step(self, form, **kwargs):
+        if not self.storage.extra_data.get(RETURN_TO_REVIEW):
+            return super().render_next_step(form, **kwargs)
+        # After an edit, go to the first later stage the change made incomplete, else Review.
+        names = list(self.get_form_list())
+        for step in names[names.index(self.steps.current) + 1 :]:
+            stored = self.get_form(
+                step=step,
+                data=self.storage.get_step_data(step),
+                files=self.storage.get_step_files(step),
+            )
+            if step == REVIEW or not stored.is_bound or not stored.is_valid():
+                break
+        if step == REVIEW:
+            extra = self.storage.extra_data
+            extra[RETURN_TO_REVIEW] = False
+            self.storage.extra_data = extra
+        self.storage.current_step = step
+        return self.render(stored, **kwargs)
+
+    # --- page ---------------------------------------------------------------------
+    def get_context_data(self, form, **kwargs):
+        context = super().get_context_data(form=form, **kwargs)
+        current = self.steps.current
+        summaries = {section["step"]: section for section in self.review_sections()}
+        stages = []
+        for number, name in enumerate(self.get_form_list(), start=1):
+            if name == current:
+                state = "current"
+            elif name in summaries:
+                state = "done"
+            else:
+                state = "todo"
+            stages.append(
+                {
+                    "name": name,
+                    "number": number,
+                    "title": self.step_titles[name],
+                    "state": state,
+                    "rows": summaries[name]["rows"] if name in summaries else [],
+                }
+            )
+        stages.append(
+            {
+                "name": "submit",
+                "number": len(stages) + 1,
+                "title": self.submit_title,
+                "state": "todo",
+                "rows": [],
+            }
+        )
+        context["stages"] = stages
+        if current == PROBLEM:
+            context["articles"] = form.articles()
+        elif current == SUPPORT:
+            data = self.get_cleaned_data_for_step(PROBLEM) or {}
+            root = data.get("product")
+            context["articles"] = suggested_articles(
+                root.product if root else None, data.get("category")
+            )
+        if current in (SHARE, REVIEW):
+            user = self.request.user
+            primary = self.primary_contact()
+            context["primary"] = primary
+            if current == SHARE:
+                additional = (
+                    form.cleaned_data.get("additional_contacts", [])
+                    if form.is_bound and form.is_valid()
+                    else []
+                )
+            else:
+                additional = self.additional_contacts()
+            context["submitter_will_not_see"] = submitter_will_not_see(user, primary, additional)
+        return context
+
+    def review_sections(self) -> list[dict]:
+        sections = []
+        for step in self.get_form_list():
+            if step == REVIEW:
+                continue
+            form = self.get_form(
+                step=step,
+                data=self.storage.get_step_data(step),
+                files=self.storage.get_step_files(step),
+            )
+            if not form.is_bound or not form.is_valid():
+                continue
+            rows = [
+                (field.label, _summary(field, form.cleaned_data.get(name)))
+                for name, field in form.fields.items()
+                if not isinstance(field.widget, forms.HiddenInput)
+            ]
+            sections.append(
+                {
+                    "step": step,
+                    "title": self.step_titles.get(step, step),
+                    "rows": [(label, value) for label, value in rows if value not in ("", None)],
+                }
+            )
+        return sections
+
+    # --- submit ---------------------------------------------------------------------
+    def render_done(self, form, **kwargs):
+        try:
+            return super().render_done(form, **kwargs)
+        except SubmissionError as exc:
+            # Nothing was created: back to "Type of support" with the reason.
+            support = self.get_form(
+                step=SUPPORT,
+                data=self.storage.get_step_data(SUPPORT),
+                files=self.storage.get_step_files(SUPPORT),
+            )
+            support.is_valid()
+            support.add_error(None, str(exc))
+            self.storage.current_step = SUPPORT
+            extra = self.storage.extra_data
+            extra[RETURN_TO_REVIEW] = True
+            self.storage.extra_data = extra
+            return self.render(support, **kwargs)
+
+    def done(self, form_list, form_dict=None, **kwargs):
+        user = self.request.user
+        problem = form_dict[PROBLEM].cleaned_data
+        support = form_dict[SUPPORT].cleaned_data
+        primary = form_dict[CONTACT].cleaned_data["primary_contact"]
+        additional = list(form_dict[SHARE].cleaned_data["additional_contacts"])
+        topic = problem["problem"]
+        incident = submit_incident(
+            user=user,
+            channel=Channel.BUSINESS,
+            title=problem["title"],
+            description=problem["description"],
+            severity=support["severity"],
+            is_24x7=support["is_24x7"],
+            time_zone=support["time_zone"],
+            support_language=support["support_language"],
+            # Only the primary contact is e-mailed (seed 002).
+            contact_name=primary.get_full_name() or primary.username,
+            contact_email=primary.email,
+            contact_phone=str(primary.phone or ""),
+            product=problem["product"].product,
+            product_version=problem["version"],
+            topic=topic,
+            contract=support["contract"],
+            route_to=topic.effective_route,
+            primary_contact=primary,
+            additional_contacts=additional,
+            facts={
+                "country": support["country"],
+                "category": problem["category"].name,
+            },
+            submission_key=self.submission_key(),
+            break_fix=topic.is_break_fix,
+        )
+        if Incident.objects.visible_to(user).filter(pk=incident.pk).exists():
+            return redirect("incidents:confirmation", number=incident.number)
+        # The submitter is no longer a contact, so the confirmation page is not theirs to open.
+        return render(
+            self.request,
+            "incidents/business/submitted_for_colleague.html",
+            {"incident": incident, "primary": primary, "page_title": self.page_title},
+        )
+
+
+def _summary(field, value):
+    if isinstance(field, forms.ModelMultipleChoiceField):
+        return ", ".join(field.label_from_instance(v) for v in value or [])
+    if isinstance(field, forms.ModelChoiceField) and value is not None:
+        return field.label_from_instance(value)
+    if value is False:
+        return ""
+    return display_value(field, value)
