@@ -1,7 +1,18 @@
+from crispy_forms.helper import FormHelper
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+from django_countries.fields import LazyTypedChoiceField
 
-from .services import RegistrationError, register_contract
+from partners.models import Location, Region
+
+from .models import Contract
+from .services import (
+    RegistrationError,
+    RegistrationThrottled,
+    pending_request_for,
+    register_contract,
+)
 
 
 class RegisterContractForm(forms.Form):
@@ -12,14 +23,124 @@ class RegisterContractForm(forms.Form):
 
     def __init__(self, *args, user=None, **kwargs):
         self.user = user
+        self.throttled = False
         super().__init__(*args, **kwargs)
 
     def register(self):
-        """Register to ``self.user``; on failure adds a non-field error and returns None."""
+        """Register to ``self.user``; on failure adds a non-field error and returns None.
+
+        ``self.throttled`` tells the view to answer HTTP 429.
+        """
         try:
             return register_contract(
                 self.user, self.cleaned_data["access_id"], self.cleaned_data["contract_id"]
             )
         except RegistrationError as exc:
+            self.throttled = isinstance(exc, RegistrationThrottled)
             self.add_error(None, str(exc))
             return None
+
+
+def _wizard_helper() -> FormHelper:
+    helper = FormHelper()
+    helper.form_tag = False
+    helper.disable_csrf = True
+    return helper
+
+
+class LocationChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, location: Location) -> str:
+        if location.kind == Location.Kind.HEADQUARTERS:
+            return _("Core benefits of the headquarters — %(name)s, %(city)s") % {
+                "name": location.name,
+                "city": location.city,
+            }
+        return _("Additional Business Location Kit (ABTK) — %(name)s, %(city)s") % {
+            "name": location.name,
+            "city": location.city,
+        }
+
+
+class BenefitStepForm(forms.Form):
+    """Which benefits to activate: the headquarters' core benefits or a location's ABTK."""
+
+    location = LocationChoiceField(
+        label=_("Benefit"),
+        queryset=Location.objects.none(),
+        widget=forms.RadioSelect,
+        empty_label=None,
+    )
+
+    def __init__(self, *args, partner=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.partner = partner
+        self.fields["location"].queryset = (
+            Location.objects.filter(partner=partner).order_by("-kind", "name")
+            if partner is not None
+            else Location.objects.none()
+        )
+        self.helper = _wizard_helper()
+
+    def clean_location(self):
+        location = self.cleaned_data["location"]
+        pending = pending_request_for(location)
+        if pending is not None:
+            raise forms.ValidationError(
+                _(
+                    "An activation request for these benefits is already pending: sent on "
+                    "%(date)s by %(name)s (%(email)s)."
+                ),
+                params={
+                    "date": pending.created_at.date().isoformat(),
+                    "name": pending.requested_by.get_full_name() or pending.requested_by.username,
+                    "email": pending.requested_by.email,
+                },
+            )
+        contracts = list(Contract.objects.of_scope(self.partner, location).only("status"))
+        if contracts and all(c.is_activated for c in contracts):
+            raise forms.ValidationError(
+                _("These benefits are already activated; see My benefits for the balance.")
+            )
+        return location
+
+
+class ContactStepForm(forms.Form):
+    """The contact details sent with the request; for EMEA every field is required."""
+
+    partner_number = forms.CharField(label=_("Partner ID"), disabled=True, required=False)
+    membership_email = forms.EmailField(label=_("E-mail linked to the membership"), required=False)
+    contact_name = forms.CharField(label=_("Name"), max_length=200)
+    company = forms.CharField(label=_("Company"), max_length=200)
+    phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
+    city = forms.CharField(label=_("City"), max_length=100, required=False)
+    country = LazyTypedChoiceField(label=_("Country"), choices=countries, required=False)
+    alternate_email = forms.EmailField(
+        label=_("Alternate e-mail"),
+        required=False,
+        help_text=_(
+            "Optional. Your e-mail and this address are shown to your colleagues while "
+            "the request is open, and receive the IDs when no program contact is recorded."
+        ),
+    )
+
+    EMEA_REQUIRED = ("membership_email", "phone", "city", "country")
+
+    def __init__(self, *args, partner=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.partner = partner
+        self.is_emea = partner is not None and partner.region == Region.EMEA
+        if self.is_emea:
+            for name in self.EMEA_REQUIRED:
+                self.fields[name].required = True
+            self.fields["partner_number"].help_text = _(
+                "Requests from Europe, Middle East and Africa must carry every field below."
+            )
+        self.helper = _wizard_helper()
+
+
+class ReviewStepForm(forms.Form):
+    """Nothing to enter: the review step shows the answers."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _wizard_helper()

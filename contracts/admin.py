@@ -1,0 +1,290 @@
+"""Program staff run contracts, the catalogue and activation requests here (SPEC §6).
+
+Every change of a contract's units, dates or state goes through a model method or
+a service function, so it is recorded in the contract's ledger."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin, messages
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import ngettext
+
+from .models import (
+    ActivationRequest,
+    Contract,
+    ContractEvent,
+    ContractRegistration,
+    CountryActivationRule,
+    Product,
+    ProductVersion,
+)
+from .services import ActivationError, activate_contracts, activate_request, reject_request
+
+
+class ProductVersionInline(admin.TabularInline):
+    model = ProductVersion
+    extra = 0
+
+
+@admin.register(Product)
+class ProductAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "platform", "is_active"]
+    list_filter = ["platform", "is_active"]
+    search_fields = ["name", "name_hu", "name_cs", "name_ja", "name_ko", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [ProductVersionInline]
+
+
+class ReadOnlyInlineMixin:
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class ContractEventInline(ReadOnlyInlineMixin, admin.TabularInline):
+    model = ContractEvent
+    fields = ["created_at", "kind", "units_delta", "incident_number", "note", "actor"]
+    readonly_fields = fields
+    ordering = ["-created_at", "-pk"]
+    verbose_name_plural = _lazy("ledger (read-only: use the actions to change a contract)")
+
+
+class ContractRegistrationInline(admin.TabularInline):
+    model = ContractRegistration
+    extra = 0
+    fields = ["user", "created_at"]
+    readonly_fields = ["created_at"]
+    raw_id_fields = ["user"]
+
+
+class ExtendForm(forms.Form):
+    until = forms.DateField(
+        label=_lazy("New end date"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+class AddUnitsForm(forms.Form):
+    count = forms.IntegerField(label=_lazy("Units to add"), min_value=1, max_value=1000)
+    note = forms.CharField(label=_lazy("Note"), max_length=300, required=False)
+
+
+def _action_form(modeladmin, request, queryset, form_class, title, action):
+    """An intermediate page for an admin action that needs input (like delete's)."""
+    form = form_class(request.POST if "apply" in request.POST else None)
+    if "apply" in request.POST and form.is_valid():
+        return form
+    return render(
+        request,
+        "contracts/admin/action_form.html",
+        {
+            **modeladmin.admin_site.each_context(request),
+            "title": title,
+            "form": form,
+            "queryset": queryset,
+            "action": action,
+            "opts": modeladmin.model._meta,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        },
+    )
+
+
+@admin.register(Contract)
+class ContractAdmin(admin.ModelAdmin):
+    list_display = [
+        "name",
+        "partner",
+        "location",
+        "kind",
+        "access_id",
+        "contract_id",
+        "status",
+        "units_granted",
+        "units_used",
+        "activated_on",
+        "ends_on",
+    ]
+    list_filter = ["kind", "status", "partner__region"]
+    list_select_related = ["partner", "location"]
+    search_fields = [
+        "access_id",
+        "contract_id",
+        "name",
+        "partner__name",
+        "partner__partner_number",
+    ]
+    raw_id_fields = ["partner"]
+    filter_horizontal = ["products"]
+    inlines = [ContractRegistrationInline, ContractEventInline]
+    actions = ["activate_selected", "extend_selected", "add_units_selected"]
+    date_hierarchy = "ends_on"
+
+    def get_readonly_fields(self, request, obj=None):
+        # Units, state and dates change only through the actions, which write the ledger.
+        fields = ["units_used", "status", "activated_on", "ends_on", "created_at"]
+        if obj is not None:
+            fields.append("units_granted")
+        return fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("partner", "location")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "location":
+            kwargs["queryset"] = db_field.related_model.objects.select_related("partner")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    @admin.action(description=_lazy("Activate selected contracts (e-mails the IDs)"))
+    def activate_selected(self, request, queryset):
+        count = 0
+        for contract in queryset.select_related("partner", "location").filter(
+            status=Contract.Status.NOT_ACTIVATED
+        ):
+            location = contract.location or contract.partner.headquarters
+            if location is None:
+                count += int(contract.activate(actor=request.user))
+                continue
+            # Activates this contract's scope (core benefits or the ABTK) as one benefit.
+            count += len(activate_contracts(contract.partner, location, actor=request.user))
+        self.message_user(
+            request,
+            ngettext("%(n)d contract activated.", "%(n)d contracts activated.", count)
+            % {"n": count},
+            messages.SUCCESS if count else messages.WARNING,
+        )
+
+    @admin.action(description=_lazy("Extend selected contracts…"))
+    def extend_selected(self, request, queryset):
+        form = _action_form(
+            self, request, queryset, ExtendForm, _("Extend contracts"), "extend_selected"
+        )
+        if not isinstance(form, forms.Form):
+            return form
+        for contract in queryset:
+            contract.extend(until=form.cleaned_data["until"], actor=request.user)
+        self.message_user(
+            request,
+            _("%(n)d contracts extended to %(date)s.")
+            % {"n": queryset.count(), "date": form.cleaned_data["until"].isoformat()},
+            messages.SUCCESS,
+        )
+        return None
+
+    @admin.action(description=_lazy("Add units to selected contracts…"))
+    def add_units_selected(self, request, queryset):
+        form = _action_form(
+            self, request, queryset, AddUnitsForm, _("Add units"), "add_units_selected"
+        )
+        if not isinstance(form, forms.Form):
+            return form
+        for contract in queryset:
+            contract.add_units(
+                form.cleaned_data["count"], actor=request.user, note=form.cleaned_data["note"]
+            )
+        self.message_user(
+            request,
+            _("%(count)d units added to %(n)d contracts.")
+            % {"count": form.cleaned_data["count"], "n": queryset.count()},
+            messages.SUCCESS,
+        )
+        return None
+
+
+@admin.register(ContractEvent)
+class ContractEventAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "contract", "kind", "units_delta", "incident_number", "actor"]
+    list_filter = ["kind"]
+    list_select_related = ["contract", "actor"]
+    search_fields = ["contract__access_id", "contract__contract_id", "incident_number"]
+    date_hierarchy = "created_at"
+
+    # The ledger is written only by Contract methods.
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ActivationRequest)
+class ActivationRequestAdmin(admin.ModelAdmin):
+    list_display = [
+        "created_at",
+        "partner",
+        "location",
+        "requested_by",
+        "routed_to",
+        "status",
+        "decided_at",
+    ]
+    list_filter = ["status", "routed_to", "partner__region", "partner__membership_level"]
+    list_select_related = ["partner", "location", "requested_by"]
+    search_fields = [
+        "partner__name",
+        "partner__partner_number",
+        "contact_name",
+        "membership_email",
+        "requested_by__email",
+    ]
+    readonly_fields = [
+        "partner",
+        "location",
+        "requested_by",
+        "routed_to",
+        "status",
+        "created_at",
+        "decided_at",
+        "decided_by",
+        "partner_number",
+    ]
+    actions = ["activate", "reject"]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False  # requests come from the partner's wizard
+
+    @admin.action(description=_lazy("Activate"))
+    def activate(self, request, queryset):
+        activated = 0
+        for activation in queryset.select_related("partner", "location", "requested_by"):
+            try:
+                activated += len(activate_request(activation, request.user))
+            except ActivationError as exc:
+                self.message_user(request, f"{activation}: {exc}", messages.ERROR)
+        if activated:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(n)d contract activated; the IDs were e-mailed.",
+                    "%(n)d contracts activated; the IDs were e-mailed.",
+                    activated,
+                )
+                % {"n": activated},
+                messages.SUCCESS,
+            )
+
+    @admin.action(description=_lazy("Reject"))
+    def reject(self, request, queryset):
+        count = sum(reject_request(activation, request.user) for activation in queryset)
+        self.message_user(
+            request,
+            ngettext("%(n)d request rejected.", "%(n)d requests rejected.", count) % {"n": count},
+            messages.SUCCESS if count else messages.WARNING,
+        )
+
+
+@admin.register(CountryActivationRule)
+class CountryActivationRuleAdmin(admin.ModelAdmin):
+    list_display = ["country", "auto_activate"]
+    list_editable = ["auto_activate"]
+    list_filter = ["auto_activate"]
