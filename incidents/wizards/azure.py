@@ -18,8 +18,8 @@ submitted.
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
-from django.http import HttpResponseBadRequest
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, SuspiciousOperation
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -43,6 +43,10 @@ from incidents.forms.taxonomy import RefreshableWizardMixin
 from incidents.models import Channel, RoutedTeam
 from incidents.services import SubmissionError, submit_incident
 from portal.lib.wizards import PortalWizardMixin
+
+# Remembers the last incident this session submitted, so that a repeated final
+# POST after the wizard was reset lands on the same confirmation.
+LAST_SUBMITTED_KEY = "azure_wizard_last_submitted"
 
 
 def chosen_route(wizard) -> str:
@@ -87,14 +91,33 @@ class AzureIncidentWizard(
         return super().dispatch(request, *args, **kwargs)
 
     def post(self, *args, **kwargs):
-        # A step name that is not part of this run is forged (or stale): refuse it
-        # before formtools looks it up.
         management = ManagementForm(self.request.POST, prefix=self.prefix)
-        if management.is_valid():
-            step = management.cleaned_data["current_step"]
-            if step not in self.get_form_list():
-                return HttpResponseBadRequest(_("This step does not exist."))
+        if not management.is_valid():
+            raise SuspiciousOperation("Wizard management data is missing or was tampered with.")
+        steps = list(self.get_form_list())
+        posted = management.cleaned_data["current_step"]
+        if posted not in steps:
+            # Forged, or a step this run skips (e.g. the contract for billing).
+            raise SuspiciousOperation(f"Wizard step {posted[:40]!r} is not part of this run.")
+        if self.storage.current_step is None and posted != steps[0]:
+            # A fresh session: expired, or this run was already submitted.
+            number = self.request.session.get(LAST_SUBMITTED_KEY)
+            if number and posted == steps[-1]:
+                return redirect("incidents:confirmation", number=number)
+            return self.restart_at(steps[0], _("Your answers were not found; please start again."))
+        goto = self.request.POST.get("wizard_goto_step")
+        target = goto if goto in steps else posted
+        for step in steps:
+            if step == target:
+                break
+            if self.storage.get_step_data(step) is None:
+                return self.restart_at(step, _("Please complete this step first."))
         return super().post(*args, **kwargs)
+
+    def restart_at(self, step, message):
+        messages.warning(self.request, message)
+        self.storage.current_step = step
+        return self.render(self.get_form())
 
     # --- forms ---------------------------------------------------------------
     def get_form_kwargs(self, step=None):
@@ -202,8 +225,9 @@ class AzureIncidentWizard(
                 is_24x7=details["is_24x7"],
                 contact_name=user.get_full_name() or user.get_username(),
                 contact_email=contact["email"],
-                contact_phone=str(contact["phone"]),
+                contact_phone=contact["phone"].as_international,
                 time_zone=contact["time_zone"],
+                support_language=user.language,
                 product=self.catalogue_product(),
                 topic=leaf,
                 customer=subscription.owner_customer,
@@ -228,4 +252,5 @@ class AzureIncidentWizard(
             )
         except SubmissionError as exc:
             return self.fail("contract" if contract is not None else "details", str(exc))
+        self.request.session[LAST_SUBMITTED_KEY] = incident.number
         return redirect("incidents:confirmation", number=incident.number)
