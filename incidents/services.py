@@ -84,7 +84,7 @@ def submit_incident(
     try:
         with transaction.atomic():
             incident = Incident.objects.create(
-                number=f"pending-{uuid.uuid4().hex}",
+                number=f"pending-{uuid.uuid4().hex[:24]}",  # fits max_length=32
                 channel=channel,
                 partner_id=user.partner_id,
                 submitted_by=user,
