@@ -1,1 +1,142 @@
-urlpatterns: list = []
+"""Service requests on behalf of a CSP customer (SPEC §4.4): pick the customer, check its
+service health, choose the service, then raise the request (or reach the ISV)."""
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Case, IntegerField, Q, Value, When
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path
+from django.views.decorators.http import require_GET, require_http_methods
+
+from incidents.csp import (
+    CSP_SUPPORT_PLAN,
+    CspRefusal,
+    customer_links,
+    own_tenant_refusal,
+    role_refusal,
+    submit_csp_request,
+)
+from incidents.forms.csp import (
+    MARKETPLACE_PREFIX,
+    CspRequestForm,
+    parse_service,
+    service_choices,
+)
+from incidents.models import MarketplaceProduct
+from partners.models import CustomerPartner, ServiceHealthEvent
+
+
+def _refused(request):
+    partner = request.user.partner if getattr(request.user, "partner_id", None) else None
+    reason = role_refusal(partner)
+    if reason:
+        return render(request, "incidents/csp/refused.html", {"reason": reason}, status=403)
+    return None
+
+
+@require_GET
+@login_required
+def start(request):
+    """Step 1: choose the customer (or learn that the own tenant needs another plan)."""
+    refused = _refused(request)
+    if refused:
+        return refused
+    links = customer_links(request.user.partner)
+    return render(request, "incidents/csp/start.html", {"links": links})
+
+
+@require_GET
+@login_required
+def own_tenant(request):
+    refused = _refused(request)
+    if refused:
+        return refused
+    return render(request, "incidents/csp/own_tenant.html", {"reason": own_tenant_refusal()})
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def customer(request, pk):
+    """Service health first, then the service, then the request form or the ISV's contacts."""
+    refused = _refused(request)
+    if refused:
+        return refused
+    link = get_object_or_404(
+        CustomerPartner.objects.select_related("customer"),
+        partner_id=request.user.partner_id,
+        customer_id=pk,
+    )
+    the_customer = link.customer
+    service = request.POST.get("service") or request.GET.get("service")
+    platform, marketplace = parse_service(service)
+    form = None
+    if platform:
+        form = CspRequestForm(
+            request.POST if request.method == "POST" else None,
+            user=request.user,
+            customer=the_customer,
+            platform=platform,
+        )
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            try:
+                incident = submit_csp_request(
+                    user=request.user,
+                    customer=the_customer,
+                    platform=platform,
+                    request_type=data["request_type"],
+                    subscription=data.get("subscription"),
+                    title=data["title"],
+                    description=data["description"],
+                    severity=data["severity"],
+                    is_24x7=data["is_24x7"],
+                    contact_name=data["contact_name"],
+                    contact_email=data["contact_email"],
+                    contact_phone=data["contact_phone"],
+                    time_zone=data["time_zone"],
+                    submission_key=data["submission_key"],
+                )
+            except CspRefusal as exc:
+                form.add_error(None, str(exc))
+            else:
+                return redirect("incidents:confirmation", number=incident.number)
+    elif request.method == "POST":
+        return redirect("incidents:csp_customer", pk=pk)
+    events = (
+        ServiceHealthEvent.objects.filter(customer=the_customer)
+        .annotate(
+            is_open=Case(
+                When(
+                    Q(resolved_at__isnull=True) & ~Q(status=ServiceHealthEvent.Status.RESOLVED),
+                    then=Value(1),
+                ),
+                default=Value(0),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("-is_open", "-started_at")
+    )
+    return render(
+        request,
+        "incidents/csp/customer.html",
+        {
+            "link": link,
+            "customer": the_customer,
+            "events": events,
+            "open_events": sum(1 for e in events if e.is_open),
+            "services": service_choices(),
+            "marketplace_products": MarketplaceProduct.objects.all(),
+            "marketplace_prefix": MARKETPLACE_PREFIX,
+            "service": service or "",
+            "platform": platform,
+            "marketplace": marketplace,
+            "form": form,
+            "support_plan": CSP_SUPPORT_PLAN,
+        },
+    )
+
+
+urlpatterns = [
+    path("csp/", start, name="csp"),
+    path("csp/own-tenant/", own_tenant, name="csp_own_tenant"),
+    path("csp/customers/<int:pk>/", customer, name="csp_customer"),
+]

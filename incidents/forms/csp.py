@@ -1,0 +1,131 @@
+"""Forms of the CSP service request on behalf of a customer (SPEC §4.4)."""
+
+from __future__ import annotations
+
+import uuid
+
+from crispy_forms.helper import FormHelper
+from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+
+from contracts.models import Platform
+from incidents.csp import (
+    CSP_SERVICES,
+    RequestType,
+    non_technical_azure_refusal,
+    who_may_open_non_technical,
+)
+from incidents.forms.business import time_zone_choices
+from incidents.models import MarketplaceProduct, Severity
+from partners.models import AzureSubscription
+
+MARKETPLACE_PREFIX = "mp-"
+
+
+def service_choices() -> list[tuple[str, str]]:
+    return [(platform, str(Platform(platform).label)) for platform in CSP_SERVICES]
+
+
+def parse_service(value: str | None):
+    """(platform, None) for a CSP service, (None, product) for a marketplace product."""
+    if value in CSP_SERVICES:
+        return value, None
+    if value and value.startswith(MARKETPLACE_PREFIX):
+        try:
+            pk = int(value[len(MARKETPLACE_PREFIX) :])
+        except ValueError:
+            return None, None
+        return None, MarketplaceProduct.objects.filter(pk=pk).first()
+    return None, None
+
+
+class SubscriptionChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, subscription: AzureSubscription) -> str:
+        return f"{subscription.name} ({subscription.subscription_id})"
+
+
+class CspRequestForm(forms.Form):
+    request_type = forms.ChoiceField(
+        label=_lazy("Type of request"), choices=RequestType.choices, widget=forms.RadioSelect
+    )
+    subscription = SubscriptionChoiceField(
+        label=_lazy("Customer's Azure subscription"),
+        queryset=AzureSubscription.objects.none(),
+    )
+    title = forms.CharField(label=_lazy("Title"), max_length=200)
+    description = forms.CharField(
+        label=_lazy("Description"), widget=forms.Textarea(attrs={"rows": 5})
+    )
+    severity = forms.ChoiceField(
+        label=_lazy("Severity"), choices=Severity.choices, widget=forms.RadioSelect
+    )
+    is_24x7 = forms.BooleanField(
+        label=_lazy("I need 24/7 support"),
+        required=False,
+        help_text=_lazy("Available only with severity A (critical)."),
+    )
+    contact_name = forms.CharField(label=_lazy("Your name"), max_length=200)
+    contact_email = forms.EmailField(label=_lazy("Your e-mail address"))
+    contact_phone = forms.CharField(label=_lazy("Your phone number"), max_length=40)
+    time_zone = forms.ChoiceField(label=_lazy("Your time zone"), choices=())
+    submission_key = forms.UUIDField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, user, customer, platform, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.customer = customer
+        self.platform = platform
+        self.fields["time_zone"].choices = time_zone_choices()
+        self.fields["is_24x7"].widget.attrs["data-only-severity-a"] = self.add_prefix("severity")
+        self.is_azure = platform == Platform.AZURE
+        if self.is_azure:
+            self.fields["subscription"].queryset = customer.subscriptions.filter(
+                is_active=True
+            ).order_by("name")
+            self.who_may_open_non_technical = who_may_open_non_technical(customer)
+            self.fields["request_type"].help_text = self.who_may_open_non_technical
+        else:
+            del self.fields["subscription"]
+            self.who_may_open_non_technical = ""
+        if not self.is_bound:
+            # The partner's contact details, never the customer's (seed 001).
+            self.initial.setdefault("contact_name", user.get_full_name() or user.username)
+            self.initial.setdefault("contact_email", user.email)
+            self.initial.setdefault("contact_phone", str(user.phone or ""))
+            self.initial.setdefault("time_zone", user.time_zone or "UTC")
+            self.initial.setdefault("request_type", RequestType.TECHNICAL)
+            self.initial.setdefault("submission_key", uuid.uuid4())
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+
+    def clean_contact_email(self):
+        email = self.cleaned_data["contact_email"]
+        domain = email.rsplit("@", 1)[-1].lower()
+        tenant = self.customer.tenant_domain.lower()
+        if domain == tenant or domain.endswith("." + tenant):
+            raise forms.ValidationError(
+                _(
+                    "%(email)s is an address of the customer. Enter your own contact details "
+                    "(the partner's), not the customer's."
+                )
+                % {"email": email}
+            )
+        return email
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("is_24x7") and cleaned.get("severity") not in (None, Severity.A):
+            self.add_error("is_24x7", _("24/7 support can be chosen only with severity A."))
+        if (
+            self.is_azure
+            and cleaned.get("request_type") == RequestType.NON_TECHNICAL
+            and "subscription" in cleaned
+        ):
+            refusal = non_technical_azure_refusal(
+                self.user.partner, self.customer, cleaned.get("subscription")
+            )
+            if refusal:
+                self.add_error("request_type", refusal)
+        return cleaned
