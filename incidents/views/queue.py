@@ -1,1 +1,389 @@
-urlpatterns: list = []
+"""The support engineers' incident queue (SPEC §5).
+
+Pagination is keyset ("seek") pagination on ``(response_due_at, id)``, which the
+``incident_due_idx`` index serves in both directions: page 500 costs what page 1
+costs, and every page runs the same queries whatever the number of rows.
+Incidents without a due time (rejected or routed at submission) come after the
+dated ones, as their own segment ordered by id.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import F, QuerySet
+from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan, TupleLessThan
+from django.http import Http404, QueryDict
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from incidents import workflow
+from incidents.forms.followup import (
+    AddContactForm,
+    AssignForm,
+    ContactChoiceForm,
+    MessageForm,
+    QueueFilterForm,
+    RejectForm,
+    RouteForm,
+    StatusForm,
+)
+from incidents.models import (
+    OPEN_STATUSES,
+    Attachment,
+    HistoryEvent,
+    Incident,
+    IncidentContact,
+    Message,
+)
+
+PAGE_SIZE = 25
+DUE_SOON = dt.timedelta(hours=1)
+EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+
+
+# --- access -------------------------------------------------------------------------
+
+
+def _require_engineer(request, *, as_404: bool) -> None:
+    if not request.user.is_support_engineer:
+        # Pages about one object answer 404, so they do not confirm that it exists.
+        if as_404:
+            raise Http404
+        raise PermissionDenied
+
+
+def _get_incident(request, number, *, for_update=False) -> Incident:
+    _require_engineer(request, as_404=True)
+    related = (
+        "partner",
+        "product",
+        "product_version",
+        "topic",
+        "contract",
+        "owner",
+        "submitted_by",
+        "customer",
+        "subscription",
+    )
+    return get_object_or_404(
+        Incident.objects.visible_to(request.user).select_related(*related), number=number
+    )
+
+
+# --- keyset pagination ----------------------------------------------------------------
+
+
+@dataclass
+class QueuePage:
+    rows: list[Incident]
+    next_cursor: str | None
+    is_first: bool
+
+
+def encode_cursor(incident: Incident) -> str:
+    if incident.response_due_at is None:
+        return f"n{incident.pk}"
+    micros = (incident.response_due_at - EPOCH) // dt.timedelta(microseconds=1)
+    return f"{micros}_{incident.pk}"
+
+
+def decode_cursor(value: str | None) -> tuple[dt.datetime | None, int] | None:
+    """``(due, id)`` from a cursor, or None for the first page (also for any bad value)."""
+    if not value:
+        return None
+    try:
+        if value.startswith("n"):
+            return None, int(value[1:])
+        micros, pk = value.split("_", 1)
+        return EPOCH + dt.timedelta(microseconds=int(micros)), int(pk)
+    except (ValueError, OverflowError):
+        return None
+
+
+def queue_page(
+    incidents: QuerySet, *, after: str | None = None, descending: bool = False, size=PAGE_SIZE
+) -> QueuePage:
+    """One page of ``incidents`` in response-due order, after the ``after`` cursor.
+
+    Always exactly two queries: the dated segment (an index range scan on
+    ``(response_due_at, id)``) and the undated one (``response_due_at IS NULL``,
+    by id). Neither depends on how deep the page is.
+    """
+    cursor = decode_cursor(after)
+    key = Tuple(F("response_due_at"), F("id"))
+    dated = incidents.filter(response_due_at__isnull=False)
+    undated = incidents.filter(response_due_at__isnull=True)
+    if descending:
+        dated = dated.order_by("-response_due_at", "-id")
+        undated = undated.order_by("-id")
+    else:
+        dated = dated.order_by("response_due_at", "id")
+        undated = undated.order_by("id")
+    if cursor is not None:
+        due, pk = cursor
+        if due is None:
+            # Past the dated segment: keep its query (the same count on every page), empty.
+            dated = dated.filter(pk__lt=0)
+            undated = undated.filter(pk__lt=pk) if descending else undated.filter(pk__gt=pk)
+        else:
+            lookup = TupleLessThan if descending else TupleGreaterThan
+            dated = dated.filter(lookup(key, (due, pk)))
+    rows = list(dated[: size + 1])
+    rows += list(undated[: size + 1])
+    has_next = len(rows) > size
+    rows = rows[:size]
+    return QueuePage(
+        rows=rows,
+        next_cursor=encode_cursor(rows[-1]) if has_next and rows else None,
+        is_first=cursor is None,
+    )
+
+
+def filtered_queue(user, form: QueueFilterForm) -> QuerySet:
+    """Apply the whitelisted filters of a valid :class:`QueueFilterForm`."""
+    data = form.cleaned_data
+    incidents = Incident.objects.visible_to(user).select_related("partner", "product", "owner")
+    if data.get("q"):
+        incidents = incidents.filter(number=data["q"].strip().upper())
+    status = data.get("status")
+    if status == QueueFilterForm.OPEN:
+        incidents = incidents.filter(status__in=OPEN_STATUSES)
+    elif status:
+        incidents = incidents.filter(status=status)
+    if data.get("severity"):
+        incidents = incidents.filter(severity=data["severity"])
+    if data.get("product"):
+        incidents = incidents.filter(product=data["product"])
+    if data.get("partner"):
+        incidents = incidents.filter(partner=data["partner"])
+    owner = data.get("owner")
+    if owner == "me":
+        incidents = incidents.filter(owner=user)
+    elif owner == "none":
+        incidents = incidents.filter(owner__isnull=True)
+    elif owner:
+        incidents = incidents.filter(owner_id=int(owner))
+    now = timezone.now()
+    if data.get("due") == "overdue":
+        incidents = incidents.awaiting_first_response().filter(response_due_at__lt=now)
+    elif data.get("due") == "soon":
+        incidents = incidents.awaiting_first_response().filter(
+            response_due_at__gte=now, response_due_at__lt=now + DUE_SOON
+        )
+    return incidents
+
+
+@require_GET
+@login_required
+def queue(request):
+    """Open incidents by response due time, with filters; engineers only (others 403)."""
+    _require_engineer(request, as_404=False)
+    # With no parameters at all, show what needs work: the open incidents.
+    data = request.GET if request.GET else QueryDict("status=open")
+    form = QueueFilterForm(data)
+    if form.is_valid():
+        incidents = filtered_queue(request.user, form)
+        descending = form.cleaned_data.get("sort") == "-due"
+    else:
+        incidents, descending = Incident.objects.none(), False
+    page = queue_page(incidents, after=request.GET.get("after"), descending=descending)
+    params = data.copy()
+    params.pop("after", None)
+    next_params = params.copy()
+    if page.next_cursor:
+        next_params["after"] = page.next_cursor
+    now = timezone.now()
+    return render(
+        request,
+        "incidents/queue/list.html",
+        {
+            "form": form,
+            "page": page,
+            "now": now,
+            "soon": now + DUE_SOON,
+            "first_url": f"?{params.urlencode()}",
+            "next_url": f"?{next_params.urlencode()}" if page.next_cursor else "",
+        },
+    )
+
+
+# --- detail and actions ----------------------------------------------------------------
+
+
+def _render_detail(request, incident, *, status=200, **forms):
+    context = {
+        "incident": incident,
+        "thread": Message.objects.filter(incident=incident)
+        .select_related("author")
+        .order_by("created_at", "pk"),
+        "history": HistoryEvent.objects.filter(incident=incident)
+        .select_related("actor")
+        .order_by("created_at", "pk"),
+        "attachments": Attachment.objects.filter(incident=incident).select_related("uploaded_by"),
+        "contacts": IncidentContact.objects.filter(incident=incident).select_related("user"),
+        "transitions": workflow.available_transitions(incident),
+        "reply_form": forms.get("reply_form") or MessageForm(label=_("Reply to the partner")),
+        "note_form": forms.get("note_form") or MessageForm(label=_("Internal note")),
+        "assign_form": forms.get("assign_form")
+        or AssignForm(initial={"engineer": incident.owner_id or request.user.pk}),
+        "reject_form": forms.get("reject_form") or RejectForm(prefix="reject"),
+        "route_form": forms.get("route_form") or RouteForm(prefix="route"),
+        "contact_form": forms.get("contact_form")
+        or AddContactForm(incident=incident, allow_primary=True),
+        "is_owner": incident.owner_id == request.user.pk,
+        "now": timezone.now(),
+    }
+    return render(request, "incidents/queue/detail.html", context, status=status)
+
+
+@require_GET
+@login_required
+def queue_detail(request, number):
+    return _render_detail(request, _get_incident(request, number))
+
+
+def _take(request, incident):
+    workflow.take(incident, engineer=request.user)
+    return _("You own this request now.")
+
+
+def _assign(request, incident):
+    form = AssignForm(request.POST)
+    if not form.is_valid():
+        return {"assign_form": form}
+    engineer = form.cleaned_data["engineer"]
+    workflow.assign(incident, engineer=engineer, actor=request.user)
+    return _("Assigned to %(name)s.") % {"name": engineer.get_full_name() or engineer.username}
+
+
+def _reply(request, incident):
+    form = MessageForm(request.POST, label=_("Reply to the partner"))
+    if not form.is_valid():
+        return {"reply_form": form}
+    workflow.reply(incident, engineer=request.user, body=form.cleaned_data["body"])
+    return _("Your reply was sent to the contacts.")
+
+
+def _note(request, incident):
+    form = MessageForm(request.POST, label=_("Internal note"))
+    if not form.is_valid():
+        return {"note_form": form}
+    workflow.add_note(incident, engineer=request.user, body=form.cleaned_data["body"])
+    return _("Internal note added.")
+
+
+def _status(request, incident):
+    form = StatusForm(request.POST)
+    if not form.is_valid():
+        raise workflow.WorkflowError(_("Unknown status change."))
+    workflow.change_status(incident, transition=form.cleaned_data["transition"], actor=request.user)
+    return _("Status changed to %(status)s.") % {"status": incident.get_status_display()}
+
+
+def _reject(request, incident):
+    form = RejectForm(request.POST, prefix="reject")
+    if not form.is_valid():
+        return {"reject_form": form}
+    workflow.reject(incident, actor=request.user, reason=form.cleaned_data["reason"])
+    return _("The request was rejected.")
+
+
+def _route(request, incident):
+    form = RouteForm(request.POST, prefix="route")
+    if not form.is_valid():
+        return {"route_form": form}
+    workflow.route(
+        incident,
+        actor=request.user,
+        team=form.cleaned_data["team"],
+        reason=form.cleaned_data["reason"],
+    )
+    return _("The request was routed to %(team)s.") % {"team": incident.get_routed_to_display()}
+
+
+def _require_owner(request, incident):
+    if incident.owner_id != request.user.pk:
+        raise workflow.WorkflowError(
+            _("Only the engineer who owns a request can change its contacts. Take it first.")
+        )
+
+
+def _contact_add(request, incident):
+    _require_owner(request, incident)
+    form = AddContactForm(request.POST, incident=incident, allow_primary=True)
+    if not form.is_valid():
+        return {"contact_form": form}
+    workflow.add_contact(
+        incident,
+        user=form.cleaned_data["user"],
+        actor=request.user,
+        primary=form.cleaned_data.get("primary", False),
+    )
+    return _("Contact added.")
+
+
+def _contact_remove(request, incident):
+    _require_owner(request, incident)
+    form = ContactChoiceForm(request.POST, incident=incident)
+    if not form.is_valid():
+        raise workflow.WorkflowError(_("Choose one of the request's contacts."))
+    workflow.remove_contact(incident, user=form.cleaned_data["user"], actor=request.user)
+    return _("Contact removed.")
+
+
+def _contact_primary(request, incident):
+    _require_owner(request, incident)
+    form = ContactChoiceForm(request.POST, incident=incident)
+    if not form.is_valid():
+        raise workflow.WorkflowError(_("Choose one of the request's contacts."))
+    workflow.make_primary(incident, user=form.cleaned_data["user"], actor=request.user)
+    return _("Primary contact changed.")
+
+
+# Whitelisted actions: the URL names the handler, nothing else is dispatched.
+ACTIONS = {
+    "take": _take,
+    "assign": _assign,
+    "reply": _reply,
+    "note": _note,
+    "status": _status,
+    "reject": _reject,
+    "route": _route,
+    "contact-add": _contact_add,
+    "contact-remove": _contact_remove,
+    "contact-primary": _contact_primary,
+}
+
+
+@require_POST
+@login_required
+def queue_action(request, number, action):
+    """Run one named workflow action; a refused change comes back as a message."""
+    handler = ACTIONS.get(action)
+    incident = _get_incident(request, number)
+    if handler is None:
+        raise Http404
+    try:
+        result = handler(request, incident)
+    except workflow.WorkflowError as exc:
+        messages.error(request, str(exc))
+        return redirect("incidents:queue_detail", number=incident.number)
+    if isinstance(result, dict):  # an invalid form: show it again with its errors
+        return _render_detail(request, incident, status=400, **result)
+    messages.success(request, result)
+    return redirect(reverse("incidents:queue_detail", args=[incident.number]))
+
+
+urlpatterns = [
+    path("queue/", queue, name="queue"),
+    path("queue/<str:number>/", queue_detail, name="queue_detail"),
+    path("queue/<str:number>/<slug:action>/", queue_action, name="queue_action"),
+]

@@ -1,0 +1,205 @@
+"""Forms for following up an incident (SPEC §5). They validate; incidents/workflow.py changes state."""
+
+from __future__ import annotations
+
+from crispy_forms.helper import FormHelper
+from django import forms
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+
+from contracts.models import Product
+from partners.models import Partner
+from portal.lib.uploads import AttachmentsField
+
+from ..models import IncidentContact, RoutedTeam, Severity, Status
+
+MAX_MESSAGE = 10_000
+
+
+def _helper() -> FormHelper:
+    helper = FormHelper()
+    helper.form_tag = False
+    helper.disable_csrf = True
+    return helper
+
+
+def user_label(user) -> str:
+    name = user.get_full_name() or user.username
+    return f"{name} <{user.email}>" if user.email else name
+
+
+class UserChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return user_label(obj)
+
+
+class MessageForm(forms.Form):
+    body = forms.CharField(
+        label=_("Message"),
+        max_length=MAX_MESSAGE,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        strip=True,
+    )
+
+    def __init__(self, *args, label=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if label:
+            self.fields["body"].label = label
+        self.helper = _helper()
+
+
+class AttachmentForm(forms.Form):
+    files = AttachmentsField(label=_("Files"), required=True)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper()
+
+
+class AddContactForm(forms.Form):
+    """A colleague from the incident's partner who is not a contact yet."""
+
+    user = UserChoiceField(
+        label=_("Colleague"),
+        queryset=get_user_model().objects.none(),
+        empty_label=_("Choose a colleague by name or e-mail"),
+        help_text=_("Only people of your organisation who use this portal are listed."),
+    )
+    primary = forms.BooleanField(label=_("Make primary contact"), required=False)
+
+    def __init__(self, *args, incident, allow_primary=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = (
+            get_user_model()
+            .objects.filter(partner_id=incident.partner_id, is_active=True)
+            .exclude(pk__in=IncidentContact.objects.filter(incident=incident).values("user_id"))
+            .order_by("first_name", "last_name", "username")
+        )
+        if not allow_primary:
+            del self.fields["primary"]
+        self.helper = _helper()
+
+
+class ContactChoiceForm(forms.Form):
+    """Picks one of the incident's current contacts (remove / make primary)."""
+
+    user = forms.ModelChoiceField(queryset=get_user_model().objects.none())
+
+    def __init__(self, *args, incident, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = get_user_model().objects.filter(
+            incident_contacts__incident=incident
+        )
+
+
+class AssignForm(forms.Form):
+    engineer = UserChoiceField(
+        label=_("Engineer"), queryset=get_user_model().objects.none(), empty_label=None
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["engineer"].queryset = engineers()
+        self.helper = _helper()
+
+
+class StatusForm(forms.Form):
+    transition = forms.CharField()
+
+
+class RejectForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason (the partner sees it)"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper()
+
+
+class RouteForm(RejectForm):
+    team = forms.ChoiceField(label=_("Route to"), choices=RoutedTeam.choices)
+
+    field_order = ["team", "reason"]
+
+
+def engineers():
+    return (
+        get_user_model()
+        .objects.filter(groups__name=settings.SUPPORT_ENGINEERS_GROUP, is_active=True)
+        .order_by("first_name", "last_name", "username")
+    )
+
+
+class QueueFilterForm(forms.Form):
+    """The queue's GET filters. Only these values reach the query: everything is whitelisted."""
+
+    OPEN = "open"
+    STATUS_CHOICES = [
+        ("", _("Any status")),
+        (OPEN, _("Open (submitted, in progress, waiting)")),
+        *Status.choices,
+    ]
+    DUE_CHOICES = [
+        ("", _("Any")),
+        ("overdue", _("First response overdue")),
+        ("soon", _("First response due within an hour")),
+    ]
+    SORT_CHOICES = [
+        ("due", _("Response due: soonest first")),
+        ("-due", _("Response due: latest first")),
+    ]
+
+    q = forms.CharField(label=_("Number"), required=False, max_length=32)
+    status = forms.ChoiceField(label=_("Status"), choices=STATUS_CHOICES, required=False)
+    severity = forms.ChoiceField(
+        label=_("Severity"),
+        choices=[("", _("Any severity"))] + [(s.value, s.value) for s in Severity],
+        required=False,
+    )
+    product = forms.ModelChoiceField(
+        label=_("Product"), queryset=Product.objects.none(), required=False, empty_label=_("Any")
+    )
+    partner = forms.ModelChoiceField(
+        label=_("Partner"), queryset=Partner.objects.none(), required=False, empty_label=_("Any")
+    )
+    owner = forms.ChoiceField(label=_("Owner"), required=False)
+    due = forms.ChoiceField(label=_("First response"), choices=DUE_CHOICES, required=False)
+    sort = forms.ChoiceField(label=_("Sort"), choices=SORT_CHOICES, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["product"].queryset = Product.objects.order_by("name")
+        self.fields["partner"].queryset = Partner.objects.order_by("name")
+        self.fields["owner"].choices = self.owner_choices()
+        for field in self.fields.values():
+            css = (
+                "form-select form-select-sm"
+                if isinstance(field, forms.ChoiceField)
+                else "form-control form-control-sm"
+            )
+            field.widget.attrs["class"] = css
+
+    def owner_choices(self):
+        return [
+            ("", _("Anyone")),
+            ("me", _("Me")),
+            ("none", _("Nobody (unassigned)")),
+            *((str(u.pk), user_label(u)) for u in engineers()),
+        ]
+
+
+__all__ = [
+    "AddContactForm",
+    "AssignForm",
+    "AttachmentForm",
+    "ContactChoiceForm",
+    "MessageForm",
+    "QueueFilterForm",
+    "RejectForm",
+    "RouteForm",
+    "StatusForm",
+]
