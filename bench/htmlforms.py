@@ -200,19 +200,9 @@ def fill(form: Form, overrides: dict, children=None) -> dict:
                 value = next((v for v, sel, _ in f.options if sel and v), None)
             if value is None:
                 # A dependent list filled by script from its parent's choice.
-                parent = next(
-                    (
-                        p
-                        for p in form.fields
-                        if p.attrs.get("data-chain-child") == f.name and p.name in chosen
-                    ),
-                    None,
-                )
                 options = [v for v, _, _ in f.options if v]
-                if not options and parent is not None and children is not None:
-                    url = parent.attrs.get("data-children-url", "").replace(
-                        "__id__", str(chosen[parent.name])
-                    )
+                url = _dependent_url(form, f, chosen)
+                if not options and url and children is not None:
                     options = [str(v) for v, _ in children(url)]
                 value = options[0] if options else ""
             if f.attrs.get("multiple") is not None and "multiple" in f.attrs:
@@ -224,8 +214,8 @@ def fill(form: Form, overrides: dict, children=None) -> dict:
         if override is not None:
             data[f.name] = override
             continue
-        if f.value:
-            data[f.name] = f.value
+        if f.value.strip():
+            data[f.name] = f.value.strip() if f.tag == "textarea" else f.value
             continue
         if f.type == "hidden":
             data[f.name] = ""
@@ -233,6 +223,24 @@ def fill(form: Form, overrides: dict, children=None) -> dict:
         data[f.name] = _default_for(f)
     del by_name
     return data
+
+
+# A parent drop-down names its dependent list in one data attribute and the URL of
+# the dependent options (with "__id__" for the parent's value) in another.
+DEPENDENT_ATTRS = [
+    ("data-chain-child", "data-children-url"),
+    ("data-versions-target", "data-versions-url"),
+]
+
+
+def _dependent_url(form: Form, f: Field, chosen: dict) -> str | None:
+    for parent in form.fields:
+        if parent.name not in chosen:
+            continue
+        for target_attr, url_attr in DEPENDENT_ATTRS:
+            if parent.attrs.get(target_attr) == f.name and parent.attrs.get(url_attr):
+                return parent.attrs[url_attr].replace("__id__", str(chosen[parent.name]))
+    return None
 
 
 def _override(f: Field, overrides: dict):

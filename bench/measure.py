@@ -22,6 +22,7 @@ import django
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
 django.setup()
 
+from django.core.signals import got_request_exception  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.db.models import Sum  # noqa: E402
 from django.test import Client  # noqa: E402
@@ -79,9 +80,22 @@ def client_for(user: User) -> Client:
     return client
 
 
+_last_exception: list[str] = []
+
+
+def _remember_exception(sender, request=None, **kwargs):
+    _last_exception[:] = [traceback.format_exc(limit=-3)]
+
+
+got_request_exception.connect(_remember_exception)
+
+
 def describe(response) -> str:
     if response.status_code in (301, 302, 303):
         return f"HTTP {response.status_code} to {response.headers.get('Location')}"
+    if response.status_code >= 500 and _last_exception:
+        last = _last_exception[0].strip().splitlines()[-1]
+        return f"HTTP {response.status_code} ({last})"
     return f"HTTP {response.status_code}"
 
 
