@@ -6,6 +6,7 @@ import uuid
 
 from crispy_forms.helper import FormHelper
 from django import forms
+from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
@@ -84,7 +85,8 @@ class CspRequestForm(forms.Form):
                 is_active=True
             ).order_by("name")
             self.who_may_open_non_technical = who_may_open_non_technical(customer)
-            self.fields["request_type"].help_text = self.who_may_open_non_technical
+            # Crispy renders help text unescaped; the sentence holds partner names.
+            self.fields["request_type"].help_text = escape(self.who_may_open_non_technical)
         else:
             del self.fields["subscription"]
             self.who_may_open_non_technical = ""
