@@ -184,6 +184,10 @@ class SupportingInfoForm(forms.Form):
         label=_("Severity"),
         choices=Severity.choices,
         widget=forms.RadioSelect,
+        help_text=_(
+            "First response within 2 hours (A), 4 hours (B) or 8 hours (C) for support in "
+            "English; support in a local language runs in business hours of your time zone."
+        ),
         error_messages={"required": _("Choose the severity: how badly the problem hurts.")},
     )
     is_24x7 = forms.BooleanField(
