@@ -250,7 +250,9 @@ def test_queue_page_runs_two_queries_on_any_page(partner_user, django_assert_num
         first = queue_page(incidents, size=5)
     with django_assert_num_queries(2):
         deep = queue_page(incidents, after=first.next_cursor, size=5)
-    cursor = encode_cursor(Incident.objects.filter(response_due_at__isnull=True).first())
+    cursor = encode_cursor(
+        Incident.objects.filter(response_due_at__isnull=True).order_by("pk").first()
+    )
     with django_assert_num_queries(2):
         undated = queue_page(incidents, after=cursor, size=5)
     assert first.rows and deep.rows and undated.rows
