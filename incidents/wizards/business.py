@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django import forms
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from formtools.wizard.views import SessionWizardView
 
@@ -278,7 +279,7 @@ class BusinessWizard(
 
 def _summary(field, value):
     if isinstance(field, forms.ModelMultipleChoiceField):
-        return ", ".join(field.label_from_instance(v) for v in value or [])
+        return ", ".join(field.label_from_instance(v) for v in value or []) or _("None")
     if isinstance(field, forms.ModelChoiceField) and value is not None:
         return field.label_from_instance(value)
     if value is False:
