@@ -224,6 +224,10 @@ class AzureContractForm(ContractStepForm):
         self.fields["contract"].queryset = self.fields["contract"].queryset.filter(
             kind=ContractKind.SIGNATURE_CLOUD
         )
+        self.fields["contract"].error_messages["invalid_choice"] = _(
+            "This support plan cannot be used (any more): see the unavailable support plans. "
+            "Choose another one, or add one with its Access ID and Contract ID."
+        )
         self.initial.pop("contract", None)
         if len(self.usable) == 1 and not self.is_bound:
             self.initial["contract"] = self.usable[0].contract.pk
