@@ -100,14 +100,23 @@ def describe(response) -> str:
 
 
 def measure_get(client: Client, url: str, requests: int, warmup: int) -> dict:
-    """Warm up, time ``requests`` GETs, then count the queries of one more."""
+    """Warm up, time ``requests`` GETs, then count the queries of one more.
+
+    Each timed request is paired with one of the floor, by the same client just
+    before it, so the ratio to the floor holds even when the machine is busy.
+    """
+    floor = reverse("bench_floor")
     response = client.get(url)
     if response.status_code != 200:
         return {"available": True, "url": url, "error": describe(response)}
     for _ in range(warmup):
+        client.get(floor)
         client.get(url)
-    samples = []
+    samples, floor_samples = [], []
     for _ in range(requests):
+        started = time.perf_counter()
+        client.get(floor)
+        floor_samples.append(time.perf_counter() - started)
         started = time.perf_counter()
         response = client.get(url)
         samples.append(time.perf_counter() - started)
@@ -121,6 +130,7 @@ def measure_get(client: Client, url: str, requests: int, warmup: int) -> dict:
         "queries": len(ctx.captured_queries),
         "bytes": len(response.content),
         **summarize(samples),
+        "floor_p95_ms": summarize(floor_samples)["p95_ms"],
     }
 
 
@@ -223,12 +233,17 @@ def run_wizard(client: Client, name: str, requests: int, warmup: int, personas: 
     samples: dict[str, list[float]] = {}
     queries: dict[str, int] = {}
     order: list[str] = []
+    floor_samples: list[float] = []
     incidents_before = Incident.objects.count()
     units_before = _persona_units(personas)
     runs = warmup + requests
     for run in range(runs):
         capture = run == runs - 1
         record = run >= warmup
+        started = time.perf_counter()
+        client.get(reverse("bench_floor"))
+        if record:
+            floor_samples.append(time.perf_counter() - started)
         label = "GET first step"
         response, elapsed, nq = _timed(client, "get", url, None, capture)
         if response.status_code != 200:
@@ -405,7 +420,7 @@ def main(argv=None) -> int:
     except HarnessError as exc:
         log(f"HARNESS ERROR: {exc}")
         return 3
-    result.update(size=args.size, seed=info)
+    result.update(size=args.size, seed=info, load_average=[round(x, 1) for x in os.getloadavg()])
     with open(args.out, "w") as fh:
         json.dump(result, fh, indent=1, default=str)
     return 0

@@ -1,0 +1,110 @@
+"""Fast checks of the benchmark's own logic (the full harness runs with `bench/run --quick`)."""
+
+from bench import htmlforms
+from bench.harness import evaluate, parse_wrk
+
+WIZARD_STEP = """
+<form method="post" enctype="multipart/form-data">
+  <input type="hidden" name="csrfmiddlewaretoken" value="tok">
+  <input type="hidden" name="w-current_step" value="problem">
+  <select name="problem-product" data-chain-child="problem-category"
+          data-children-url="/incidents/topics/__id__/children/"
+          data-versions-target="problem-version" data-versions-url="/versions/__id__/">
+    <option value="">---------</option><option value="7">Windows Server</option>
+  </select>
+  <select name="problem-version"><option value="">---------</option></select>
+  <select name="problem-category"><option value="">---------</option></select>
+  <input type="text" name="problem-title">
+  <textarea name="problem-description">
+</textarea>
+  <input type="radio" name="problem-severity" value="A">
+  <input type="radio" name="problem-severity" value="B">
+  <input type="checkbox" name="problem-is_24x7">
+  <input type="email" name="problem-email">
+  <input type="file" name="problem-files">
+  <button name="wizard_goto_step" value="problem">Back</button>
+  <button type="submit">Next</button>
+</form>
+"""
+
+
+def test_it_reads_the_wizard_step_and_fills_it_like_a_careful_user():
+    form = htmlforms.wizard_form(WIZARD_STEP)
+    assert htmlforms.current_step(form) == "problem"
+    asked = []
+
+    def children(url):
+        asked.append(url)
+        return [(11, "first"), (12, "second")]
+
+    data = htmlforms.fill(form, {"severity": "B"}, children)
+    assert data["problem-product"] == "7"
+    assert data["problem-version"] == "11" and data["problem-category"] == "11"
+    assert asked == ["/versions/7/", "/incidents/topics/7/children/"]
+    assert data["problem-description"].strip()
+    assert data["problem-title"] and data["problem-email"].count("@") == 1
+    assert data["problem-severity"] == "B"
+    assert "problem-is_24x7" not in data and "problem-files" not in data
+    assert "wizard_goto_step" not in data
+    assert data["csrfmiddlewaretoken"] == "tok" and data["w-current_step"] == "problem"
+
+
+def test_it_reads_wrk_output():
+    out = """Running 10s test @ http://127.0.0.1:1/bench/floor/
+  Latency Distribution
+     50%    5.10ms
+     90%  800.00us
+     99%    1.20s
+  4210 requests in 10.00s, 1.2MB read
+  Non-2xx or 3xx responses: 3
+Requests/sec:    421.00
+"""
+    r = parse_wrk(out)
+    assert r["requests_per_s"] == 421.0 and r["requests"] == 4210
+    assert r["p50_ms"] == 5.1 and r["p90_ms"] == 0.8 and r["p99_ms"] == 1200.0
+    assert r["non_2xx_3xx"] == 3
+
+
+def _page(queries, p95, floor=2.0):
+    return {
+        "available": True,
+        "queries": queries,
+        "p50_ms": p95,
+        "p95_ms": p95,
+        "floor_p95_ms": floor,
+    }
+
+
+def test_the_targets_say_pass_or_fail_and_by_how_much():
+    def result(scale):
+        return {
+            "pages": {
+                "floor": _page(3, 2.0),
+                "manage_list": _page(6, 10 * scale),
+                "manage_list_1_row": _page(6, 9 * scale),
+                "queue_first_page": _page(8, 20.0),
+                "queue_deep_page": {**_page(9, 40.0), "how": "walked"},
+            },
+            "wizards": {"azure": {"steps": {"POST details (final submit)": _page(12, 80.0)}}},
+            "load": {
+                "floor": {"requests_per_s": 100.0},
+                "queue_first_page": {"requests_per_s": 40.0},
+            },
+        }
+
+    targets = {
+        t["target"].split(" (")[0]: t
+        for t in evaluate([10, 100], {"10": result(1), "100": result(2)})
+    }
+    by_status = {name: t["status"] for name, t in targets.items()}
+    assert by_status["Queries per page constant and <= 10"] == "FAIL"
+    assert (
+        "queue_deep_page=9 vs queue_first_page=8"
+        in targets["Queries per page constant and <= 10"]["detail"]
+    )
+    assert by_status["Queue first page p95 <= 5.0x floor p95"] == "FAIL"
+    assert "misses by 2.00x" in targets["Queue first page p95 <= 5.0x floor p95"]["detail"]
+    assert by_status["Queue deep page p95 <= 1.5x first page"] == "FAIL"
+    assert by_status["Every p95 at 100 <= 1.3x its p95 at 10"] == "FAIL"
+    assert by_status["Queue throughput >= 30% of the floor's"] == "PASS"
+    assert by_status["Final wizard submit p95 <= 100 ms"] == "PASS"
