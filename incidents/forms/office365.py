@@ -122,6 +122,13 @@ class ProblemForm(TopicChainMixin, forms.Form):
     def leaf(self) -> Topic | None:
         return self.chosen_leaf()
 
+    @classmethod
+    def leaf_of(cls, cleaned_data: dict) -> Topic | None:
+        for name in reversed(cls.chain_fields):
+            if cleaned_data.get(name):
+                return cleaned_data[name]
+        return None
+
 
 class DescriptionForm(forms.Form):
     """Step 2 — Add a detailed description."""

@@ -28,7 +28,7 @@ from incidents.forms.office365 import (
     SupportingInfoForm,
 )
 from incidents.forms.taxonomy import RefreshableWizardMixin
-from incidents.models import Channel, Topic
+from incidents.models import Channel, RoutedTeam, Topic
 from incidents.services import submit_incident
 from partners.models import ScsProduct
 from portal.lib.wizards import PortalWizardMixin
@@ -62,6 +62,7 @@ class Office365Wizard(RefreshableWizardMixin, PortalWizardMixin, SessionWizardVi
     page_title = _lazy("Submit Office 365 incident online")
     submit_label = _lazy("Submit")
     intro_template = "incidents/office365/eligibility.html"
+    review_step = "attach"  # "check your answers" above the files, with an Edit per step
 
     def dispatch(self, request, *args, **kwargs):
         # Staff and engineers have no partner to submit for.
@@ -99,7 +100,18 @@ class Office365Wizard(RefreshableWizardMixin, PortalWizardMixin, SessionWizardVi
         context = super().get_context_data(form=form, **kwargs)
         context["eligibility"] = self.eligibility
         context["is_first_step"] = self.steps.current == self.steps.first
+        if self.steps.current != self.steps.first:
+            context["route"] = self._chosen_route()
         return context
+
+    def _chosen_route(self):
+        """The team a non-technical problem chosen on step 1 goes to (shown before Submit)."""
+        if self.storage.get_step_data("problem") is None:
+            return None
+        cleaned = self.get_cleaned_data_for_step("problem")
+        leaf = ProblemForm.leaf_of(cleaned) if cleaned else None
+        route = leaf.effective_route if leaf else ""
+        return RoutedTeam(route).label if route else None
 
     # --- robustness -------------------------------------------------------
     def post(self, *args, **kwargs):

@@ -4,6 +4,7 @@ idempotency key for the final submit."""
 
 from __future__ import annotations
 
+import datetime
 import uuid
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from django import forms
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
 from django.utils.datastructures import MultiValueDict
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 # formtools keeps one file per field name; several files of one field are stored
@@ -149,6 +151,11 @@ def display_value(field, value):
         return ""
     if isinstance(value, bool):
         return _("Yes") if value else _("No")
+    if isinstance(value, datetime.datetime):
+        # Shown as entered: in the time zone the form read it in.
+        return date_format(value, "DATETIME_FORMAT")
+    if hasattr(value, "as_international"):  # a phonenumber_field PhoneNumber
+        return value.as_international
     if isinstance(field, forms.ModelChoiceField):
         return getattr(value, "label", None) or str(value)
     if isinstance(field, forms.ChoiceField):

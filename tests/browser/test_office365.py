@@ -51,7 +51,7 @@ def test_a_partner_submits_an_office365_incident_through_the_four_steps(page, pa
     page.get_by_label("Description").fill("Mail to external recipients waits for hours.")
     page.get_by_label("Error message").fill("451 4.4.0 DNS query failed")
     page.get_by_label("Contact phone number").fill("+36 1 234 5678")
-    page.get_by_role("button", name="Continue").click()
+    page.get_by_label("Contact phone number").press("Enter")  # Enter means Continue, not Back
 
     # Step 3: 24/7 with severity B is refused, the entries stay, then severity A is fine.
     page.get_by_role("heading", name="Add supporting information").wait_for()
@@ -86,6 +86,9 @@ def test_a_partner_submits_an_office365_incident_through_the_four_steps(page, pa
     page.get_by_role("button", name="Continue").click()
     page.get_by_role("heading", name="Attach file").wait_for()
     assert "trace.log" in page.content() and "screen.png" in page.content()
+    assert "Outbound mail is delayed" in page.locator(".check-answers").first.inner_text() + (
+        page.locator(".check-answers").nth(1).inner_text()
+    )
     page.get_by_role("button", name="Submit").click()
 
     # Confirmation: the number and the first-response due time; the e-mail was sent.

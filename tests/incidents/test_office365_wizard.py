@@ -437,6 +437,50 @@ def test_back_keeps_unfinished_entries_of_the_step_being_left(partner_client, ca
     assert response.context["form"]["title"].value() == "Half typed"
 
 
+def test_the_last_step_shows_every_answer_with_an_edit_button_per_step(client, partner, catalogue):
+    client.force_login(make_user(partner, time_zone="Europe/Budapest"))
+    response = walk_to_attach(
+        client, catalogue["mail"], **{"supporting-started_at": "2026-01-10T09:00"}
+    )
+
+    page = response.content.decode()
+    for text in (
+        "Messages delayed",
+        "Mail to external recipients is delayed by hours",
+        "+36 1 234 5678",
+        "contoso.onmicrosoft.com",
+        "B — moderate",
+        "Jan. 10, 2026, 9 a.m.",  # as entered, in the user's time zone
+    ):
+        assert text in page
+    for step in ("problem", "description", "supporting"):
+        assert f'name="wizard_goto_step" type="submit" value="{step}"' in page
+
+    response = client.post(URL, {STEP: "attach", "wizard_goto_step": "description"})
+    assert response.context["wizard"]["steps"].current == "description"
+    assert response.context["form"]["title"].value().startswith("Mail to external")
+
+
+def test_a_non_technical_choice_is_announced_before_submit(partner_client, catalogue):
+    response = walk_to_attach(partner_client, catalogue["billing"])
+
+    assert "will be routed to Billing and subscription management" in response.content.decode()
+
+
+def test_a_technical_choice_is_not_announced_as_routed(partner_client, catalogue):
+    response = walk_to_attach(partner_client, catalogue["mail"])
+
+    assert "will be routed" not in response.content.decode()
+
+
+def test_the_ineligible_warning_is_repeated_before_submit(client, other_user, catalogue):
+    client.force_login(other_user)
+
+    response = walk_to_attach(client, catalogue["mail"])
+
+    assert "this incident will be rejected" in response.content.decode()
+
+
 # --- step 1: dependent lists -----------------------------------------------------------------
 def _options(response, field):
     return {str(c.pk) for c in response.context["form"].fields[field].queryset}
