@@ -404,44 +404,74 @@ class Command(BaseCommand):
             products[slug] = product
         return products
 
-    def topic(self, tree, parent, name, order=0, **fields) -> Topic:
+    def topic(self, spec: list, parent: tuple, name: str, order=0, **fields) -> tuple:
+        """Add one node to ``spec``; returns its path (the parent of its children)."""
         hu, cs, ja, ko = TRANSLATIONS.get(name, ("", "", "", ""))
-        node, _ = Topic.objects.update_or_create(
-            tree=tree,
-            parent=parent,
-            name=name,
-            defaults={
-                "sort_order": order,
-                "name_hu": hu,
-                "name_cs": cs,
-                "name_ja": ja,
-                "name_ko": ko,
-                **fields,
-            },
-        )
-        return node
+        values = {
+            "sort_order": order,
+            "name_hu": hu,
+            "name_cs": cs,
+            "name_ja": ja,
+            "name_ko": ko,
+            "routes_to": "",
+            "is_break_fix": True,
+            "is_active": True,
+            "product_id": None,
+        }
+        values.update(fields)
+        path = (*parent, name)
+        spec.append((path, values))
+        return path
+
+    def sync_tree(self, tree: str, spec: list) -> dict[tuple, Topic]:
+        """Create the missing nodes of ``spec`` level by level and fix changed ones."""
+        existing = {(t.parent_id, t.name): t for t in Topic.objects.filter(tree=tree)}
+        nodes: dict[tuple, Topic] = {}
+        for depth in sorted({len(path) - 1 for path, _ in spec}):
+            new, changed = [], []
+            for path, values in spec:
+                if len(path) - 1 != depth:
+                    continue
+                parent = nodes[path[:-1]] if depth else None
+                node = existing.get((parent.pk if parent else None, path[-1]))
+                if node is None:
+                    # bulk_create skips Topic.save(), so set what it would derive.
+                    node = Topic(tree=tree, parent=parent, name=path[-1], depth=depth, **values)
+                    new.append(node)
+                elif any(getattr(node, key) != value for key, value in values.items()):
+                    for key, value in values.items():
+                        setattr(node, key, value)
+                    changed.append(node)
+                nodes[path] = node
+            Topic.objects.bulk_create(new)
+            if changed:
+                Topic.objects.bulk_update(changed, fields=[k for k in spec[0][1]])
+        return nodes
 
     def load_catalogue(self, products: dict[str, Product]) -> None:
+        spec: list = []
         for i, (issue_type, route, services) in enumerate(OFFICE365_TREE):
-            root = self.topic(Tree.OFFICE365, None, issue_type, i, routes_to=route)
+            root = self.topic(spec, (), issue_type, i, routes_to=route)
             for j, (service, areas) in enumerate(services.items()):
-                service_node = self.topic(Tree.OFFICE365, root, service, j)
+                service_node = self.topic(spec, root, service, j)
                 for k, (area, problems) in enumerate(areas.items()):
-                    area_node = self.topic(Tree.OFFICE365, service_node, area, k)
+                    area_node = self.topic(spec, service_node, area, k)
                     for m, problem in enumerate(problems):
-                        self.topic(Tree.OFFICE365, area_node, problem, m)
+                        self.topic(spec, area_node, problem, m)
+        self.sync_tree(Tree.OFFICE365, spec)
 
-        azure = products["microsoft-azure"]
+        spec = []
+        azure = products["microsoft-azure"].pk
         for i, (name, problem_types) in enumerate(AZURE_TREE.items()):
-            root = self.topic(Tree.AZURE, None, name, i, product=azure)
+            root = self.topic(spec, (), name, i, product_id=azure)
             for j, (problem_type, categories) in enumerate(
                 {**problem_types, **AZURE_OUT_OF_SCOPE}.items()
             ):
-                type_node = self.topic(Tree.AZURE, root, problem_type, j)
+                type_node = self.topic(spec, root, problem_type, j)
                 out_of_scope = problem_type in AZURE_OUT_OF_SCOPE
                 for k, category in enumerate(categories):
                     self.topic(
-                        Tree.AZURE,
+                        spec,
                         type_node,
                         category,
                         k,
@@ -449,27 +479,32 @@ class Command(BaseCommand):
                         is_break_fix=not out_of_scope,
                     )
         billing = self.topic(
-            Tree.AZURE,
-            None,
+            spec,
+            (),
             "Billing and subscription management",
             len(AZURE_TREE),
-            product=azure,
+            product_id=azure,
             routes_to=RoutedTeam.BILLING,
         )
         for j, (problem_type, categories) in enumerate(AZURE_BILLING.items()):
-            type_node = self.topic(Tree.AZURE, billing, problem_type, j)
+            type_node = self.topic(spec, billing, problem_type, j)
             for k, category in enumerate(categories):
-                self.topic(Tree.AZURE, type_node, category, k)
+                self.topic(spec, type_node, category, k)
+        self.sync_tree(Tree.AZURE, spec)
 
+        spec = []
         for i, (slug, categories) in enumerate(ONPREM_TREE.items()):
             product = products[slug]
-            root = self.topic(Tree.ON_PREMISES, None, product.name, i, product=product)
+            root = self.topic(spec, (), product.name, i, product_id=product.pk)
             for j, (category, problems) in enumerate(categories.items()):
-                category_node = self.topic(Tree.ON_PREMISES, root, category, j)
+                category_node = self.topic(spec, root, category, j)
                 for k, problem in enumerate(problems):
-                    self.topic(Tree.ON_PREMISES, category_node, problem, k)
-            for category, articles in SELF_HELP.get(slug, {}).items():
-                category_node = Topic.objects.get(parent=root, name=category) if category else None
+                    self.topic(spec, category_node, problem, k)
+        nodes = self.sync_tree(Tree.ON_PREMISES, spec)
+        for slug, categories in SELF_HELP.items():
+            product = products[slug]
+            for category, articles in categories.items():
+                category_node = nodes[(product.name, category)] if category else None
                 for title, url, summary in articles:
                     SelfHelpArticle.objects.update_or_create(
                         product=product,
