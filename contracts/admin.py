@@ -143,16 +143,21 @@ class ContractAdmin(admin.ModelAdmin):
 
     @admin.action(description=_lazy("Activate selected contracts (e-mails the IDs)"))
     def activate_selected(self, request, queryset):
-        count = 0
+        # One e-mail per benefit scope: the core benefits or one location's ABTK.
+        scopes: dict[tuple, list[int]] = {}
         for contract in queryset.select_related("partner", "location").filter(
             status=Contract.Status.NOT_ACTIVATED
         ):
             location = contract.location or contract.partner.headquarters
-            if location is None:
-                count += int(contract.activate(actor=request.user))
+            scopes.setdefault((contract.partner, location), []).append(contract.pk)
+        count = 0
+        for (partner, location), pks in scopes.items():
+            if location is None:  # a partner without headquarters: nobody to e-mail
+                count += sum(
+                    c.activate(actor=request.user) for c in Contract.objects.filter(pk__in=pks)
+                )
                 continue
-            # Activates this contract's scope (core benefits or the ABTK) as one benefit.
-            count += len(activate_contracts(contract.partner, location, actor=request.user))
+            count += len(activate_contracts(partner, location, actor=request.user, only=pks))
         self.message_user(
             request,
             ngettext("%(n)d contract activated.", "%(n)d contracts activated.", count)

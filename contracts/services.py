@@ -180,8 +180,10 @@ def activate_contracts(
     actor=None,
     on: dt.date | None = None,
     request: ActivationRequest | None = None,
+    only: Iterable[int] | None = None,
 ) -> list[Contract]:
-    """Activate every not-activated contract of the scope and e-mail their IDs.
+    """Activate the not-activated contracts of the scope (``only``: just these pks)
+    and e-mail their IDs in one message.
 
     Runs inside the caller's transaction when there is one; each contract is
     claimed by a conditional UPDATE, so running twice activates nothing twice.
@@ -194,6 +196,8 @@ def activate_contracts(
             .filter(status=Contract.Status.NOT_ACTIVATED)
             .order_by("kind", "pk")
         )
+        if only is not None:
+            candidates = candidates.filter(pk__in=list(only))
         for contract in candidates:
             if contract.activate(on=on, actor=actor):
                 activated.append(contract)

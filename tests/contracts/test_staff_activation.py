@@ -324,3 +324,16 @@ def test_the_admin_is_closed_to_partner_users(client, ap_partner):
     client.force_login(make_admin(ap_partner))
     response = client.get(reverse("admin:contracts_activationrequest_changelist"))
     assert response.status_code == 302
+
+
+def test_the_contract_list_action_activates_only_the_selected_contracts(staff_client, ap_partner):
+    chosen = make_contract(ap_partner, kind=ContractKind.PRODUCT_SUPPORT, activated=False)
+    other = make_contract(ap_partner, kind=ContractKind.ADVISORY, activated=False)
+
+    staff_client.post(
+        reverse("admin:contracts_contract_changelist"),
+        {"action": "activate_selected", ACTION_CHECKBOX_NAME: [chosen.pk]},
+    )
+
+    chosen.refresh_from_db(), other.refresh_from_db()
+    assert chosen.is_activated and not other.is_activated
