@@ -153,6 +153,21 @@ class AzureIncidentWizard(
         context["refresh_label"] = self.refresh_label
         return context
 
+    def render(self, form=None, **kwargs):
+        form = form or self.get_form()
+        if (
+            self.request.method == "POST"
+            and self.steps.current == "details"
+            and form.is_bound
+            and form.errors
+            and "files" not in form.errors
+            and self.request.FILES.getlist(form.add_prefix("files"))
+        ):
+            # The step failed on another field: keep the (valid) files it carried, so
+            # the user does not have to choose them again (SPEC §7).
+            self.storage.set_step_files(self.steps.current, self.process_step_files(form))
+        return super().render(form, **kwargs)
+
     # --- submit --------------------------------------------------------------
     def render_done(self, form, **kwargs):
         # As formtools does, but keep the wizard's data when done() re-renders a step

@@ -753,3 +753,36 @@ def test_engineers_cannot_open_the_wizard(client, db):
 
 def test_other_methods_are_not_allowed(partner_client):
     assert partner_client.put(URL).status_code == 405
+
+
+def test_files_are_kept_when_the_details_step_is_refused_for_another_field(
+    partner_client, azure, subscription, contract
+):
+    walk_to_details(partner_client, azure, contract=contract)
+    upload = SimpleUploadedFile("trace.txt", b"trace", content_type="text/plain")
+
+    refused = post_step(
+        partner_client,
+        "details",
+        details(subscription, severity="C", is_24x7="on"),
+        **{"details-files": [upload]},
+    )
+    assert current_step(refused) == "details"
+    assert refused.context["stored_files"] == ["trace.txt"]
+    post_step(partner_client, "details", details(subscription, severity="C"))
+
+    incident = Incident.objects.get()
+    assert [a.original_name for a in incident.attachments.all()] == ["trace.txt"]
+
+
+def test_a_refused_file_is_not_kept(partner_client, azure, subscription, contract):
+    walk_to_details(partner_client, azure, contract=contract)
+    bad = SimpleUploadedFile("page.html", b"<html></html>", content_type="text/html")
+
+    refused = post_step(
+        partner_client, "details", details(subscription), **{"details-files": [bad]}
+    )
+
+    assert "files" in refused.context["form"].errors
+    assert refused.context["stored_files"] == []
+    assert not Incident.objects.exists()
