@@ -1,17 +1,22 @@
 """Django admin for program staff: the incident catalogue and incidents (SPEC §6).
 
 Incidents are created by the wizards (one service function), so the admin
-cannot add them; a status or owner change made here is recorded in the
-incident's history like any other change.
+cannot add them. A status or owner change made here goes through the same
+workflow functions the engineers use (incidents/workflow.py): allowed
+transitions only, reason required to reject or route, the unit given back,
+history recorded, contacts told.
 """
 
+from django import forms
 from django.conf import settings
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db import transaction
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from partners.models import User
 
+from . import workflow
 from .models import (
     Attachment,
     HistoryEvent,
@@ -20,6 +25,7 @@ from .models import (
     MarketplaceProduct,
     Message,
     SelfHelpArticle,
+    Status,
     Topic,
 )
 
@@ -198,8 +204,67 @@ class OwnerFilter(admin.SimpleListFilter):
         return queryset
 
 
+def transition_between(old: str, new: str):
+    for step in workflow.TRANSITIONS.values():
+        if old in step.sources and step.target == new:
+            return step
+    return None
+
+
+class IncidentAdminForm(forms.ModelForm):
+    """Validates status and owner changes by the workflow's rules before anything is saved."""
+
+    class Meta:
+        model = Incident
+        # The admin builds the form from IncidentAdmin.fieldsets; these are the ones checked here.
+        fields = ["status", "status_reason", "routed_to", "owner"]
+
+    def clean(self):
+        cleaned = super().clean()
+        incident = self.instance  # still holds the stored values here
+        if incident.pk is None:
+            return cleaned
+        if "owner" in self.changed_data:
+            owner = cleaned.get("owner")
+            if owner is not None and not owner.is_support_engineer:
+                self.add_error("owner", gettext("Only a support engineer can own a request."))
+            elif not incident.is_open:
+                self.add_error("owner", gettext("Only an open request can be reassigned."))
+        if "status" in self.changed_data:
+            new = cleaned.get("status")
+            if new in (Status.REJECTED, Status.ROUTED):
+                if not incident.is_open:
+                    self.add_error(
+                        "status", gettext("Only an open request can be rejected or routed.")
+                    )
+                if not (cleaned.get("status_reason") or "").strip():
+                    self.add_error(
+                        "status_reason", gettext("Give the reason; the partner will see it.")
+                    )
+                if new == Status.ROUTED and not cleaned.get("routed_to"):
+                    self.add_error("routed_to", gettext("Choose the team to route the request to."))
+            elif transition_between(incident.status, new) is None:
+                allowed = [
+                    str(Status(step.target).label)
+                    for step in workflow.available_transitions(incident)
+                ]
+                self.add_error(
+                    "status",
+                    gettext(
+                        "A request that is %(old)s cannot become %(new)s. Allowed: %(allowed)s."
+                    )
+                    % {
+                        "old": incident.get_status_display(),
+                        "new": Status(new).label if new else "—",
+                        "allowed": ", ".join(allowed) or gettext("none"),
+                    },
+                )
+        return cleaned
+
+
 @admin.register(Incident)
 class IncidentAdmin(admin.ModelAdmin):
+    form = IncidentAdminForm
     list_display = (
         "number",
         "title",
@@ -212,7 +277,7 @@ class IncidentAdmin(admin.ModelAdmin):
         "created_at",
     )
     list_filter = ("status", "severity", "channel", OwnerFilter, "routed_to")
-    search_fields = ("=number", "title", "partner__name", "=partner__partner_number")
+    search_fields = ("number", "title", "partner__name", "=partner__partner_number")
     list_select_related = ("partner", "owner")
     autocomplete_fields = (
         "partner",
@@ -222,10 +287,11 @@ class IncidentAdmin(admin.ModelAdmin):
         "customer",
         "subscription",
     )
-    # Contracts and products are administered in the contracts app.
-    raw_id_fields = ("product", "product_version", "contract")
+    # Products are administered in the contracts app.
+    raw_id_fields = ("product", "product_version")
     readonly_fields = (
         "number",
+        "contract",  # its unit is taken or given back only by the services
         "created_at",
         "updated_at",
         "unit_consumed",
@@ -280,27 +346,57 @@ class IncidentAdmin(admin.ModelAdmin):
         return False
 
     def save_model(self, request, obj, form, change):
-        with transaction.atomic():
-            super().save_model(request, obj, form, change)
-            if not change:
-                return
-            if "status" in form.changed_data:
-                HistoryEvent.objects.create(
-                    incident=obj,
-                    actor=request.user,
-                    kind=HistoryEvent.Kind.STATUS,
-                    from_status=form.initial.get("status", ""),
-                    to_status=obj.status,
-                    detail=obj.status_reason,
-                )
-            if "owner" in form.changed_data:
-                HistoryEvent.objects.create(
-                    incident=obj,
-                    actor=request.user,
-                    kind=HistoryEvent.Kind.ASSIGNED,
-                    detail=str(obj.owner) if obj.owner else str(_("Unassigned")),
-                    is_internal=True,
-                )
+        if not change:
+            return super().save_model(request, obj, form, change)
+        status_changed = "status" in form.changed_data
+        owner_changed = "owner" in form.changed_data
+        new_status, reason, team = obj.status, obj.status_reason, obj.routed_to
+        new_owner = obj.owner
+        stored = Incident.objects.get(pk=obj.pk)
+        # Save everything else first; the workflow then re-reads the row under a lock.
+        if status_changed:
+            obj.status, obj.status_reason, obj.routed_to = (
+                stored.status,
+                stored.status_reason,
+                stored.routed_to,
+            )
+        if owner_changed:
+            obj.owner = stored.owner
+        try:
+            with transaction.atomic():
+                super().save_model(request, obj, form, change)
+                if owner_changed:
+                    self.change_owner(request, obj, new_owner)
+                if status_changed:
+                    self.change_status(request, obj, new_status, reason, team)
+        except workflow.WorkflowError as exc:
+            messages.error(request, str(exc))
+
+    def change_owner(self, request, incident, owner) -> None:
+        if owner is not None:
+            workflow.assign(incident, engineer=owner, actor=request.user)
+            return
+        # The workflow has no "unassign"; record it the same way.
+        incident.owner = None
+        incident.save(update_fields=["owner", "updated_at"])
+        HistoryEvent.objects.create(
+            incident=incident,
+            actor=request.user,
+            kind=HistoryEvent.Kind.ASSIGNED,
+            detail=gettext("Unassigned"),
+            is_internal=True,
+        )
+
+    def change_status(self, request, incident, status, reason, team) -> None:
+        if status == Status.REJECTED:
+            workflow.reject(incident, actor=request.user, reason=reason)
+        elif status == Status.ROUTED:
+            workflow.route(incident, actor=request.user, team=team, reason=reason)
+        else:
+            step = transition_between(incident.status, status)
+            if step is None:
+                raise workflow.WorkflowError(gettext("That status change is not allowed."))
+            workflow.change_status(incident, transition=step.name, actor=request.user, note=reason)
 
     def save_formset(self, request, form, formset, change):
         if formset.model is not Message:

@@ -19,7 +19,15 @@ from incidents.models import (
     Topic,
     Tree,
 )
-from tests.builders import make_engineer, make_partner, make_product, make_topic_path, make_user
+from incidents.services import submit_incident
+from tests.builders import (
+    make_contract,
+    make_engineer,
+    make_partner,
+    make_product,
+    make_topic_path,
+    make_user,
+)
 
 MODELS = ["topic", "selfhelparticle", "marketplaceproduct", "incident"]
 _numbers = itertools.count(1)
@@ -384,3 +392,140 @@ def test_an_engineer_without_staff_status_is_sent_to_the_admin_login(client, eng
 
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("admin:login"))
+
+
+def post_change(client, incident, **changes):
+    data = incident_form_data(client, incident)
+    data.update(changes)
+    return client.post(reverse("admin:incidents_incident_change", args=[incident.pk]), data)
+
+
+def test_rejecting_in_admin_gives_the_unit_back_and_tells_the_contacts(
+    staff_client, partner_user, staff, mailoutbox, django_capture_on_commit_callbacks
+):
+    contract = make_contract(partner_user.partner, units=2, register_to=partner_user)
+    incident = submit_incident(
+        user=partner_user,
+        channel="azure",
+        title="VM down",
+        description="It is down",
+        severity="B",
+        contact_name="Anna",
+        contact_email=partner_user.email,
+        product=make_product(),
+        contract=contract,
+    )
+    contract.refresh_from_db()
+    assert contract.units_used == 1
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = post_change(
+            staff_client,
+            incident,
+            status=Status.REJECTED,
+            status_reason="Advisory questions are out of scope.",
+        )
+
+    assert response.status_code == 302
+    incident.refresh_from_db()
+    contract.refresh_from_db()
+    assert incident.status == Status.REJECTED
+    assert not incident.unit_consumed
+    assert contract.units_used == 0
+    event = incident.history.get(kind=HistoryEvent.Kind.STATUS)
+    assert (event.to_status, event.actor) == (Status.REJECTED, staff)
+    assert any(partner_user.email in m.to for m in mailoutbox)
+
+
+def test_rejecting_or_routing_in_admin_needs_a_reason_and_a_team(staff_client, catalogue):
+    incident = catalogue["incident"]
+
+    rejected = post_change(staff_client, incident, status=Status.REJECTED, status_reason="")
+    routed = post_change(
+        staff_client, incident, status=Status.ROUTED, status_reason="Billing", routed_to=""
+    )
+
+    assert rejected.status_code == 200
+    assert "status_reason" in rejected.context["adminform"].form.errors
+    assert routed.status_code == 200
+    assert "routed_to" in routed.context["adminform"].form.errors
+    incident.refresh_from_db()
+    assert incident.status == Status.SUBMITTED
+
+
+def test_routing_in_admin_records_the_team(staff_client, catalogue):
+    incident = catalogue["incident"]
+
+    response = post_change(
+        staff_client,
+        incident,
+        status=Status.ROUTED,
+        status_reason="An invoice question.",
+        routed_to="billing",
+    )
+
+    assert response.status_code == 302
+    incident.refresh_from_db()
+    assert (incident.status, incident.routed_to) == (Status.ROUTED, "billing")
+
+
+def test_a_status_change_the_workflow_does_not_allow_is_refused_with_the_allowed_ones(
+    staff_client, catalogue
+):
+    incident = catalogue["incident"]
+
+    response = post_change(staff_client, incident, status=Status.CLOSED)
+
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors["status"]
+    assert "cannot become Closed" in errors[0]
+    assert "In progress" in errors[0]
+    incident.refresh_from_db()
+    assert incident.status == Status.SUBMITTED
+    assert not incident.history.filter(kind=HistoryEvent.Kind.STATUS).exists()
+
+
+def test_only_a_support_engineer_can_own_an_incident(staff_client, catalogue, partner_user):
+    incident = catalogue["incident"]
+
+    response = post_change(staff_client, incident, owner=partner_user.pk)
+
+    assert response.status_code == 200
+    assert "owner" in response.context["adminform"].form.errors
+    incident.refresh_from_db()
+    assert incident.owner != partner_user
+
+
+def test_unassigning_in_admin_is_recorded(staff_client, catalogue):
+    incident = catalogue["incident"]
+    data = incident_form_data(staff_client, incident)
+    data.pop("owner")
+
+    response = staff_client.post(
+        reverse("admin:incidents_incident_change", args=[incident.pk]), data
+    )
+
+    assert response.status_code == 302
+    incident.refresh_from_db()
+    assert incident.owner is None
+    assert incident.history.filter(kind=HistoryEvent.Kind.ASSIGNED).exists()
+
+
+def test_other_fields_change_without_touching_the_status(staff_client, catalogue):
+    incident = catalogue["incident"]
+
+    response = post_change(staff_client, incident, title="A clearer title")
+
+    assert response.status_code == 302
+    incident.refresh_from_db()
+    assert incident.title == "A clearer title"
+    assert incident.status == Status.SUBMITTED
+    assert not incident.history.filter(kind=HistoryEvent.Kind.STATUS).exists()
+
+
+def test_the_contract_of_an_incident_is_read_only_in_admin(staff_client, catalogue):
+    incident = catalogue["incident"]
+
+    response = staff_client.get(reverse("admin:incidents_incident_change", args=[incident.pk]))
+
+    assert "contract" not in response.context["adminform"].form.fields
