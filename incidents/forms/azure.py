@@ -306,6 +306,10 @@ class DetailsForm(forms.Form):
                 .select_related("owner_customer", "owner_partner")
                 .order_by("name", "pk")
             )
+            if not self.is_bound:
+                only = list(self.fields["subscription"].queryset[:2])
+                if len(only) == 1:
+                    self.initial.setdefault("subscription", only[0].pk)
         self.helper = _helper()
 
     def clean_started_at(self):

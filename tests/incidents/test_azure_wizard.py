@@ -786,3 +786,9 @@ def test_a_refused_file_is_not_kept(partner_client, azure, subscription, contrac
     assert "files" in refused.context["form"].errors
     assert refused.context["stored_files"] == []
     assert not Incident.objects.exists()
+
+
+def test_a_single_subscription_is_chosen_in_advance(partner_client, azure, subscription, contract):
+    response = walk_to_details(partner_client, azure, contract=contract)
+
+    assert response.context["form"].initial["subscription"] == subscription.pk
