@@ -547,3 +547,84 @@ def test_a_later_step_cannot_be_posted_before_the_first(partner_client, partner_
     }[step]
     partner_client.post(URL, data)
     assert Incident.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    "step, change, check",
+    [
+        ("problem", {"problem-title": "Changed"}, lambda i: i.title == "Changed"),
+        ("support", {"support-severity": "C"}, lambda i: i.severity == "C"),
+        ("contact", None, lambda i: i.contact_email == "carla@example.com"),
+        ("share", None, lambda i: i.contacts.count() == 2),
+    ],
+)
+def test_every_step_can_be_reopened_from_review_and_the_change_is_submitted(
+    partner_client, partner_user, step, change, check
+):
+    cat = make_onprem_catalogue()
+    colleague = make_user(partner_user.partner, username="carla")
+    contract = product_support(partner_user)
+    run_to_review(partner_client, cat, contract, primary=partner_user)
+    response = partner_client.post(URL, {**REVIEW, "wizard_goto_step": step})
+    assert current_step(response) == step
+    data = {
+        "problem": lambda: problem_data(cat, **change),
+        "support": lambda: support_data(contract, **change),
+        "contact": lambda: contact_data(colleague),
+        "share": lambda: share_data(colleague),
+    }[step]()
+    response = partner_client.post(URL, data)
+    assert current_step(response) == "review"
+    response = partner_client.post(URL, REVIEW)
+    assert response.status_code in (200, 302)
+    assert check(Incident.objects.get())
+
+
+def test_going_back_during_the_first_pass_does_not_jump_to_review(partner_client, partner_user):
+    cat = make_onprem_catalogue()
+    contract = product_support(partner_user)
+    partner_client.get(URL)
+    partner_client.post(URL, problem_data(cat))
+    partner_client.post(URL, support_data(contract))
+    response = partner_client.post(
+        URL, {**contact_data(partner_user), "wizard_goto_step": "problem"}
+    )
+    assert current_step(response) == "problem"
+    response = partner_client.post(URL, problem_data(cat))
+    assert current_step(response) == "support"
+
+
+def test_inactive_colleagues_cannot_be_contacts(partner_client, partner_user):
+    cat = make_onprem_catalogue()
+    gone = make_user(partner_user.partner, username="gone", is_active=False)
+    run_to_review(partner_client, cat, product_support(partner_user), primary=partner_user)
+    partner_client.post(URL, {**REVIEW, "wizard_goto_step": "share"})
+    response = partner_client.post(URL, share_data(gone))
+    assert "additional_contacts" in response.context["form"].errors
+
+
+def test_a_problem_routed_to_another_team_uses_no_unit(partner_client, partner_user):
+    cat = make_onprem_catalogue()
+    routed = make_topic_path(
+        Tree.ON_PREMISES, "SQL Server", "Performance", "Licensing question", routes_to="billing"
+    )[-1]
+    contract = product_support(partner_user)
+    partner_client.get(URL)
+    partner_client.post(URL, problem_data(cat, **{"problem-problem": routed.pk}))
+    partner_client.post(URL, support_data(contract))
+    partner_client.post(URL, contact_data(partner_user))
+    partner_client.post(URL, share_data())
+    partner_client.post(URL, REVIEW)
+    incident = Incident.objects.get()
+    assert incident.status == "routed"
+    contract.refresh_from_db()
+    assert contract.units_used == 0
+
+
+def test_a_topic_of_another_tree_is_refused_as_product(partner_client):
+    cat = make_onprem_catalogue()
+    azure_root = make_topic_path(Tree.AZURE, "Virtual Machines")[0]
+    partner_client.get(URL)
+    response = partner_client.post(URL, problem_data(cat, **{"problem-product": azure_root.pk}))
+    assert current_step(response) == "problem"
+    assert "product" in response.context["form"].errors

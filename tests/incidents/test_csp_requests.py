@@ -539,3 +539,50 @@ def test_the_signature_cloud_contract_is_not_used_for_csp_requests(
     contract.refresh_from_db()
     assert contract.units_used == 0
     assert Incident.objects.get().contract is None
+
+
+def test_partner_names_in_the_provider_sentence_are_escaped(client, db):
+    provider = make_partner("<b>Evil</b> Provider", csp_role=CspRole.DIRECT_PROVIDER)
+    reseller = make_partner("Reseller", csp_role=CspRole.INDIRECT_RESELLER)
+    customer = make_customer(provider)
+    CustomerPartner.objects.create(
+        customer=customer, partner=reseller, relationship=CustomerRelationship.RESELLER
+    )
+    make_subscription(customer, provider)
+    client.force_login(make_user(reseller))
+    body = client.get(customer_url(customer, "azure")).content.decode()
+    assert "<b>Evil</b>" not in body
+    assert "&lt;b&gt;Evil&lt;/b&gt; Provider" in body
+
+
+def test_a_non_technical_request_is_not_break_fix(partner_client, csp_partner):
+    customer = make_customer(csp_partner)
+    partner_client.post(customer_url(customer), request_data("ems", request_type="non_technical"))
+    incident = Incident.objects.get()
+    assert incident.facts == {
+        "request_type": "non_technical",
+        "customer_tenant": "woodgrovebank.onmicrosoft.com",
+    }
+    assert incident.status == "submitted"
+    assert incident.response_due_at is not None
+
+
+def test_an_unknown_service_shows_no_form(partner_client, csp_partner):
+    customer = make_customer(csp_partner)
+    response = partner_client.get(customer_url(customer, "mp-999"))
+    assert response.context["form"] is None
+    assert response.context["marketplace"] is None
+    response = partner_client.post(customer_url(customer), request_data("nonsense"))
+    assert response.status_code == 302
+    assert Incident.objects.count() == 0
+
+
+def test_a_subscription_of_another_customer_is_refused(partner_client, csp_partner):
+    customer = make_customer(csp_partner)
+    other = make_customer(csp_partner, name="Other")
+    foreign = make_subscription(other, csp_partner)
+    response = partner_client.post(
+        customer_url(customer), request_data("azure", subscription=foreign)
+    )
+    assert "subscription" in response.context["form"].errors
+    assert Incident.objects.count() == 0
