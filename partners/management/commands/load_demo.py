@@ -616,7 +616,7 @@ class Command(BaseCommand):
             "gabor.kovacs@northwind-productivity.example",
             partner=gold,
             partner_role=User.PartnerRole.PARTNER_ADMIN,
-            profile={"phone": "+36 1 555 0101", "time_zone": "Europe/Budapest", "language": "hu"},
+            profile={"phone": "+36 1 555 0101", "time_zone": "Europe/Budapest"},
         )
         self.make_technical_contact(gold, people["gold"])
         Location.objects.update_or_create(
@@ -695,7 +695,7 @@ class Command(BaseCommand):
             "haruto.sato@sakura-dc.example",
             partner=hybrid,
             partner_role=User.PartnerRole.GLOBAL_ADMIN,
-            profile={"phone": "+81 3 5555 0103", "time_zone": "Asia/Tokyo", "language": "ja"},
+            profile={"phone": "+81 3 5555 0103", "time_zone": "Asia/Tokyo"},
         )
         self.make_technical_contact(hybrid, people["hybrid"])
 
@@ -718,7 +718,7 @@ class Command(BaseCommand):
             partner=actionpack,
             partner_role=User.PartnerRole.GLOBAL_ADMIN,
             alternate_email="it@fabrikam-start.example",
-            profile={"phone": "+420 222 555 104", "time_zone": "Europe/Prague", "language": "cs"},
+            profile={"phone": "+420 222 555 104", "time_zone": "Europe/Prague"},
         )
         self.make_technical_contact(actionpack, people["actionpack"])
 
@@ -768,7 +768,7 @@ class Command(BaseCommand):
             "minjun.kim@tailspin-cloud.example",
             partner=csp,
             partner_role=User.PartnerRole.PARTNER_ADMIN,
-            profile={"phone": "+82 2 555 0105", "time_zone": "Asia/Seoul", "language": "ko"},
+            profile={"phone": "+82 2 555 0105", "time_zone": "Asia/Seoul"},
         )
         self.make_technical_contact(csp, people["csp"])
 
