@@ -268,3 +268,22 @@ def test_an_anonymous_visitor_is_sent_to_the_admin_login(client, db):
 
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("admin:login"))
+
+
+@pytest.mark.parametrize(
+    "model,field",
+    [
+        ("partner", "technical_contact"),
+        ("user", "partner"),
+        ("azuresubscription", "owner_customer"),
+        ("partnercompetency", "competency"),
+    ],
+)
+def test_the_autocomplete_lookups_answer(staff_client, catalogue, model, field):
+    response = staff_client.get(
+        reverse("admin:autocomplete"),
+        {"app_label": "partners", "model_name": model, "field_name": field, "term": ""},
+    )
+
+    assert response.status_code == 200
+    assert response.json()["results"]
