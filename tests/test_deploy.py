@@ -22,7 +22,10 @@ PRODUCTION_ENV = {
 
 
 def manage(*args, env=None):
-    full_env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    # A clean environment: nothing from the test run (DJANGO_ALLOW_ASYNC_UNSAFE, DEBUG, ...)
+    # may leak into the settings under test.
+    keep = ("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "PYTHONPATH", "VIRTUAL_ENV")
+    full_env = {k: os.environ[k] for k in keep if k in os.environ}
     full_env.update(env or {})
     return subprocess.run(
         [sys.executable, "manage.py", *args],
