@@ -1,10 +1,7 @@
 """A partner clicks through the Office 365 incident wizard in a real browser (issue 4)."""
 
-import importlib
 import re
 
-import pytest
-from django.apps import apps
 from django.core import mail
 
 from incidents.models import Attachment, Incident, Status
@@ -12,14 +9,6 @@ from tests.browser.conftest import login
 from tests.incidents.test_office365_wizard import PNG, o365_catalogue
 
 URL = "/incidents/office365/new/"
-
-
-@pytest.fixture(autouse=True)
-def _seed_data(transactional_db):
-    # A live-server test flushes the database afterwards, the migration's seed data
-    # (competencies, eligibility rules) included; put it back so order does not matter.
-    seed = importlib.import_module("partners.migrations.0002_seed_competencies_and_eligibility")
-    seed.seed(apps, None)
 
 
 def choose(page, name, label):
