@@ -22,7 +22,8 @@ def test_a_partner_submits_an_office365_incident_through_the_four_steps(page, pa
     o365_catalogue()
     login(page, partner_user.username)
     page.wait_for_url("**/")
-    page.goto(URL)
+    page.get_by_role("link", name="Submit Office 365 incident online").click()
+    page.wait_for_url(f"**{URL}")
 
     # Before step 1: eligibility. Step 1: dependent lists filled instantly by the script.
     assert "is eligible for Office 365" in page.get_by_test_id("eligibility").inner_text()
