@@ -109,35 +109,42 @@ def decode_cursor(value: str | None) -> tuple[dt.datetime | None, int] | None:
 
 
 def queue_page(
-    incidents: QuerySet, *, after: str | None = None, descending: bool = False, size=PAGE_SIZE
+    incidents: QuerySet,
+    *,
+    after: str | None = None,
+    descending: bool = False,
+    size: int = PAGE_SIZE,
+    undated: bool = True,
 ) -> QueuePage:
     """One page of ``incidents`` in response-due order, after the ``after`` cursor.
 
-    Always exactly two queries: the dated segment (an index range scan on
-    ``(response_due_at, id)``) and the undated one (``response_due_at IS NULL``,
-    by id). Neither depends on how deep the page is.
+    The same queries on every page: the dated segment (an index range scan on
+    ``(response_due_at, id)``) and, unless ``undated`` is False, the undated one
+    (``response_due_at IS NULL``, by id). Neither depends on how deep the page is.
+    Pass ``undated=False`` when the filters imply a due time (open statuses, the
+    overdue / due-soon filters): that saves scanning the rejected-at-submission rows.
     """
     cursor = decode_cursor(after)
     key = Tuple(F("response_due_at"), F("id"))
     dated = incidents.filter(response_due_at__isnull=False)
-    undated = incidents.filter(response_due_at__isnull=True)
-    if descending:
-        dated = dated.order_by("-response_due_at", "-id")
-        undated = undated.order_by("-id")
-    else:
-        dated = dated.order_by("response_due_at", "id")
-        undated = undated.order_by("id")
+    undated_rows = incidents.filter(response_due_at__isnull=True)
+    # Both segments are ordered on the index's own columns: "response_due_at IS NULL"
+    # is an equality for a b-tree, so the undated rows come out of it in id order too.
+    order = ("-response_due_at", "-id") if descending else ("response_due_at", "id")
+    dated = dated.order_by(*order)
+    undated_rows = undated_rows.order_by(*order)
     if cursor is not None:
         due, pk = cursor
         if due is None:
             # Past the dated segment: keep its query (the same count on every page), empty.
             dated = dated.filter(pk__lt=0)
-            undated = undated.filter(pk__lt=pk) if descending else undated.filter(pk__gt=pk)
+            undated_rows = undated_rows.filter(**{"pk__lt" if descending else "pk__gt": pk})
         else:
             lookup = TupleLessThan if descending else TupleGreaterThan
             dated = dated.filter(lookup(key, (due, pk)))
     rows = list(dated[: size + 1])
-    rows += list(undated[: size + 1])
+    if undated:
+        rows += list(undated_rows[: size + 1])
     has_next = len(rows) > size
     rows = rows[:size]
     return QueuePage(
@@ -145,6 +152,19 @@ def queue_page(
         next_cursor=encode_cursor(rows[-1]) if has_next and rows else None,
         is_first=cursor is None,
     )
+
+
+def implies_due_time(form: QueueFilterForm) -> bool:
+    """Whether the filters only match incidents that have a response due time.
+
+    Every incident that is submitted gets its due time from submit_incident, and
+    no transition reopens a rejected or routed one, so open incidents are dated.
+    """
+    data = form.cleaned_data
+    return bool(data.get("due")) or data.get("status") in {
+        QueueFilterForm.OPEN,
+        *OPEN_STATUSES,
+    }
 
 
 def filtered_queue(user, form: QueueFilterForm) -> QuerySet:
@@ -192,9 +212,12 @@ def queue(request):
     if form.is_valid():
         incidents = filtered_queue(request.user, form)
         descending = form.cleaned_data.get("sort") == "-due"
+        undated = not implies_due_time(form)
     else:
-        incidents, descending = Incident.objects.none(), False
-    page = queue_page(incidents, after=request.GET.get("after"), descending=descending)
+        incidents, descending, undated = Incident.objects.none(), False, False
+    page = queue_page(
+        incidents, after=request.GET.get("after"), descending=descending, undated=undated
+    )
     params = data.copy()
     params.pop("after", None)
     next_params = params.copy()
