@@ -135,6 +135,8 @@ def benefit_rows(
                 detail = _("The contract expired on %(date)s.") % {
                     "date": max(c.ends_on for c in expired).isoformat()
                 }
+            elif not contracts:
+                detail = _("There is no contract of this benefit to activate.")
             elif pending is not None:
                 detail = _("Activation was requested on %(date)s and is pending.") % {
                     "date": pending.created_at.date().isoformat()

@@ -108,6 +108,12 @@ class ContactStepForm(forms.Form):
     """The contact details sent with the request; for EMEA every field is required."""
 
     partner_number = forms.CharField(label=_("Partner ID"), disabled=True, required=False)
+    email = forms.EmailField(
+        label=_("Your e-mail"),
+        disabled=True,
+        required=False,
+        help_text=_("From your profile; change it there."),
+    )
     membership_email = forms.EmailField(label=_("E-mail linked to the membership"), required=False)
     contact_name = forms.CharField(label=_("Name"), max_length=200)
     company = forms.CharField(label=_("Company"), max_length=200)
@@ -132,9 +138,6 @@ class ContactStepForm(forms.Form):
         if self.is_emea:
             for name in self.EMEA_REQUIRED:
                 self.fields[name].required = True
-            self.fields["partner_number"].help_text = _(
-                "Requests from Europe, Middle East and Africa must carry every field below."
-            )
         self.helper = _wizard_helper()
 
 

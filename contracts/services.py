@@ -66,6 +66,7 @@ def register_contract(user, access_id: str, contract_id: str) -> Contract:
     ).first()
     if contract is None:
         RegistrationFailure.objects.create(user=user)
+        logger.info("Wrong Access ID + Contract ID pair from user %s (id %s)", user, user.pk)
         raise RegistrationError(
             _("No contract matches this Access ID and Contract ID. Check both and try again.")
         )

@@ -66,13 +66,17 @@ class ActivationWizard(PortalWizardMixin, SessionWizardView):
         return {}
 
     def get_form_initial(self, step):
+        user, partner = self.request.user, self.request.user.partner
+        if step == "benefit":
+            locations = list(partner.locations.values_list("pk", flat=True)[:2])
+            return {"location": locations[0]} if len(locations) == 1 else {}
         if step != "contact":
             return {}
-        user, partner = self.request.user, self.request.user.partner
         benefit = self.get_cleaned_data_for_step("benefit") or {}
         location = benefit.get("location") or partner.headquarters
         return {
             "partner_number": partner.partner_number,
+            "email": user.email,
             "membership_email": partner.membership_email,
             "contact_name": user.get_full_name(),
             "company": partner.name,

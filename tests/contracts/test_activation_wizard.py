@@ -284,3 +284,15 @@ def test_the_review_shows_the_answers(admin_client, ap_partner):
     assert "Check your answers" in body
     assert "Szeged" in body
     assert ap_partner.partner_number in body
+
+
+def test_a_partner_with_one_location_has_it_preselected(admin_client, ap_partner):
+    response = admin_client.get(URL)
+    assert response.context["form"].initial == {"location": ap_partner.headquarters.pk}
+
+
+def test_a_partner_with_several_locations_chooses(admin_client, ap_partner):
+    make_location(ap_partner)
+    response = admin_client.get(URL)
+    assert response.context["form"].initial == {}
+    assert "Additional Business Location Kit (ABTK) — Osaka office" in response.content.decode()
