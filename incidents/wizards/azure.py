@@ -267,5 +267,11 @@ class AzureIncidentWizard(
             )
         except SubmissionError as exc:
             return self.fail("contract" if contract is not None else "details", str(exc))
+        except OSError:
+            # Storing an attachment failed: the transaction was rolled back (no
+            # incident, no unit taken); the user's answers are kept.
+            return self.fail(
+                "details", _("Your files could not be stored. Nothing was submitted; try again.")
+            )
         self.request.session[LAST_SUBMITTED_KEY] = incident.number
         return redirect("incidents:confirmation", number=incident.number)

@@ -792,3 +792,26 @@ def test_a_single_subscription_is_chosen_in_advance(partner_client, azure, subsc
     response = walk_to_details(partner_client, azure, contract=contract)
 
     assert response.context["form"].initial["subscription"] == subscription.pk
+
+
+def test_a_failure_after_the_unit_was_taken_leaves_no_incident_and_no_unit(
+    partner_client, azure, subscription, contract, monkeypatch
+):
+    walk_to_details(partner_client, azure, contract=contract)
+
+    def broken_storage(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr("incidents.services.save_attachment", broken_storage)
+    upload = SimpleUploadedFile("trace.txt", b"trace", content_type="text/plain")
+
+    response = post_step(
+        partner_client, "details", details(subscription), **{"details-files": [upload]}
+    )
+
+    assert current_step(response) == "details"
+    assert "Nothing was submitted" in response.content.decode()
+    assert not Incident.objects.exists()
+    contract.refresh_from_db()
+    assert contract.units_used == 0
+    assert not contract.events.exists()
