@@ -133,3 +133,38 @@ def test_a_partner_walks_all_steps_adding_a_contract_inline_and_sees_the_confirm
     contract.refresh_from_db()
     assert contract.units_used == 1
     assert [m.to for m in mail.outbox] == [[partner_user.email]]
+
+
+def test_without_javascript_the_update_lists_button_narrows_the_azure_lists(
+    _browser, live_server, partner_user
+):
+    azure_catalogue()
+    subscription = AzureSubscription.objects.create(
+        name="Contoso production", owner_partner=partner_user.partner
+    )
+    SubscriptionRole.objects.create(subscription=subscription, user=partner_user, role="co_admin")
+    context = _browser.new_context(base_url=live_server.url, java_script_enabled=False)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    try:
+        login(page, partner_user.username)
+        page.wait_for_url("**/")
+        page.goto(URL)
+        page.get_by_role("button", name="Continue").click()
+        page.get_by_role("heading", name="Product, problem type and category").wait_for()
+        refresh = page.locator("button[name=refresh_lists]")
+        assert refresh.is_visible()
+        page.select_option("select[name='topic-product']", label="Virtual Machines")
+        refresh.click()
+        page.locator("select[name='topic-problem_type'] option", has_text="Connectivity").wait_for(
+            state="attached"
+        )
+        types = page.locator("select[name='topic-problem_type'] option").all_inner_texts()
+        assert sorted(types[1:]) == ["Connectivity", "Performance"]
+        page.select_option("select[name='topic-problem_type']", label="Connectivity")
+        page.locator("button[name=refresh_lists]").click()
+        page.select_option("select[name='topic-category']", label="Cannot connect with RDP")
+        page.get_by_role("button", name="Continue").click()
+        page.get_by_role("heading", name="Select a contract").wait_for()
+    finally:
+        context.close()
