@@ -81,9 +81,10 @@ class CspRequestForm(forms.Form):
         self.fields["is_24x7"].widget.attrs["data-only-severity-a"] = self.add_prefix("severity")
         self.is_azure = platform == Platform.AZURE
         if self.is_azure:
-            self.fields["subscription"].queryset = customer.subscriptions.filter(
-                is_active=True
-            ).order_by("name")
+            subscriptions = customer.subscriptions.filter(is_active=True).order_by("name")
+            self.fields["subscription"].queryset = subscriptions
+            if not self.is_bound and len(subscriptions) == 1:
+                self.initial.setdefault("subscription", subscriptions[0].pk)
             self.who_may_open_non_technical = who_may_open_non_technical(customer)
             # Crispy renders help text unescaped; the sentence holds partner names.
             self.fields["request_type"].help_text = escape(self.who_may_open_non_technical)
