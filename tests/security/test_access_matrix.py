@@ -1,0 +1,293 @@
+"""The access matrix (issue 9 §1).
+
+Every URL pattern of the project is enumerated from the resolver — not from a
+hand-kept list — and must have a rule in RULES; a new URL without a rule fails
+``test_every_url_pattern_has_an_access_rule``. For each rule the suite checks:
+anonymous → log-in; a user of another partner → 404 for objects; a partner on
+engineer or staff pages → refused; a GET never changes state (405 on
+state-changing URLs); and the object is unchanged after a refused request.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from contracts.models import ActivationRequest, RoutedTo
+from incidents.models import Attachment, HistoryEvent, Incident, IncidentContact, Message, Topic
+from incidents.services import save_attachment, submit_incident
+from partners.models import CspRole, Customer, CustomerPartner
+from tests.builders import make_topic_path, make_user
+
+
+def _walk(patterns, namespace=None):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            ns = pattern.namespace
+            if namespace and ns:
+                ns = f"{namespace}:{ns}"
+            yield from _walk(pattern.url_patterns, ns or namespace)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            yield f"{namespace}:{pattern.name}" if namespace else pattern.name
+
+
+ALL_URL_NAMES = sorted(set(_walk(get_resolver().url_patterns)))
+APP_URL_NAMES = [name for name in ALL_URL_NAMES if not name.startswith("admin:")]
+ADMIN_URL_NAMES = [name for name in ALL_URL_NAMES if name.startswith("admin:")]
+
+
+@dataclass(frozen=True)
+class Rule:
+    """Who may open a URL.
+
+    audience: public | login (any signed-in user) | partner | engineer | staff
+    obj: the kind of object in the URL, when it belongs to one partner
+    post_only: the URL changes state, so GET must answer 405
+    """
+
+    audience: str
+    obj: str | None = None
+    post_only: bool = False
+
+
+RULES: dict[str, Rule] = {
+    "login": Rule("public"),
+    "logout": Rule("login", post_only=True),
+    "set_language": Rule("public"),
+    "home": Rule("login"),
+    "partners:profile": Rule("partner"),
+    "contracts:benefits": Rule("partner"),
+    "contracts:register": Rule("partner"),
+    "contracts:activation": Rule("partner"),
+    "contracts:activation_sent": Rule("partner", obj="activation"),
+    # Catalogue look-ups for the dependent lists: not partner data.
+    "incidents:topic_children": Rule("login", obj="topic"),
+    "incidents:business_versions": Rule("login", obj="onprem_root"),
+    "incidents:business_articles": Rule("login"),
+    "incidents:confirmation": Rule("partner", obj="incident"),
+    "incidents:office365": Rule("partner"),
+    "incidents:azure": Rule("partner"),
+    "incidents:business": Rule("partner"),
+    "incidents:csp": Rule("partner"),
+    "incidents:csp_own_tenant": Rule("partner"),
+    "incidents:csp_customer": Rule("partner", obj="customer"),
+    "incidents:manage_list": Rule("partner"),
+    "incidents:manage_detail": Rule("partner", obj="incident"),
+    "incidents:manage_message": Rule("partner", obj="incident", post_only=True),
+    "incidents:manage_attach": Rule("partner", obj="incident", post_only=True),
+    "incidents:manage_add_contact": Rule("partner", obj="incident", post_only=True),
+    "incidents:attachment": Rule("partner", obj="attachment"),
+    "incidents:queue": Rule("engineer"),
+    "incidents:queue_detail": Rule("engineer", obj="incident"),
+    "incidents:queue_action": Rule("engineer", obj="incident", post_only=True),
+}
+
+
+def test_every_url_pattern_has_an_access_rule():
+    missing = [name for name in APP_URL_NAMES if name not in RULES]
+    assert not missing, f"URL patterns without an access rule in RULES: {missing}"
+    stale = [name for name in RULES if name not in APP_URL_NAMES]
+    assert not stale, f"RULES name URLs that no longer exist: {stale}"
+
+
+@pytest.fixture
+def world(partner_user, other_user, engineer, staff, settings, tmp_path):
+    """Partner A (partner_user) owns every object; partner B (other_user) owns nothing of it."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    partner = partner_user.partner
+    partner.csp_role = CspRole.INDIRECT_RESELLER
+    partner.save()
+    # B is a CSP partner too, so a refusal of A's customer is about the object, not the role.
+    other_user.partner.csp_role = CspRole.INDIRECT_RESELLER
+    other_user.partner.save()
+    partner_user.partner_role = partner_user.PartnerRole.GLOBAL_ADMIN
+    partner_user.save()
+    incident = submit_incident(
+        user=partner_user,
+        channel="office365",
+        title="Mail flow stopped",
+        description="No mail since 9:00",
+        severity="B",
+        contact_name="Anna",
+        contact_email=partner_user.email,
+    )
+    upload = SimpleUploadedFile("trace.txt", b"log line", content_type="text/plain")
+    upload.content_type = "text/plain"
+    attachment = save_attachment(incident, upload, partner_user)
+    activation = ActivationRequest.objects.create(
+        partner=partner,
+        location=partner.headquarters,
+        requested_by=partner_user,
+        routed_to=RoutedTo.REGIONAL_SERVICE_CENTER,
+        contact_name="Anna",
+        company=partner.name,
+        membership_email=partner.membership_email,
+        phone="+3612345678",
+        partner_number=partner.partner_number,
+    )
+    customer = Customer.objects.create(name="Tailspin", tenant_domain="tailspin.example")
+    CustomerPartner.objects.create(customer=customer, partner=partner, relationship="reseller")
+    topic = make_topic_path("office365", "Technical", "Exchange Online")[0]
+    onprem_root = make_topic_path("onprem", "Windows Server", product=_product())[0]
+    return {
+        "a": partner_user,
+        "b": other_user,
+        "engineer": engineer,
+        "staff": staff,
+        "incident": incident,
+        "attachment": attachment,
+        "activation": activation,
+        "customer": customer,
+        "topic": topic,
+        "onprem_root": onprem_root,
+    }
+
+
+def _product():
+    from tests.builders import make_product
+
+    return make_product("Windows Server", platform="onprem", slug="windows-server")
+
+
+def url_for(name: str, world) -> str:
+    rule = RULES[name]
+    kwargs = {}
+    if rule.obj == "incident":
+        kwargs["number"] = world["incident"].number
+    elif rule.obj:
+        kwargs["pk"] = world[rule.obj].pk
+    if name == "incidents:queue_action":
+        kwargs["action"] = "take"
+    return reverse(name, kwargs=kwargs)
+
+
+def snapshot(world) -> tuple:
+    """Everything a refused request could have changed."""
+    incident = Incident.objects.get(pk=world["incident"].pk)
+    return (
+        incident.status,
+        incident.owner_id,
+        incident.first_response_at,
+        Message.objects.count(),
+        Attachment.objects.count(),
+        IncidentContact.objects.count(),
+        HistoryEvent.objects.count(),
+        ActivationRequest.objects.count(),
+        Topic.objects.count(),
+    )
+
+
+def request(client, name, world, method=None):
+    rule = RULES[name]
+    method = method or ("post" if rule.post_only else "get")
+    url = url_for(name, world)
+    return getattr(client, method)(url)
+
+
+PROTECTED = [name for name in APP_URL_NAMES if RULES.get(name, Rule("public")).audience != "public"]
+OBJECT_URLS = [
+    name
+    for name in APP_URL_NAMES
+    if RULES.get(name) and RULES[name].obj and RULES[name].audience == "partner"
+]
+ENGINEER_URLS = [name for name in APP_URL_NAMES if RULES.get(name, Rule("")).audience == "engineer"]
+POST_ONLY = [name for name in APP_URL_NAMES if RULES.get(name, Rule("")).post_only]
+GET_PAGES = [
+    name
+    for name in APP_URL_NAMES
+    if name in RULES and not RULES[name].post_only and RULES[name].audience in ("partner", "login")
+]
+
+
+@pytest.mark.parametrize("name", PROTECTED)
+def test_anonymous_visitors_are_sent_to_log_in(client, world, name):
+    before = snapshot(world)
+    response = request(client, name, world)
+    if RULES[name].post_only and response.status_code == 405:
+        # require_POST runs before login_required for a GET; a POST must still log in.
+        response = request(client, name, world, method="post")
+    assert response.status_code == 302, (name, response.status_code)
+    assert response["Location"].startswith("/accounts/login/"), response["Location"]
+    assert snapshot(world) == before
+
+
+@pytest.mark.parametrize("name", OBJECT_URLS)
+def test_a_user_of_another_partner_gets_404_and_changes_nothing(client, world, name):
+    client.force_login(world["b"])
+    before = snapshot(world)
+    response = request(client, name, world)
+    assert response.status_code == 404, (name, response.status_code)
+    assert snapshot(world) == before
+
+
+@pytest.mark.parametrize("name", OBJECT_URLS)
+def test_the_owning_partner_user_may_open_their_objects(client, world, name):
+    client.force_login(world["a"])
+    if RULES[name].post_only:
+        return  # state-changing: covered by the features' own tests
+    response = request(client, name, world)
+    assert response.status_code == 200, (name, response.status_code)
+
+
+@pytest.mark.parametrize("name", ENGINEER_URLS)
+def test_a_partner_on_engineer_pages_is_refused_and_changes_nothing(client, world, name):
+    client.force_login(world["a"])
+    before = snapshot(world)
+    response = request(client, name, world)
+    assert response.status_code in (403, 404), (name, response.status_code)
+    assert snapshot(world) == before
+
+
+@pytest.mark.parametrize("name", ENGINEER_URLS)
+def test_an_engineer_may_open_engineer_pages(client, world, name):
+    client.force_login(world["engineer"])
+    if RULES[name].post_only:
+        return
+    assert request(client, name, world).status_code == 200
+
+
+@pytest.mark.parametrize("name", POST_ONLY)
+def test_a_get_never_changes_state(client, world, name):
+    user = world["engineer"] if RULES[name].audience == "engineer" else world["a"]
+    client.force_login(user)
+    before = snapshot(world)
+    response = request(client, name, world, method="get")
+    assert response.status_code == 405, (name, response.status_code)
+    assert snapshot(world) == before
+
+
+@pytest.mark.parametrize("name", GET_PAGES)
+def test_pages_answer_the_signed_in_partner(client, world, name):
+    client.force_login(world["a"])
+    response = request(client, name, world)
+    assert response.status_code in (200, 302), (name, response.status_code)
+    if response.status_code == 302:
+        assert "/accounts/login/" not in response["Location"]
+
+
+@pytest.mark.parametrize("who", ["anonymous", "a", "engineer"])
+def test_the_admin_refuses_everyone_but_staff(client, world, who):
+    if who != "anonymous":
+        client.force_login(world[who])
+    for name in ("admin:index", "admin:incidents_incident_changelist",
+                 "admin:partners_partner_changelist", "admin:contracts_contract_changelist"):
+        response = client.get(reverse(name))
+        assert response.status_code == 302, (who, name)
+        assert response["Location"].startswith(reverse("admin:login"))
+    change = reverse("admin:incidents_incident_change", args=[world["incident"].pk])
+    assert client.get(change).status_code == 302
+    assert client.post(change, {"status": "closed"}).status_code == 302
+    assert Incident.objects.get(pk=world["incident"].pk).status == "submitted"
+
+
+def test_staff_may_open_the_admin(client, world):
+    client.force_login(world["staff"])
+    assert client.get(reverse("admin:index")).status_code == 200
+
+
+def test_a_partner_user_is_never_an_admin_user_by_default(world):
+    new_user = make_user(world["a"].partner)
+    assert not new_user.is_staff and not new_user.is_superuser
