@@ -58,6 +58,8 @@ from partners.models import (
     User,
 )
 
+from .demo_translations import apply_demo_translations, names_for
+
 DEMO_PASSWORD = "demo-portal-2024"
 # Fixed namespace: the same sample incident gets the same submission key on every run.
 DEMO_NAMESPACE = uuid.UUID("6f1c3b0e-3d7a-4e0c-9a51-8d6a1f2b7c44")
@@ -379,6 +381,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             products = self.load_products()
             self.load_catalogue(products)
+            apply_demo_translations(Competency, Product, SelfHelpArticle)
             people = self.load_partners_and_people()
             contracts = self.load_contracts(people)
         if options["send_mail"]:
@@ -406,7 +409,7 @@ class Command(BaseCommand):
 
     def topic(self, spec: list, parent: tuple, name: str, order=0, **fields) -> tuple:
         """Add one node to ``spec``; returns its path (the parent of its children)."""
-        hu, cs, ja, ko = TRANSLATIONS.get(name, ("", "", "", ""))
+        hu, cs, ja, ko = names_for(name) or TRANSLATIONS.get(name, ("", "", "", ""))
         values = {
             "sort_order": order,
             "name_hu": hu,
