@@ -394,6 +394,17 @@ def write_markdown(path: Path, doc: dict) -> str:
         ),
         "Produced by `bench/run` (see bench/README.md); raw figures in `results.json`.",
         "",
+    ]
+    if doc.get("extra_sql"):
+        lines += [
+            "**What-if run**: this SQL was applied on top of the migrations:",
+            "",
+            "```sql",
+            doc["extra_sql"].strip(),
+            "```",
+            "",
+        ]
+    lines += [
         "## Pages (in-process)",
         "",
     ]
@@ -516,6 +527,11 @@ def main(argv=None) -> int:
         "--out", help="directory for results.md/.json (default: bench/; quick: a temp dir)"
     )
     parser.add_argument(
+        "--extra-sql",
+        metavar="FILE",
+        help="SQL run on the migrated template (try an index before writing its migration)",
+    )
+    parser.add_argument(
         "--report-only",
         metavar="RESULTS_JSON",
         help="re-evaluate the targets of a results.json and rewrite results.md beside it",
@@ -545,6 +561,10 @@ def main(argv=None) -> int:
     admin_sql(args.pg, f"DROP DATABASE IF EXISTS {TEMPLATE_DB}")
     admin_sql(args.pg, f"CREATE DATABASE {TEMPLATE_DB}")
     run([PY, "manage.py", "migrate", "--noinput", "-v", "0"], env_for(db_url(args.pg, TEMPLATE_DB)))
+    if args.extra_sql:
+        log(f"applying {args.extra_sql} to the template")
+        with psycopg.connect(db_url(args.pg, TEMPLATE_DB), autocommit=True) as conn:
+            conn.execute(Path(args.extra_sql).read_text())
 
     results: dict[str, dict] = {}
     harness_ok = True
@@ -599,6 +619,7 @@ def main(argv=None) -> int:
         "requests": args.requests,
         "warmup": args.warmup,
         "wall_seconds": round(time.time() - started),
+        "extra_sql": Path(args.extra_sql).read_text() if args.extra_sql else None,
         "results": results,
     }
     doc["targets"] = evaluate(sizes, results)
