@@ -62,7 +62,7 @@ class ContractRegistrationInline(admin.TabularInline):
     extra = 0
     fields = ["user", "created_at"]
     readonly_fields = ["created_at"]
-    raw_id_fields = ["user"]
+    autocomplete_fields = ["user"]
 
 
 class ExtendForm(forms.Form):
@@ -120,7 +120,7 @@ class ContractAdmin(admin.ModelAdmin):
         "partner__name",
         "partner__partner_number",
     ]
-    raw_id_fields = ["partner"]
+    autocomplete_fields = ["partner"]
     filter_horizontal = ["products"]
     inlines = [ContractRegistrationInline, ContractEventInline]
     actions = ["activate_selected", "extend_selected", "add_units_selected"]

@@ -337,3 +337,29 @@ def test_the_contract_list_action_activates_only_the_selected_contracts(staff_cl
 
     chosen.refresh_from_db(), other.refresh_from_db()
     assert chosen.is_activated and not other.is_activated
+
+
+def test_staff_record_a_new_contract_not_yet_activated(staff_client, ap_partner):
+    url = reverse("admin:contracts_contract_add")
+    assert staff_client.get(url).status_code == 200
+
+    response = staff_client.post(
+        url,
+        {
+            "partner": ap_partner.pk,
+            "location": ap_partner.headquarters.pk,
+            "kind": ContractKind.PRODUCT_SUPPORT,
+            "name": "Partner support Action Pack 10-pack",
+            "access_id": "AP-ACC-1",
+            "contract_id": "AP-CON-1",
+            "units_granted": "10",
+            "registrations-TOTAL_FORMS": "0",
+            "registrations-INITIAL_FORMS": "0",
+            "events-TOTAL_FORMS": "0",
+            "events-INITIAL_FORMS": "0",
+        },
+    )
+
+    assert response.status_code == 302, response.content.decode()[:3000]
+    contract = Contract.objects.get(contract_id="AP-CON-1")
+    assert contract.units_granted == 10 and not contract.is_activated and contract.ends_on is None
