@@ -128,7 +128,6 @@ def test_the_list_runs_the_same_number_of_queries_for_1_and_50_rows(
     for i in range(1, 50):
         make_incident(partner_user, title=f"Issue {i}")
     # session, user, partner (middleware), engineer group (menu), count, one page of rows
-    assert with_one <= 6
     with django_assert_num_queries(with_one):
         response = partner_client.get(url)
     assert len(response.context["page"].object_list) == 20
