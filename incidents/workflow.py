@@ -173,6 +173,16 @@ def partner_message(incident: Incident, *, author, body: str, files: Sequence = 
             _attach(incident, upload, author)
         if incident.status == Status.WAITING:
             _apply(incident, TRANSITIONS["resume"], author)
+        if incident.owner_id and incident.owner.email:
+            # The owning engineer hears about the answer without watching the queue.
+            send_after_commit(
+                make_message(
+                    "incident-reply-partner",
+                    [incident.owner.email],
+                    {"incident": incident, "recipient": incident.owner, "message": message},
+                    language=incident.owner.language or None,
+                )
+            )
     return message
 
 

@@ -315,3 +315,23 @@ def test_making_another_contact_primary_keeps_exactly_one_primary(
     with pytest.raises(workflow.WorkflowError):
         workflow.remove_contact(incident, user=colleague, actor=engineer)
     assert incident.contacts.filter(is_primary=True).count() == 1
+
+
+def test_the_owning_engineer_is_mailed_when_the_partner_answers(
+    django_capture_on_commit_callbacks, incident, engineer, partner_user
+):
+    workflow.take(incident, engineer=engineer)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.partner_message(incident, author=partner_user, body="It fails again.")
+    assert [m.to for m in mail.outbox] == [[engineer.email]]
+    assert "It fails again." in mail.outbox[0].body
+
+
+def test_nobody_is_mailed_when_the_partner_writes_on_an_unowned_request(
+    django_capture_on_commit_callbacks, incident, partner_user
+):
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.partner_message(incident, author=partner_user, body="Any news?")
+    assert mail.outbox == []
