@@ -1,5 +1,7 @@
 """Shared personas. Builders live in tests/builders.py."""
 
+import importlib
+
 import pytest
 from django.conf import settings
 
@@ -11,6 +13,25 @@ def _isolated_files(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.AXES_ENABLED = False  # turned on explicitly by the log-in throttling tests
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _seed_data_after_flush(request):
+    """Put back what the data migrations seeded (competencies, eligibility rules, groups).
+
+    Transactional tests (live_server, transactional_db) flush the database afterwards,
+    seed data included; reseeding before each of them makes the order of tests irrelevant.
+    """
+    names = request.fixturenames
+    marker = request.node.get_closest_marker("django_db")
+    transactional = marker is not None and marker.kwargs.get("transaction", False)
+    if not transactional and "live_server" not in names and "transactional_db" not in names:
+        return
+    request.getfixturevalue("transactional_db")
+    from django.apps import apps
+
+    seed = importlib.import_module("partners.migrations.0002_seed_competencies_and_eligibility")
+    seed.seed(apps, None)
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ Tests are marked ``browser``; they are skipped when Chromium is not installed.
 CSP violations reported by the browser fail the test (issue 9).
 """
 
-import importlib
 import os
 import shutil
 import tempfile
@@ -51,22 +50,6 @@ def _browser():
         yield browser
         browser.close()
     shutil.rmtree(profile, ignore_errors=True)
-
-
-@pytest.fixture(autouse=True)
-def _seed_data_after_flush(request):
-    """Put back what the data migrations seeded (competencies, eligibility rules, groups).
-
-    live_server tests run in a transactional database that is flushed after each test,
-    seed data included; reseeding before each test makes the order of tests irrelevant.
-    """
-    if "live_server" not in request.fixturenames:
-        return
-    request.getfixturevalue("transactional_db")
-    from django.apps import apps
-
-    seed = importlib.import_module("partners.migrations.0002_seed_competencies_and_eligibility")
-    seed.seed(apps, None)
 
 
 @pytest.fixture
