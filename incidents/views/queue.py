@@ -85,6 +85,7 @@ def _get_incident(request, number, *, for_update=False) -> Incident:
 class QueuePage:
     rows: list[Incident]
     next_cursor: str | None
+    previous_cursor: str | None
     is_first: bool
 
 
@@ -112,45 +113,61 @@ def queue_page(
     incidents: QuerySet,
     *,
     after: str | None = None,
+    before: str | None = None,
     descending: bool = False,
     size: int = PAGE_SIZE,
     undated: bool = True,
 ) -> QueuePage:
-    """One page of ``incidents`` in response-due order, after the ``after`` cursor.
+    """One page of ``incidents`` in response-due order, after (or before) a cursor.
 
-    The same queries on every page: the dated segment (an index range scan on
-    ``(response_due_at, id)``) and, unless ``undated`` is False, the undated one
-    (``response_due_at IS NULL``, by id). Neither depends on how deep the page is.
-    Pass ``undated=False`` when the filters imply a due time (open statuses, the
-    overdue / due-soon filters): that saves scanning the rejected-at-submission rows.
+    The order is: incidents with a due time by ``(response_due_at, id)``, then those
+    without one by id; ``descending`` reverses each. The same queries run on every
+    page: the dated segment (an index range scan on ``(response_due_at, id)``) and,
+    unless ``undated`` is False, the undated one (``response_due_at IS NULL``).
+    Neither depends on how deep the page is. Pass ``undated=False`` when the filters
+    imply a due time (open statuses, the overdue / due-soon filters): that saves
+    scanning the rejected-at-submission rows.
     """
-    cursor = decode_cursor(after)
+    backwards = before is not None and after is None
+    cursor = decode_cursor(before if backwards else after)
     key = Tuple(F("response_due_at"), F("id"))
-    dated = incidents.filter(response_due_at__isnull=False)
-    undated_rows = incidents.filter(response_due_at__isnull=True)
+    # Walking backwards is walking forwards in the opposite order, then flipping the rows.
+    reverse = descending != backwards
+    order = ("-response_due_at", "-id") if reverse else ("response_due_at", "id")
     # Both segments are ordered on the index's own columns: "response_due_at IS NULL"
     # is an equality for a b-tree, so the undated rows come out of it in id order too.
-    order = ("-response_due_at", "-id") if descending else ("response_due_at", "id")
-    dated = dated.order_by(*order)
-    undated_rows = undated_rows.order_by(*order)
+    dated = incidents.filter(response_due_at__isnull=False).order_by(*order)
+    undated_rows = incidents.filter(response_due_at__isnull=True).order_by(*order)
+    past = TupleLessThan if reverse else TupleGreaterThan
     if cursor is not None:
         due, pk = cursor
         if due is None:
-            # Past the dated segment: keep its query (the same count on every page), empty.
-            dated = dated.filter(pk__lt=0)
-            undated_rows = undated_rows.filter(**{"pk__lt" if descending else "pk__gt": pk})
+            undated_rows = undated_rows.filter(**{"pk__lt" if reverse else "pk__gt": pk})
+            if not backwards:
+                # Past the dated segment: keep its query (same count on every page), empty.
+                dated = dated.filter(pk__lt=0)
         else:
-            lookup = TupleLessThan if descending else TupleGreaterThan
-            dated = dated.filter(lookup(key, (due, pk)))
-    rows = list(dated[: size + 1])
-    if undated:
-        rows += list(undated_rows[: size + 1])
-    has_next = len(rows) > size
+            dated = dated.filter(past(key, (due, pk)))
+            if backwards:
+                undated_rows = undated_rows.filter(pk__lt=0)
+    segments = [undated_rows, dated] if backwards else [dated, undated_rows]
+    rows = []
+    for segment in segments:
+        if segment is undated_rows and not undated:
+            continue
+        rows += list(segment[: size + 1])
+    more = len(rows) > size
     rows = rows[:size]
+    if backwards:
+        rows.reverse()
+        has_next, has_previous = bool(rows), more
+    else:
+        has_next, has_previous = more, cursor is not None and bool(rows)
     return QueuePage(
         rows=rows,
-        next_cursor=encode_cursor(rows[-1]) if has_next and rows else None,
-        is_first=cursor is None,
+        next_cursor=encode_cursor(rows[-1]) if has_next else None,
+        previous_cursor=encode_cursor(rows[0]) if has_previous else None,
+        is_first=not has_previous,
     )
 
 
@@ -216,13 +233,15 @@ def queue(request):
     else:
         incidents, descending, undated = Incident.objects.none(), False, False
     page = queue_page(
-        incidents, after=request.GET.get("after"), descending=descending, undated=undated
+        incidents,
+        after=request.GET.get("after"),
+        before=request.GET.get("before"),
+        descending=descending,
+        undated=undated,
     )
     params = data.copy()
     params.pop("after", None)
-    next_params = params.copy()
-    if page.next_cursor:
-        next_params["after"] = page.next_cursor
+    params.pop("before", None)
     now = timezone.now()
     return render(
         request,
@@ -233,9 +252,18 @@ def queue(request):
             "now": now,
             "soon": now + DUE_SOON,
             "first_url": f"?{params.urlencode()}",
-            "next_url": f"?{next_params.urlencode()}" if page.next_cursor else "",
+            "next_url": _page_url(params, "after", page.next_cursor),
+            "previous_url": _page_url(params, "before", page.previous_cursor),
         },
     )
+
+
+def _page_url(params: QueryDict, name: str, cursor: str | None) -> str:
+    if not cursor:
+        return ""
+    params = params.copy()
+    params[name] = cursor
+    return f"?{params.urlencode()}"
 
 
 # --- detail and actions ----------------------------------------------------------------

@@ -228,6 +228,44 @@ def test_descending_pages_walk_every_incident_once(engineer_client, partner_user
     assert seen == [i.number for i in expected] + [i.number for i in reversed(made[30:])]
 
 
+def walk_back(client, url):
+    """Follow "Previous page" links from ``url``; returns the pages, last first."""
+    pages = []
+    while url:
+        response = client.get(url)
+        pages.append(listed(response))
+        url = response.context["previous_url"] and QUEUE + response.context["previous_url"]
+    return pages
+
+
+@pytest.mark.parametrize("sort", ["due", "-due"])
+def test_previous_page_links_walk_back_to_the_first_page(engineer_client, partner_user, sort):
+    make_many(partner_user, 55, undated=12)
+    forward, url = [], QUEUE + f"?status=&sort={sort}"
+    while url:  # remember every page going forwards
+        response = engineer_client.get(url)
+        forward.append(listed(response))
+        last_url = url
+        url = response.context["next_url"] and QUEUE + response.context["next_url"]
+    assert [len(p) for p in forward] == [25, 25, 17]
+    backward = walk_back(engineer_client, last_url)
+    assert backward == list(reversed(forward))
+    first = engineer_client.get(QUEUE + "?status=&sort=" + sort)
+    assert first.context["previous_url"] == ""
+
+
+def test_a_previous_page_runs_the_same_queries_as_a_next_page(
+    engineer_client, partner_user, django_assert_num_queries
+):
+    make_many(partner_user, 60, undated=5)
+    first = engineer_client.get(QUEUE + "?status=")
+    with CaptureQueriesContext(connection) as forward:
+        second = engineer_client.get(QUEUE + first.context["next_url"])
+    with django_assert_num_queries(len(forward)):
+        back = engineer_client.get(QUEUE + second.context["previous_url"])
+    assert listed(back) == listed(first)
+
+
 def test_a_forged_cursor_shows_the_first_page(engineer_client, partner_user):
     make_many(partner_user, 3)
     for cursor in ("abc", "1_x", "n", "99999999999999999999999_1", "'; drop table"):
