@@ -348,3 +348,25 @@ def test_incident_visible_to_is_the_single_rule(partner_user, colleague):
     incident = make_incident(partner_user)
     assert list(Incident.objects.visible_to(partner_user)) == [incident]
     assert list(Incident.objects.visible_to(colleague)) == []
+
+
+def test_a_routed_request_shows_the_team_and_reason_and_no_message_form(
+    partner_client, incident, engineer
+):
+    workflow.route(incident, actor=engineer, team="billing", reason="This is an invoice question")
+    html = partner_client.get(detail_url(incident)).content.decode()
+    assert "This is an invoice question" in html
+    assert "Billing and subscription management" in html
+    assert detail_url(incident, "manage_message") not in html
+
+
+def test_the_history_shows_who_changed_what_but_not_internal_events(
+    partner_client, incident, engineer
+):
+    workflow.take(incident, engineer=engineer)
+    workflow.change_status(incident, transition="start", actor=engineer)
+    workflow.add_note(incident, engineer=engineer, body="SECRET-NOTE")
+    history = partner_client.get(detail_url(incident)).context["history"]
+    kinds = [event.kind for event in history]
+    assert kinds == ["created", "assigned", "status"]
+    assert all(event.actor is not None for event in history)

@@ -473,3 +473,25 @@ def test_every_action_is_in_the_history_with_who_and_when(engineer_client, incid
     events = incident.history.exclude(kind=HistoryEvent.Kind.CREATED)
     assert {e.kind for e in events} == {"assigned", "status", "first_response", "message", "note"}
     assert all(e.actor == engineer and e.created_at for e in events)
+
+
+def test_the_engineer_detail_shows_contact_and_technical_facts(engineer_client, partner_user):
+    incident = make_incident(
+        partner_user,
+        contact_phone="+36 1 555 0100",
+        error_message="0x800CCC0E",
+        facts={"Tenant domain": "contoso.onmicrosoft.com", "Users affected": "40"},
+    )
+    html = engineer_client.get(detail_url(incident)).content.decode()
+    for text in ("+36 1 555 0100", "0x800CCC0E", "contoso.onmicrosoft.com", partner_user.email):
+        assert text in html
+
+
+def test_a_request_rejected_at_submission_opens_without_actions(engineer_client, partner_user):
+    incident = make_incident(partner_user, reject_reason="Not eligible for Azure")
+    response = engineer_client.get(detail_url(incident))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Not eligible for Azure" in html
+    assert action_url(incident, "reject") not in html
+    assert response.context["transitions"] == []
