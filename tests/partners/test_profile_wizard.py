@@ -244,3 +244,27 @@ def test_a_user_of_an_inactive_partner_is_signed_out(client, db):
     response = client.get(URL)
     assert response.status_code == 302
     assert response["Location"] == reverse("login")
+
+
+def test_complete_profile_only_touches_profile_fields_and_keeps_the_first_completion(
+    partner_user,
+):
+    from partners.services import complete_profile
+
+    first = partner_user.profile_completed_at
+    complete_profile(
+        partner_user,
+        {"email": "new@contoso.example", "first_name": "Forged", "is_staff": True, "phone": None},
+    )
+    partner_user.refresh_from_db()
+    assert partner_user.email == "new@contoso.example"
+    assert partner_user.first_name == "Test" and not partner_user.is_staff
+    assert partner_user.profile_completed_at == first
+
+
+def test_the_review_shows_the_read_only_names_too(new_client):
+    new_client.get(URL)
+    new_client.post(URL, name_step())
+    response = new_client.post(URL, contact_step())
+    rows = dict(response.context["review_sections"][0]["rows"])
+    assert rows["First name"] == "Nora" and rows["Last name"] == "Kovacs"
