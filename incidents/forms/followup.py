@@ -163,8 +163,12 @@ class QueueFilterForm(forms.Form):
     product = forms.ModelChoiceField(
         label=_("Product"), queryset=Product.objects.none(), required=False, empty_label=_("Any")
     )
-    partner = forms.ModelChoiceField(
-        label=_("Partner"), queryset=Partner.objects.none(), required=False, empty_label=_("Any")
+    # A text field, not a <select>: a programme has thousands of partners.
+    partner = forms.CharField(
+        label=_("Partner ID"),
+        required=False,
+        max_length=12,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
     owner = forms.ChoiceField(label=_("Owner"), required=False)
     due = forms.ChoiceField(label=_("First response"), choices=DUE_CHOICES, required=False)
@@ -173,7 +177,6 @@ class QueueFilterForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["product"].queryset = Product.objects.order_by("name")
-        self.fields["partner"].queryset = Partner.objects.order_by("name")
         self.fields["owner"].choices = self.owner_choices()
         for field in self.fields.values():
             css = (
@@ -182,6 +185,15 @@ class QueueFilterForm(forms.Form):
                 else "form-control form-control-sm"
             )
             field.widget.attrs["class"] = css
+
+    def clean_partner(self):
+        value = (self.cleaned_data.get("partner") or "").strip()
+        if not value:
+            return None
+        partner = Partner.objects.filter(partner_number=value).first()
+        if partner is None:
+            raise forms.ValidationError(_("No partner has the ID %(id)s."), params={"id": value})
+        return partner
 
     def owner_choices(self):
         return [

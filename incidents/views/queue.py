@@ -10,6 +10,9 @@ dated ones, as their own segment ordered by id.
 from __future__ import annotations
 
 import datetime as dt
+import heapq
+import itertools
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.contrib import messages
@@ -117,6 +120,7 @@ def queue_page(
     descending: bool = False,
     size: int = PAGE_SIZE,
     undated: bool = True,
+    split_statuses: Sequence[str] = (),
 ) -> QueuePage:
     """One page of ``incidents`` in response-due order, after (or before) a cursor.
 
@@ -127,6 +131,11 @@ def queue_page(
     Neither depends on how deep the page is. Pass ``undated=False`` when the filters
     imply a due time (open statuses, the overdue / due-soon filters): that saves
     scanning the rejected-at-submission rows.
+
+    ``split_statuses``: read the dated segment as one query per status, each an
+    in-order range scan of ``incident_status_due_idx`` (status, due, id), merged
+    here. A single ``status IN (...)`` query would walk ``incident_due_idx`` and
+    discard every closed incident due earlier, which grows with the programme.
     """
     backwards = before is not None and after is None
     cursor = decode_cursor(before if backwards else after)
@@ -150,12 +159,18 @@ def queue_page(
             dated = dated.filter(past(key, (due, pk)))
             if backwards:
                 undated_rows = undated_rows.filter(pk__lt=0)
-    segments = [undated_rows, dated] if backwards else [dated, undated_rows]
-    rows = []
-    for segment in segments:
-        if segment is undated_rows and not undated:
-            continue
-        rows += list(segment[: size + 1])
+
+    def dated_rows() -> list[Incident]:
+        if len(split_statuses) < 2:
+            return list(dated[: size + 1])
+        parts = [list(dated.filter(status=status)[: size + 1]) for status in split_statuses]
+        merged = heapq.merge(*parts, key=lambda i: (i.response_due_at, i.pk), reverse=reverse)
+        return list(itertools.islice(merged, size + 1))
+
+    def undated_part() -> list[Incident]:
+        return list(undated_rows[: size + 1]) if undated else []
+
+    rows = undated_part() + dated_rows() if backwards else dated_rows() + undated_part()
     more = len(rows) > size
     rows = rows[:size]
     if backwards:
@@ -182,6 +197,12 @@ def implies_due_time(form: QueueFilterForm) -> bool:
         QueueFilterForm.OPEN,
         *OPEN_STATUSES,
     }
+
+
+def only_open(form: QueueFilterForm) -> bool:
+    """Whether the filters select the open statuses (and not one particular status)."""
+    status = form.cleaned_data.get("status")
+    return status == QueueFilterForm.OPEN or (not status and bool(form.cleaned_data.get("due")))
 
 
 def filtered_queue(user, form: QueueFilterForm) -> QuerySet:
@@ -230,14 +251,16 @@ def queue(request):
         incidents = filtered_queue(request.user, form)
         descending = form.cleaned_data.get("sort") == "-due"
         undated = not implies_due_time(form)
+        split = OPEN_STATUSES if only_open(form) else ()
     else:
-        incidents, descending, undated = Incident.objects.none(), False, False
+        incidents, descending, undated, split = Incident.objects.none(), False, False, ()
     page = queue_page(
         incidents,
         after=request.GET.get("after"),
         before=request.GET.get("before"),
         descending=descending,
         undated=undated,
+        split_statuses=split,
     )
     params = data.copy()
     params.pop("after", None)

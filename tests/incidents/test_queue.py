@@ -144,8 +144,22 @@ def test_filter_by_severity_product_and_partner(engineer_client, partner_user, o
     c = make_incident(other_user, severity="C")
     assert listed(engineer_client.get(QUEUE + "?status=open&severity=A")) == [a.number]
     assert listed(engineer_client.get(QUEUE + f"?status=open&product={azure.pk}")) == [b.number]
-    by_partner = engineer_client.get(QUEUE + f"?status=open&partner={other_user.partner_id}")
+    partner_id = other_user.partner.partner_number
+    by_partner = engineer_client.get(QUEUE + f"?status=open&partner={partner_id}")
     assert listed(by_partner) == [c.number]
+
+
+def test_an_unknown_partner_id_is_reported_not_ignored(engineer_client, incident):
+    response = engineer_client.get(QUEUE + "?status=open&partner=999999999")
+    assert listed(response) == []
+    assert "No partner has the ID 999999999" in response.content.decode()
+
+
+def test_the_partner_filter_is_a_text_field_not_a_list_of_every_partner(
+    engineer_client, incident, other_partner
+):
+    html = engineer_client.get(QUEUE).content.decode()
+    assert other_partner.name not in html
 
 
 def test_filter_by_status(engineer_client, partner_user, engineer):
@@ -264,6 +278,41 @@ def test_a_previous_page_runs_the_same_queries_as_a_next_page(
     with django_assert_num_queries(len(forward)):
         back = engineer_client.get(QUEUE + second.context["previous_url"])
     assert listed(back) == listed(first)
+
+
+@pytest.mark.parametrize("sort", ["due", "-due"])
+def test_open_pages_merge_the_open_statuses_in_due_order_and_skip_closed_ones(
+    engineer_client, partner_user, sort
+):
+    made = make_many(partner_user, 70)
+    statuses = [Status.SUBMITTED, Status.IN_PROGRESS, Status.WAITING, Status.CLOSED]
+    for i, incident in enumerate(made):
+        incident.status = statuses[i % 4]
+        incident.save(update_fields=["status"])
+    open_ones = [i for i in made if i.status != Status.CLOSED]
+    expected = sorted(open_ones, key=lambda i: (i.response_due_at, i.pk), reverse=sort == "-due")
+    seen, pages = walk(engineer_client, QUEUE + f"?status=open&sort={sort}")
+    assert seen == [i.number for i in expected]
+    assert pages == 3
+    # the last page (after the 50th) holds the other 3; walking back from it covers all
+    last = QUEUE + f"?status=open&sort={sort}&after=" + encode_cursor(expected[49])
+    backward = walk_back(engineer_client, last)
+    assert [len(page) for page in backward] == [3, 25, 25]
+    assert [n for page in reversed(backward) for n in page] == [i.number for i in expected]
+
+
+def test_open_queue_reads_each_open_status_separately(
+    engineer_client, partner_user, django_assert_num_queries
+):
+    make_many(partner_user, 3)
+    with CaptureQueriesContext(connection) as ctx:
+        engineer_client.get(QUEUE + "?status=open")
+    page_queries = [
+        q["sql"] for q in ctx.captured_queries if 'FROM "incidents_incident"' in q["sql"]
+    ]
+    assert len(page_queries) == 3
+    for status in ("submitted", "in_progress", "waiting"):
+        assert any(f"\"status\" = '{status}'" in sql for sql in page_queries), status
 
 
 def test_a_forged_cursor_shows_the_first_page(engineer_client, partner_user):

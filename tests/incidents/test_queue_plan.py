@@ -91,3 +91,23 @@ def test_on_postgresql_the_cursor_is_an_index_condition_not_a_filter(many):
     deep = incidents.filter(response_due_at__isnull=False).order_by("response_due_at", "id")[200]
     plan = dated_query_plan(incidents, after=encode_cursor(deep))
     assert "Index Cond" in plan and "ROW(response_due_at, id) >" in plan, plan
+
+
+@pytest.mark.parametrize("descending", [False, True])
+def test_the_open_queue_reads_the_status_due_index_once_per_status(many, descending):
+    from incidents.models import OPEN_STATUSES
+
+    incidents = Incident.objects.filter(status__in=OPEN_STATUSES)
+    deep = incidents.order_by("response_due_at", "id")[50]
+    for after in (None, encode_cursor(deep)):
+        with CaptureQueriesContext(connection) as ctx:
+            queue_page(
+                incidents,
+                after=after,
+                descending=descending,
+                undated=False,
+                split_statuses=OPEN_STATUSES,
+            )
+        assert len(ctx.captured_queries) == len(OPEN_STATUSES)
+        for query in ctx.captured_queries:
+            assert_index_serves_order(explain(query["sql"], ()), "incident_status_due_idx")
