@@ -272,8 +272,12 @@ def test_pages_answer_the_signed_in_partner(client, world, name):
 def test_the_admin_refuses_everyone_but_staff(client, world, who):
     if who != "anonymous":
         client.force_login(world[who])
-    for name in ("admin:index", "admin:incidents_incident_changelist",
-                 "admin:partners_partner_changelist", "admin:contracts_contract_changelist"):
+    for name in (
+        "admin:index",
+        "admin:incidents_incident_changelist",
+        "admin:partners_partner_changelist",
+        "admin:contracts_contract_changelist",
+    ):
         response = client.get(reverse(name))
         assert response.status_code == 302, (who, name)
         assert response["Location"].startswith(reverse("admin:login"))
