@@ -192,7 +192,12 @@ class QueueFilterForm(forms.Form):
             return None
         partner = Partner.objects.filter(partner_number=value).first()
         if partner is None:
-            raise forms.ValidationError(_("No partner has the ID %(id)s."), params={"id": value})
+            # Django's own wording, so every language already has it.
+            raise forms.ValidationError(
+                forms.ChoiceField.default_error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": value},
+            )
         return partner
 
     def owner_choices(self):
