@@ -288,18 +288,18 @@ def evaluate(sizes: list[int], results: dict) -> list[dict]:
     if len(sizes) > 1:
         slow = []
         compared = 0
-        # Judged in units of the floor timed alongside each page, which cancels the
-        # load of a shared machine; the raw growth is shown too.
+        # Judged on raw p95 as the issue states; the growth in units of the floor timed
+        # alongside each page is shown too, to tell real growth from a busier machine.
         for _key, label, p_small, p_big in _all_p95(results[small], r_big):
             compared += 1
             raw, norm = growth(p_small, p_big)
-            if norm > GROWTH:
+            if raw > GROWTH:
                 slow.append(
-                    f"{label}: {norm:.2f}x in floor units (raw {p_small['p95_ms']} -> "
-                    f"{p_big['p95_ms']} ms, {raw:.2f}x)"
+                    f"{label}: {p_small['p95_ms']} -> {p_big['p95_ms']} ms ({raw:.2f}x; "
+                    f"{norm:.2f}x in floor units)"
                 )
         add(
-            f"Every p95 at {int(big):,} <= {GROWTH}x its p95 at {int(small):,} (in floor units)",
+            f"Every p95 at {int(big):,} <= {GROWTH}x its p95 at {int(small):,}",
             not slow if compared else None,
             "; ".join(slow) or f"{compared} pages and steps compared",
         )
