@@ -103,7 +103,6 @@ class ProblemForm(TopicChainMixin, forms.Form):
         self.user = user
         self.setup_chain()
         product_field = self.fields["product"]
-        product_field.queryset = onprem_product_roots().order_by("sort_order", "name")
         product_field.widget.attrs.update(
             {
                 "data-versions-target": self.add_prefix("version"),
@@ -118,12 +117,12 @@ class ProblemForm(TopicChainMixin, forms.Form):
                 "data-articles-url": reverse("incidents:business_articles"),
             }
         )
-        root = self._chosen("product", product_field.queryset)
+        root = self._chosen("product")
         self.chosen_product = root.product if root else None
         self.fields["version"].queryset = versions_of(self.chosen_product)
         if self.chosen_product is not None:
             self.fields["version"].help_text = ""
-        self.chosen_category = self._chosen("category", self.fields["category"].queryset)
+        self.chosen_category = self._chosen("category")
         self.helper = _helper()
         self.helper.layout = Layout(
             "product",
@@ -143,14 +142,26 @@ class ProblemForm(TopicChainMixin, forms.Form):
             Field("description"),
         )
 
-    def _chosen(self, name, queryset):
+    def chain_roots(self) -> Q:
+        # The on-premises catalogue (see onprem_product_roots), in the chain's one query.
+        return Q(
+            tree=self.tree,
+            depth=0,
+            product__platform=Platform.ON_PREMISES,
+            product__is_active=True,
+        )
+
+    def chain_roots_queryset(self):
+        return onprem_product_roots()
+
+    def _chosen(self, name):
+        """The topic chosen in list ``name``, among those it offers (no query)."""
         value = self._chain_value(name)
-        if value in (None, ""):
-            return None
         try:
-            return queryset.filter(pk=int(value)).first()
+            pk = int(value)
         except (TypeError, ValueError):
             return None
+        return next((t for t in self.fields[name].preloaded or () if t.pk == pk), None)
 
     def articles(self):
         return suggested_articles(self.chosen_product, self.chosen_category)

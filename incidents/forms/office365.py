@@ -102,7 +102,7 @@ class ProblemForm(TopicChainMixin, forms.Form):
         for depth, name in enumerate(self.chain_fields):
             value = cleaned.get(name)
             if value is None and parent is not None:
-                if not parent.children.filter(is_active=True).exists():
+                if not self.chain_has_children(parent):
                     # The catalogue stops here: the parent is the most specific choice.
                     for rest in self.chain_fields[depth:]:
                         self.errors.pop(rest, None)

@@ -9,6 +9,9 @@ fetches the children instantly.
 from __future__ import annotations
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.forms.models import ModelChoiceIterator
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -17,29 +20,124 @@ from incidents.models import Topic
 REFRESH_FIELD = "refresh_lists"
 
 
+class PreloadedChoiceIterator(ModelChoiceIterator):
+    """Iterates the field's preloaded objects (no query) when it has them."""
+
+    def __iter__(self):
+        objects = self.field.preloaded
+        if objects is None:
+            yield from super().__iter__()
+            return
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in objects:
+            yield self.choice(obj)
+
+    def __len__(self):
+        if self.field.preloaded is None:
+            return super().__len__()
+        return len(self.field.preloaded) + (1 if self.field.empty_label is not None else 0)
+
+    def __bool__(self):
+        if self.field.preloaded is None:
+            return super().__bool__()
+        return self.field.empty_label is not None or bool(self.field.preloaded)
+
+
 class TopicChoiceField(forms.ModelChoiceField):
+    """A topic list; with :meth:`preload` its choices and validation need no query."""
+
+    iterator = PreloadedChoiceIterator
+    preloaded: list | None = None
+
     def label_from_instance(self, obj):
         return obj.label
 
+    def preload(self, queryset, objects) -> None:
+        """``objects``: exactly what ``queryset`` holds, already fetched and ordered."""
+        self.preloaded = list(objects)
+        self.queryset = queryset
+
+    def to_python(self, value):
+        if self.preloaded is None:
+            return super().to_python(value)
+        if value in self.empty_values:
+            return None
+        self.validate_no_null_characters(value)
+        model = self.queryset.model
+        if isinstance(value, model):
+            value = value.pk
+        try:
+            pk = model._meta.pk.to_python(value)
+        except (TypeError, ValueError, ValidationError):
+            pk = None
+        for obj in self.preloaded:
+            if pk is not None and obj.pk == pk:
+                return obj
+        raise ValidationError(
+            self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value}
+        )
+
 
 class TopicChainMixin:
-    """Form mixin: ``tree`` and ``chain_fields`` (one field name per level, top first)."""
+    """Form mixin: ``tree`` and ``chain_fields`` (one field name per level, top first).
+
+    The topics every list needs (the roots and the children of each chosen value)
+    are read in one query; the lists, their validation, and the parents of the
+    chosen topics (``Topic.path()``, ``effective_route``) come from that read.
+    """
 
     tree: str = ""
     chain_fields: tuple[str, ...] = ()
 
+    def chain_roots(self) -> Q:
+        """Which topics the first list offers (besides being active)."""
+        return Q(tree=self.tree, depth=0)
+
+    def chain_roots_queryset(self):
+        return Topic.objects.filter(self.chain_roots(), is_active=True)
+
     def setup_chain(self) -> None:
         url = reverse("incidents:topic_children", args=[0]).replace("/0/", "/__id__/")
+        values = [self._chain_value(name) for name in self.chain_fields]
+        chosen_ids = []
+        for value in values[:-1]:
+            try:
+                pk = int(value)
+            except (TypeError, ValueError):
+                break
+            if not 0 < pk < 2**63:  # no such topic; and out of the database's range
+                break
+            chosen_ids.append(pk)
+        nodes = list(
+            Topic.objects.filter(
+                self.chain_roots() | Q(parent_id__in=chosen_ids),
+                is_active=True,
+            )
+            .select_related("product")
+            .order_by("sort_order", "name", "pk")
+        )
+        roots = [n for n in nodes if n.parent_id is None]
+        children: dict[int, list[Topic]] = {}
+        for node in nodes:
+            if node.parent_id is not None:
+                children.setdefault(node.parent_id, []).append(node)
+        self._chain_children = children
+        self._chain_parents_read = set(chosen_ids)
+        options: list[Topic] = roots
         parent = None
         for depth, name in enumerate(self.chain_fields):
             field = self.fields[name]
             if depth == 0:
-                qs = Topic.objects.filter(tree=self.tree, depth=0, is_active=True)
+                qs = self.chain_roots_queryset()
             elif parent is not None:
                 qs = Topic.objects.filter(parent=parent, is_active=True)
             else:
                 qs = Topic.objects.none()
-            field.queryset = qs.order_by("sort_order", "name")
+            for option in options:
+                if parent is not None:
+                    option.parent = parent  # known: no query when walking up the path
+            field.preload(qs.order_by("sort_order", "name"), options)
             if depth + 1 < len(self.chain_fields):
                 field.widget.attrs.update(
                     {
@@ -47,13 +145,22 @@ class TopicChainMixin:
                         "data-children-url": url,
                     }
                 )
-            value = self._chain_value(name)
+            value = values[depth]
             parent = None
             if value not in (None, ""):
                 try:
-                    parent = field.queryset.filter(pk=int(value)).first()
+                    pk = int(value)
                 except (TypeError, ValueError):
-                    parent = None
+                    pk = None
+                parent = next((o for o in options if o.pk == pk), None)
+            options = children.get(parent.pk, []) if parent is not None else []
+
+    def chain_has_children(self, topic: Topic) -> bool:
+        """Whether the chosen ``topic`` has active children (known without a query
+        for every chosen topic above the last list)."""
+        if topic.pk in getattr(self, "_chain_parents_read", ()):
+            return bool(self._chain_children.get(topic.pk))
+        return topic.children.filter(is_active=True).exists()
 
     def _chain_value(self, name):
         if self.is_bound:

@@ -11,6 +11,7 @@ from pathlib import Path
 from django import forms
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
+from django.db.models import Model
 from django.utils.datastructures import MultiValueDict
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -97,7 +98,44 @@ class PortalWizardMixin:
             for key in sorted(files, key=_file_sort_key):
                 rebuilt.appendlist(key.rsplit(MULTI_FILE_SEP, 1)[0], files[key])
             files = rebuilt
-        return super().get_form(step=step, data=data, files=files)
+        form_class = self.get_form_list().get(step or self.steps.current)
+        if (
+            data is None
+            or form_class is None
+            or not issubclass(form_class, forms.BaseForm)
+            or issubclass(form_class, forms.ModelForm)
+        ):
+            # The unbound form of the step being shown: built once per request anyway.
+            return super().get_form(step=step, data=data, files=files)
+        return self._bound_form(step or self.steps.current, data, files)
+
+    # --- one form per step and answers per request ----------------------------
+    # formtools rebuilds (and re-validates) every earlier step's form several times
+    # per request: get_cleaned_data_for_step, conditions, render_done's revalidation,
+    # the review. Each bound form is built and validated once per request and
+    # reused; it is still validated against what is stored (render_done still
+    # re-validates every step), and a change of the stored answers or of the
+    # form's arguments (which may depend on other steps) builds a new one. The
+    # cache lives on the view instance, i.e. for one request only.
+    def _bound_form(self, step, data, files):
+        kwargs = self.get_form_kwargs(step)
+        key = (step, _data_key(data), _files_key(files), _value_key(kwargs))
+        cache = self.__dict__.setdefault("_bound_forms", {})
+        form = cache.get(key)
+        if form is None:
+            form_class = self.get_form_list()[step]
+            kwargs.update(
+                data=data,
+                files=files,
+                prefix=self.get_form_prefix(step, form_class),
+                initial=self.get_form_initial(step),
+            )
+            form = cache[key] = form_class(**kwargs)
+        return form
+
+    def forget_forms(self) -> None:
+        """Build forms afresh from now on (call before changing a form, e.g. add_error)."""
+        self.__dict__.pop("_bound_forms", None)
 
     def stored_file_names(self, step) -> list[str]:
         stored = self.storage.data.get(self.storage.step_files_key, {}).get(step, {})
@@ -139,6 +177,38 @@ class PortalWizardMixin:
                 }
             )
         return sections
+
+
+def _data_key(data) -> tuple:
+    if hasattr(data, "lists"):
+        return tuple(sorted((key, tuple(values)) for key, values in data.lists()))
+    return tuple(sorted((key, repr(value)) for key, value in dict(data).items()))
+
+
+def _files_key(files) -> tuple | None:
+    if files is None:
+        return None
+    items = files.lists() if hasattr(files, "lists") else ((k, [v]) for k, v in files.items())
+    return tuple(
+        sorted(
+            (key, tuple((getattr(f, "name", None), getattr(f, "size", None)) for f in fs))
+            for key, fs in items
+        )
+    )
+
+
+def _value_key(value):
+    if isinstance(value, Model):
+        return (type(value).__name__, value.pk)
+    if isinstance(value, dict):
+        return tuple(sorted((key, _value_key(v)) for key, v in value.items()))
+    if isinstance(value, list | tuple | set | frozenset):
+        return tuple(_value_key(v) for v in value)
+    try:
+        hash(value)
+    except TypeError:
+        return ("id", id(value))
+    return value
 
 
 def _file_sort_key(key: str):
