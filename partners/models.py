@@ -388,7 +388,14 @@ class User(AbstractUser):
 
     @property
     def is_support_engineer(self) -> bool:
-        if not self.is_authenticated:
+        """A member of "Support engineers" who belongs to no partner organisation.
+
+        Engineers work for the programme, not for a partner: a partner user is
+        never treated as one, whatever their groups (the stricter reading, and it
+        spares every partner page the group query). Cached per user object, so
+        once per request.
+        """
+        if not self.is_authenticated or self.partner_id is not None:
             return False
         cache = getattr(self, "_engineer_cache", None)
         if cache is None:

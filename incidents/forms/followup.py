@@ -6,6 +6,7 @@ from crispy_forms.helper import FormHelper
 from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from contracts.models import Product
@@ -70,15 +71,30 @@ class AddContactForm(forms.Form):
 
     def __init__(self, *args, incident, allow_primary=False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["user"].queryset = (
+        field = self.fields["user"]
+        field.queryset = (
             get_user_model()
             .objects.filter(partner_id=incident.partner_id, is_active=True)
             .exclude(pk__in=IncidentContact.objects.filter(incident=incident).values("user_id"))
             .order_by("first_name", "last_name", "username")
         )
+        # The <select> lists the colleagues read once (see ``colleagues``), so a page that
+        # asks whether there is anyone to add and then renders the list runs one query.
+        # Validation still goes through the queryset.
+        field.choices = self._choices
         if not allow_primary:
             del self.fields["primary"]
         self.helper = _helper()
+
+    @cached_property
+    def colleagues(self) -> list:
+        """The colleagues that can be added, read once per form."""
+        return list(self.fields["user"].queryset)
+
+    def _choices(self):
+        return [("", self.fields["user"].empty_label)] + [
+            (user.pk, user_label(user)) for user in self.colleagues
+        ]
 
 
 class ContactChoiceForm(forms.Form):
