@@ -9,16 +9,17 @@ from dataclasses import dataclass
 
 from crispy_forms.helper import FormHelper
 from django import forms
+from django.db.models import Exists, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from phonenumber_field.formfields import PhoneNumberField
 
 from contracts.models import Contract, ContractKind, ContractOption, Platform, Product
-from incidents.forms.contract_step import ContractStepForm
-from incidents.forms.taxonomy import TopicChainMixin, TopicChoiceField
+from incidents.forms.contract_step import ContractStepForm, by_model_ordering
+from incidents.forms.taxonomy import PreloadedChoiceMixin, TopicChainMixin, TopicChoiceField
 from incidents.models import Severity, Tree
-from partners.models import AzureSubscription, ScsProduct
+from partners.models import AzureSubscription, ScsProduct, SubscriptionRole, User
 from portal.lib.uploads import AttachmentsField
 
 PROFESSIONAL = "professional"
@@ -55,6 +56,11 @@ def azure_prerequisites(user, on=None) -> list[Prerequisite]:
     on_record = partner.technical_contact_email if partner else ""
     is_contact = bool(partner and partner.technical_contact_id == user.pk)
     eligibility = partner.eligibility_for(ScsProduct.AZURE, on=on) if partner else None
+    # Both "has one" questions in one query.
+    has_contract, has_subscription = User.objects.filter(pk=user.pk).values_list(
+        Exists(signature_cloud_contracts(user)),
+        Exists(AzureSubscription.objects.administered_by(user).filter(is_active=True)),
+    ).first() or (False, False)
     return [
         Prerequisite(
             "technical_contact",
@@ -89,7 +95,7 @@ def azure_prerequisites(user, on=None) -> list[Prerequisite]:
         Prerequisite(
             "contract",
             _("You hold a Signature Cloud Support contract (Access ID + Contract ID)."),
-            signature_cloud_contracts(user).exists(),
+            bool(has_contract),
             _(
                 'Add it in the step "Select a contract" with the Access ID and Contract ID '
                 "that were sent to your primary program contact. They differ from the IDs "
@@ -102,7 +108,7 @@ def azure_prerequisites(user, on=None) -> list[Prerequisite]:
                 "You have a Microsoft Azure subscription on which you are service "
                 "administrator or co-administrator."
             ),
-            AzureSubscription.objects.administered_by(user).filter(is_active=True).exists(),
+            bool(has_subscription),
             _(
                 "Ask the account administrator of your Azure subscription to add you as "
                 "service administrator or co-administrator (for a customer's subscription: "
@@ -142,16 +148,21 @@ class SupportOptionForm(forms.Form):
         initial=PROFESSIONAL,
     )
 
-    def __init__(self, *args, user=None, **kwargs):
+    def __init__(self, *args, user=None, prerequisites=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
+        # The wizard passes the prerequisites it computed once for the request.
+        self.prerequisites = prerequisites
         self.helper = _helper()
 
     def clean(self):
         cleaned = super().clean()
         if self.user is None:
             return cleaned
-        unmet = {p.key: p for p in azure_prerequisites(self.user) if not p.met}
+        prerequisites = self.prerequisites
+        if prerequisites is None:
+            prerequisites = azure_prerequisites(self.user)
+        unmet = {p.key: p for p in prerequisites if not p.met}
         if "subscription" in unmet:
             # Even billing support is for Azure subscribers only.
             self.add_error(None, unmet["subscription"].fix)
@@ -221,8 +232,9 @@ class AzureContractForm(ContractStepForm):
                 )
         self.usable = usable
         self.unavailable = self.unavailable + other_kind
-        self.fields["contract"].queryset = self.fields["contract"].queryset.filter(
-            kind=ContractKind.SIGNATURE_CLOUD
+        self.fields["contract"].preload(
+            self.fields["contract"].queryset.filter(kind=ContractKind.SIGNATURE_CLOUD),
+            by_model_ordering([option.contract for option in usable]),
         )
         self.fields["contract"].error_messages["invalid_choice"] = _(
             "This support plan cannot be used (any more): see the unavailable support plans. "
@@ -259,7 +271,7 @@ class ContactForm(forms.Form):
 # --- 5. Problem details --------------------------------------------------------------
 
 
-class SubscriptionChoiceField(forms.ModelChoiceField):
+class SubscriptionChoiceField(PreloadedChoiceMixin, forms.ModelChoiceField):
     def label_from_instance(self, obj):
         owner = obj.owner_customer or obj.owner_partner
         return f"{obj.name} ({obj.subscription_id}) — {owner.name if owner else ''}"
@@ -300,16 +312,24 @@ class DetailsForm(forms.Form):
         self.user = user
         self.time_zone = time_zone
         if user is not None:
-            self.fields["subscription"].queryset = (
+            queryset = (
                 AzureSubscription.objects.administered_by(user)
                 .filter(is_active=True)
                 .select_related("owner_customer", "owner_partner")
+                .annotate(
+                    # The user's role on it, recorded on the incident.
+                    user_role=Subquery(
+                        SubscriptionRole.objects.filter(subscription=OuterRef("pk"), user=user)
+                        .order_by("pk")
+                        .values("role")[:1]
+                    )
+                )
                 .order_by("name", "pk")
             )
-            if not self.is_bound:
-                only = list(self.fields["subscription"].queryset[:2])
-                if len(only) == 1:
-                    self.initial.setdefault("subscription", only[0].pk)
+            subscriptions = list(queryset)  # one read: the list and its validation
+            self.fields["subscription"].preload(queryset, subscriptions)
+            if not self.is_bound and len(subscriptions) == 1:
+                self.initial.setdefault("subscription", subscriptions[0].pk)
         self.helper = _helper()
 
     def clean_started_at(self):

@@ -7,6 +7,8 @@ contract by Access ID + Contract ID right on the step (SPEC §3, §4.2, §4.3).
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django import forms
 from django.contrib import messages
 from django.utils.formats import date_format
@@ -15,12 +17,21 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from contracts.forms import RegisterContractForm
 from contracts.models import Contract
+from incidents.forms.taxonomy import PreloadedChoiceMixin
 
 ADD_CONTRACT_FIELD = "add_contract"
 ADD_CONTRACT_PREFIX = "add"
 
 
-class ContractChoiceField(forms.ModelChoiceField):
+def by_model_ordering(contracts: list[Contract]) -> list[Contract]:
+    """In ``Contract.Meta.ordering`` (partner, kind, ends_on; PostgreSQL puts no end last)."""
+    return sorted(
+        contracts,
+        key=lambda c: (c.partner_id, c.kind, c.ends_on is None, c.ends_on or dt.date.min, c.pk),
+    )
+
+
+class ContractChoiceField(PreloadedChoiceMixin, forms.ModelChoiceField):
     def label_from_instance(self, contract: Contract) -> str:
         return _("%(name)s (Contract ID %(id)s) — ends %(date)s — %(left)s %(units)s left") % {
             "name": contract.name,
@@ -52,9 +63,13 @@ class ContractStepForm(forms.Form):
             self.usable, self.unavailable = Contract.options_for(
                 user, product, version, kinds=kinds
             )
-        self.fields["contract"].queryset = Contract.objects.filter(
-            pk__in=[option.contract.pk for option in self.usable]
-        ).select_related("location")
+        # The usable contracts were just read (with their location): no second read.
+        self.fields["contract"].preload(
+            Contract.objects.filter(
+                pk__in=[option.contract.pk for option in self.usable]
+            ).select_related("location"),
+            by_model_ordering([option.contract for option in self.usable]),
+        )
         if len(self.usable) == 1 and not self.is_bound:
             self.initial.setdefault("contract", self.usable[0].contract.pk)
 

@@ -44,14 +44,12 @@ class PreloadedChoiceIterator(ModelChoiceIterator):
         return self.field.empty_label is not None or bool(self.field.preloaded)
 
 
-class TopicChoiceField(forms.ModelChoiceField):
-    """A topic list; with :meth:`preload` its choices and validation need no query."""
+class PreloadedChoiceMixin:
+    """For a ``ModelChoiceField``: with :meth:`preload` its choices and validation
+    need no query (the objects were read once, e.g. with other rows)."""
 
     iterator = PreloadedChoiceIterator
     preloaded: list | None = None
-
-    def label_from_instance(self, obj):
-        return obj.label
 
     def preload(self, queryset, objects) -> None:
         """``objects``: exactly what ``queryset`` holds, already fetched and ordered."""
@@ -77,6 +75,11 @@ class TopicChoiceField(forms.ModelChoiceField):
         raise ValidationError(
             self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value}
         )
+
+
+class TopicChoiceField(PreloadedChoiceMixin, forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.label
 
 
 class TopicChainMixin:

@@ -18,6 +18,8 @@ submitted.
 
 from __future__ import annotations
 
+from functools import cached_property
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, SuspiciousOperation
 from django.shortcuts import redirect
@@ -119,11 +121,16 @@ class AzureIncidentWizard(
         self.storage.current_step = step
         return self.render(self.get_form())
 
+    @cached_property
+    def prerequisites(self):
+        """Computed once per request (this view instance lives for one request)."""
+        return azure_prerequisites(self.request.user)
+
     # --- forms ---------------------------------------------------------------
     def get_form_kwargs(self, step=None):
         user = self.request.user
         if step == "options":
-            return {"user": user}
+            return {"user": user, "prerequisites": self.prerequisites}
         if step == "contract":
             return {"user": user, "product": self.catalogue_product()}
         if step == "details":
@@ -149,7 +156,7 @@ class AzureIncidentWizard(
         context = super().get_context_data(form=form, **kwargs)
         if self.steps.current == self.steps.first:
             context["intro_template"] = "incidents/azure/prerequisites.html"
-            context["prerequisites"] = azure_prerequisites(self.request.user)
+            context["prerequisites"] = self.prerequisites
         context["refresh_label"] = self.refresh_label
         return context
 
@@ -212,7 +219,7 @@ class AzureIncidentWizard(
         route = chosen_route(self)
 
         # The prerequisites again, at the moment of submission (SPEC §4.2).
-        prerequisites = {p.key: p for p in azure_prerequisites(user)}
+        prerequisites = {p.key: p for p in self.prerequisites}
         if not prerequisites["subscription"].met:
             return self.fail("details", prerequisites["subscription"].fix)
         if option == PROFESSIONAL:
@@ -228,7 +235,9 @@ class AzureIncidentWizard(
             reject_reason = user.partner.eligibility_for("azure").reason
 
         subscription = details["subscription"]
-        role = subscription.roles.filter(user=user).values_list("role", flat=True).first()
+        role = getattr(subscription, "user_role", None)
+        if role is None:
+            role = subscription.roles.filter(user=user).values_list("role", flat=True).first()
         try:
             incident = submit_incident(
                 user=user,
