@@ -136,7 +136,28 @@ class Partner(models.Model):
         return self.csp_role != CspRole.NONE
 
     # --- eligibility ------------------------------------------------------
-    def eligibility_for(self, product: str, on: dt.date | None = None) -> Eligibility:
+    def eligibility_for_products(
+        self, products, on: dt.date | None = None
+    ) -> dict[str, Eligibility]:
+        """:meth:`eligibility_for` of several products, with one read of the partner's
+        competencies and one of the rules for all of them (the partner home)."""
+        products = [str(product) for product in products]
+        if not self.is_active or not self.has_support_benefits:
+            return {product: self.eligibility_for(product, on) for product in products}
+        held = list(self.competencies.select_related("competency"))
+        rules: dict[str, dict] = {product: {} for product in products}
+        for rule in EligibilityRule.objects.filter(
+            product__in=products, competency__in=[pc.competency_id for pc in held]
+        ):
+            rules[rule.product][rule.competency_id] = rule
+        return {
+            product: self.eligibility_for(product, on, _held=held, _rules=rules[product])
+            for product in products
+        }
+
+    def eligibility_for(
+        self, product: str, on: dt.date | None = None, *, _held=None, _rules=None
+    ) -> Eligibility:
         """Whether this partner may use Signature Cloud Support for ``product`` on ``on``.
 
         Answers with the rule and the date that decided it (SPEC §2). A mapped
@@ -157,13 +178,17 @@ class Partner(models.Model):
                 )
                 % {"product": product_label},
             )
-        held = list(self.competencies.select_related("competency"))
-        rules = {
-            rule.competency_id: rule
-            for rule in EligibilityRule.objects.filter(
-                product=product, competency__in=[pc.competency_id for pc in held]
-            )
-        }
+        held = list(self.competencies.select_related("competency")) if _held is None else _held
+        rules = (
+            {
+                rule.competency_id: rule
+                for rule in EligibilityRule.objects.filter(
+                    product=product, competency__in=[pc.competency_id for pc in held]
+                )
+            }
+            if _rules is None
+            else _rules
+        )
         # (starts, competency name, partner competency, rule) for every mapped competency.
         candidates = sorted(
             (

@@ -14,9 +14,9 @@ def home(request):
     eligibility = []
     if partner is not None:
         today = timezone.localdate()
-        eligibility = [
-            (product, partner.eligibility_for(product.value, on=today)) for product in ScsProduct
-        ]
+        # Every product answered from one read of the competencies and the rules.
+        answers = partner.eligibility_for_products(ScsProduct.values, on=today)
+        eligibility = [(product, answers[product.value]) for product in ScsProduct]
     return render(
         request,
         "partners/home.html",
