@@ -117,7 +117,17 @@ class AssignForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["engineer"].queryset = engineers()
+        # Rendered from one read of the engineers (crispy's select walks the choices
+        # more than once); validation still goes through the queryset.
+        self.fields["engineer"].choices = self._choices
         self.helper = _helper()
+
+    @cached_property
+    def engineers(self) -> list:
+        return list(self.fields["engineer"].queryset)
+
+    def _choices(self):
+        return [(user.pk, user_label(user)) for user in self.engineers]
 
 
 class StatusForm(forms.Form):

@@ -155,6 +155,43 @@ def test_the_detail_shows_status_history_messages_and_contacts(partner_client, i
     assert "anna" in html or "Test" in html
 
 
+def test_the_detail_runs_nine_queries_whatever_the_thread_and_lists_colleagues_once(
+    partner_client, partner_user, incident, colleague, engineer, django_assert_num_queries
+):
+    url = detail_url(incident)
+    # session, user, partner (middleware); incident; messages, history, attachments,
+    # contacts; the colleagues that can be added (read once: tested, then listed).
+    # No engineer-group query: a partner user is never a support engineer.
+    with django_assert_num_queries(9):
+        response = partner_client.get(url)
+    assert "Csaba Kovacs" in response.content.decode()
+    workflow.take(incident, engineer=engineer)
+    for i in range(30):
+        workflow.reply(incident, engineer=engineer, body=f"Reply {i}")
+    make_user(partner_user.partner, username="dora", first_name="Dora")
+    with django_assert_num_queries(9):
+        response = partner_client.get(url)
+    html = response.content.decode()
+    assert "Reply 29" in html and "Dora" in html and "Csaba Kovacs" in html
+
+
+def test_without_colleagues_to_add_the_contact_form_is_not_shown(partner_client, incident):
+    html = partner_client.get(detail_url(incident)).content.decode()
+    assert "Add contact" not in html
+
+
+def test_a_partner_user_in_the_engineers_group_is_still_only_a_partner_user(
+    partner_client, partner_user, incident, other_user
+):
+    from django.contrib.auth.models import Group
+
+    partner_user.groups.add(Group.objects.get_or_create(name="Support engineers")[0])
+    foreign = make_incident(other_user, title="Another partner's request")
+    assert partner_client.get(reverse("incidents:queue")).status_code == 403
+    assert partner_client.get(detail_url(foreign)).status_code == 404
+    assert partner_client.get(detail_url(incident)).status_code == 200
+
+
 def test_internal_notes_are_never_shown_to_partners(partner_client, incident, engineer):
     workflow.add_note(incident, engineer=engineer, body="SECRET-NOTE: customer is difficult")
     detail = partner_client.get(detail_url(incident)).content.decode()

@@ -376,6 +376,55 @@ def test_the_queue_runs_the_same_number_of_queries_for_1_and_50_rows(
 # --- detail and actions --------------------------------------------------------------
 
 
+def test_the_engineer_detail_runs_ten_queries_for_the_owner_whatever_the_thread(
+    engineer_client, incident, engineer, partner, django_assert_num_queries
+):
+    make_user(partner, username="csaba", first_name="Csaba", last_name="Kovacs")
+    make_engineer("second")
+    workflow.take(incident, engineer=engineer)
+    # session, user, engineer group; incident; messages, history, engineers (assign:
+    # read once), attachments, contacts, colleagues that can be added (read once).
+    with django_assert_num_queries(10):
+        response = engineer_client.get(detail_url(incident))
+    html = response.content.decode()
+    assert "Csaba Kovacs" in html and "second" in html
+    for i in range(30):
+        workflow.reply(incident, engineer=engineer, body=f"Reply {i}")
+    with django_assert_num_queries(10):
+        response = engineer_client.get(detail_url(incident))
+    assert "Reply 29" in response.content.decode()
+
+
+def test_the_queue_first_page_runs_six_queries(
+    engineer_client, partner_user, django_assert_num_queries
+):
+    make_many(partner_user, 30)
+    # session, user, engineer group (menu and access), engineers (owner filter),
+    # the page (ids subquery + rows), products (filter)
+    with django_assert_num_queries(6):
+        response = engineer_client.get(QUEUE)
+    assert len(listed(response)) == 25
+    with django_assert_num_queries(6):
+        engineer_client.get(QUEUE + response.context["next_url"])
+
+
+def test_the_queue_renders_rows_and_filters_with_escaped_values(
+    engineer_client, partner_user, engineer
+):
+    evil = make_incident(partner_user, title="<script>alert(1)</script> & more")
+    set_due(evil, minutes=-5)
+    workflow.take(evil, engineer=engineer)
+    html = engineer_client.get(QUEUE + "?status=open&q=%3Cb%3E&severity=B").content.decode()
+    assert "<script>alert(1)" not in html
+    assert 'value="&lt;b&gt;"' in html
+    assert '<option value="B" selected>B</option>' in html
+    html = engineer_client.get(QUEUE).content.decode()
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; more" in html
+    assert f'href="{detail_url(evil)}"' in html
+    assert engineer.get_full_name() in html
+    assert '<option value="open" selected>' in html
+
+
 def test_the_engineer_detail_shows_internal_notes_and_partner_replies(
     engineer_client, incident, engineer, partner_user
 ):
