@@ -67,10 +67,8 @@ def submit_incident(
     ``submission_key`` makes a repeated final POST return the first incident.
     The confirmation e-mail goes to the primary contact's address after commit.
     """
-    if submission_key:
-        existing = Incident.objects.filter(submission_key=submission_key).first()
-        if existing:
-            return existing
+    # A repeated submission (same ``submission_key``, unique) is found when its
+    # INSERT fails (see the IntegrityError below): no lookup on the usual first submit.
     if is_24x7 and severity != "A":
         raise SubmissionError(_("24/7 support can be chosen only with severity A."))
     now = timezone.now()
@@ -136,10 +134,12 @@ def submit_incident(
                     )
                 incident.unit_consumed = True
             incident.save(update_fields=["number", "unit_consumed"])
-            IncidentContact.objects.create(incident=incident, user=primary_contact, is_primary=True)
             extra = {c.pk: c for c in additional_contacts if c.pk != primary_contact.pk}
             IncidentContact.objects.bulk_create(
-                IncidentContact(incident=incident, user=c) for c in extra.values()
+                [
+                    IncidentContact(incident=incident, user=primary_contact, is_primary=True),
+                    *(IncidentContact(incident=incident, user=c) for c in extra.values()),
+                ]
             )
             for upload in files:
                 save_attachment(incident, upload, user)

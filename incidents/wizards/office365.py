@@ -152,6 +152,14 @@ class Office365Wizard(RefreshableWizardMixin, PortalWizardMixin, SessionWizardVi
         return self.render(self.get_form())
 
     # --- submit -----------------------------------------------------------
+    @staticmethod
+    def _product_of(root: Topic) -> Product:
+        """The tree's product, read with the topic lists; else looked up by its slug."""
+        product = root.product if root.product_id else None
+        if product is not None and product.slug == PRODUCT_SLUG:
+            return product
+        return office365_product()
+
     def done(self, form_list, form_dict, **kwargs):
         problem = form_dict["problem"]
         details = form_dict["description"].cleaned_data
@@ -164,7 +172,7 @@ class Office365Wizard(RefreshableWizardMixin, PortalWizardMixin, SessionWizardVi
         incident = submit_incident(
             user=user,
             channel=Channel.OFFICE365,
-            product=office365_product(),
+            product=self._product_of(path[0]),
             topic=leaf,
             title=details["title"],
             description=details["description"],

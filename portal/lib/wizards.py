@@ -186,8 +186,8 @@ def _data_key(data) -> tuple:
 
 
 def _files_key(files) -> tuple | None:
-    if files is None:
-        return None
+    if not files:
+        return None  # no files: the same whether none were posted or none are stored
     items = files.lists() if hasattr(files, "lists") else ((k, [v]) for k, v in files.items())
     return tuple(
         sorted(
