@@ -49,19 +49,36 @@ def signature_cloud_contracts(user):
     return Contract.objects.registered_to(user).filter(kind=ContractKind.SIGNATURE_CLOUD)
 
 
-def azure_prerequisites(user, on=None) -> list[Prerequisite]:
-    """Each prerequisite of an Azure Signature Cloud Support incident, met or not, with its fix."""
+def azure_holdings(user) -> tuple[bool, bool]:
+    """(holds a Signature Cloud contract, administers an active Azure subscription): one query."""
+    row = (
+        User.objects.filter(pk=user.pk)
+        .values_list(
+            Exists(signature_cloud_contracts(user)),
+            Exists(AzureSubscription.objects.administered_by(user).filter(is_active=True)),
+        )
+        .first()
+    )
+    return (bool(row[0]), bool(row[1])) if row else (False, False)
+
+
+def azure_prerequisites(
+    user, on=None, *, holdings=None, with_eligibility=True
+) -> list[Prerequisite]:
+    """Each prerequisite of an Azure Signature Cloud Support incident, met or not, with its fix.
+
+    ``holdings``: :func:`azure_holdings` if already known. ``with_eligibility=False``
+    leaves out the (non-blocking) eligibility, which costs two more queries.
+    """
     partner = user.partner
     on = on or timezone.localdate()
     on_record = partner.technical_contact_email if partner else ""
     is_contact = bool(partner and partner.technical_contact_id == user.pk)
-    eligibility = partner.eligibility_for(ScsProduct.AZURE, on=on) if partner else None
-    # Both "has one" questions in one query.
-    has_contract, has_subscription = User.objects.filter(pk=user.pk).values_list(
-        Exists(signature_cloud_contracts(user)),
-        Exists(AzureSubscription.objects.administered_by(user).filter(is_active=True)),
-    ).first() or (False, False)
-    return [
+    eligibility = (
+        partner.eligibility_for(ScsProduct.AZURE, on=on) if partner and with_eligibility else None
+    )
+    has_contract, has_subscription = holdings if holdings is not None else azure_holdings(user)
+    prerequisites = [
         Prerequisite(
             "technical_contact",
             _("You are your partner's designated technical contact."),
@@ -80,17 +97,6 @@ def azure_prerequisites(user, on=None) -> list[Prerequisite]:
                 "the e-mail in your profile, or have the Partner Membership Center record updated."
             )
             % {"mine": user.email or "—", "record": on_record or "—"},
-        ),
-        Prerequisite(
-            "eligible",
-            _("Your partner is eligible for Microsoft Azure Signature Cloud Support."),
-            bool(eligibility),
-            _(
-                "%(reason)s You may still submit, but the incident will be rejected. "
-                "Billing and subscription management requests are not affected."
-            )
-            % {"reason": eligibility.reason if eligibility else ""},
-            blocking=False,
         ),
         Prerequisite(
             "contract",
@@ -116,6 +122,22 @@ def azure_prerequisites(user, on=None) -> list[Prerequisite]:
             ),
         ),
     ]
+    if with_eligibility:
+        prerequisites.insert(
+            2,
+            Prerequisite(
+                "eligible",
+                _("Your partner is eligible for Microsoft Azure Signature Cloud Support."),
+                bool(eligibility),
+                _(
+                    "%(reason)s You may still submit, but the incident will be rejected. "
+                    "Billing and subscription management requests are not affected."
+                )
+                % {"reason": eligibility.reason if eligibility else ""},
+                blocking=False,
+            ),
+        )
+    return prerequisites
 
 
 def azure_product() -> Product | None:

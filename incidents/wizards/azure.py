@@ -37,6 +37,7 @@ from incidents.forms.azure import (
     ContactForm,
     DetailsForm,
     SupportOptionForm,
+    azure_holdings,
     azure_prerequisites,
     azure_product,
 )
@@ -53,10 +54,12 @@ LAST_SUBMITTED_KEY = "azure_wizard_last_submitted"
 
 def chosen_route(wizard) -> str:
     """The team the request is routed to instead of being worked, or ""."""
-    options = wizard.get_cleaned_data_for_step("options") or {}
+    # A step not answered yet has nothing to validate (and costs no form).
+    stored = wizard.storage.get_step_data
+    options = (stored("options") is not None and wizard.get_cleaned_data_for_step("options")) or {}
     if options.get("option") == BILLING:
         return RoutedTeam.BILLING
-    topic = wizard.get_cleaned_data_for_step("topic") or {}
+    topic = (stored("topic") is not None and wizard.get_cleaned_data_for_step("topic")) or {}
     leaf = topic.get("category") or topic.get("problem_type") or topic.get("product")
     return leaf.effective_route if leaf else ""
 
@@ -121,16 +124,28 @@ class AzureIncidentWizard(
         self.storage.current_step = step
         return self.render(self.get_form())
 
+    # Computed at most once per request (this view instance lives for one request).
+    @cached_property
+    def holdings(self):
+        return azure_holdings(self.request.user)
+
+    @cached_property
+    def blocking_prerequisites(self):
+        """What step 1 checks on every request (its answers are revalidated): no eligibility."""
+        return azure_prerequisites(
+            self.request.user, holdings=self.holdings, with_eligibility=False
+        )
+
     @cached_property
     def prerequisites(self):
-        """Computed once per request (this view instance lives for one request)."""
-        return azure_prerequisites(self.request.user)
+        """All of them: shown before step 1 and checked again on submit."""
+        return azure_prerequisites(self.request.user, holdings=self.holdings)
 
     # --- forms ---------------------------------------------------------------
     def get_form_kwargs(self, step=None):
         user = self.request.user
         if step == "options":
-            return {"user": user, "prerequisites": self.prerequisites}
+            return {"user": user, "prerequisites": self.blocking_prerequisites}
         if step == "contract":
             return {"user": user, "product": self.catalogue_product()}
         if step == "details":
