@@ -18,7 +18,13 @@ from django_countries import countries
 
 from contracts.models import Platform, ProductVersion
 from incidents.forms.contract_step import ContractStepForm
-from incidents.forms.taxonomy import REFRESH_FIELD, TopicChainMixin, TopicChoiceField
+from incidents.forms.taxonomy import (
+    REFRESH_FIELD,
+    PreloadedChoiceMixin,
+    PreloadedMultipleChoiceMixin,
+    TopicChainMixin,
+    TopicChoiceField,
+)
 from incidents.models import SelfHelpArticle, Severity, Topic, Tree
 from partners.models import User
 
@@ -220,12 +226,12 @@ class SupportForm(ContractStepForm):
 # --- 3. Primary contact ------------------------------------------------------------
 
 
-class PartnerUserChoiceField(forms.ModelChoiceField):
+class PartnerUserChoiceField(PreloadedChoiceMixin, forms.ModelChoiceField):
     def label_from_instance(self, user: User) -> str:
         return f"{user.get_full_name() or user.username} ({user.email})"
 
 
-class PartnerUsersChoiceField(forms.ModelMultipleChoiceField):
+class PartnerUsersChoiceField(PreloadedMultipleChoiceMixin, forms.ModelMultipleChoiceField):
     def label_from_instance(self, user: User) -> str:
         return f"{user.get_full_name() or user.username} ({user.email})"
 
@@ -251,10 +257,13 @@ class PrimaryContactForm(forms.Form):
         ),
     )
 
-    def __init__(self, *args, user=None, **kwargs):
+    def __init__(self, *args, user=None, people=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        self.fields["primary_contact"].queryset = colleagues(user)
+        if people is None:
+            self.fields["primary_contact"].queryset = colleagues(user)
+        else:  # the colleagues, already read once for this request
+            self.fields["primary_contact"].preload(colleagues(user), people)
         if user is not None:
             self.initial.setdefault("primary_contact", user.pk)
         self.helper = _helper()
@@ -275,14 +284,18 @@ class ShareForm(forms.Form):
         ),
     )
 
-    def __init__(self, *args, user=None, primary=None, **kwargs):
+    def __init__(self, *args, user=None, primary=None, people=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
         self.primary = primary
         qs = colleagues(user)
         if primary is not None:
             qs = qs.exclude(pk=primary.pk)
-        self.fields["additional_contacts"].queryset = qs
+        if people is None:
+            self.fields["additional_contacts"].queryset = qs
+        else:  # the colleagues, already read once for this request
+            others = [p for p in people if primary is None or p.pk != primary.pk]
+            self.fields["additional_contacts"].preload(qs, others)
         self.helper = _helper()
 
 

@@ -77,6 +77,43 @@ class PreloadedChoiceMixin:
         )
 
 
+class PreloadedMultipleChoiceMixin(PreloadedChoiceMixin):
+    """For a ``ModelMultipleChoiceField``: validates against the preloaded objects."""
+
+    def to_python(self, value):
+        return forms.ModelMultipleChoiceField.to_python(self, value)
+
+    def _check_values(self, value):
+        if self.preloaded is None:
+            return super()._check_values(value)
+        try:
+            values = frozenset(value)
+        except TypeError:
+            raise ValidationError(
+                self.error_messages["invalid_list"], code="invalid_list"
+            ) from None
+        model = self.queryset.model
+        chosen = set()
+        for item in values:
+            try:
+                chosen.add(model._meta.pk.to_python(item))
+            except (TypeError, ValueError, ValidationError):
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": item},
+                ) from None
+        known = {obj.pk for obj in self.preloaded}
+        for pk in chosen:
+            if pk not in known:
+                raise ValidationError(
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": pk},
+                )
+        return [obj for obj in self.preloaded if obj.pk in chosen]
+
+
 class TopicChoiceField(PreloadedChoiceMixin, forms.ModelChoiceField):
     def label_from_instance(self, obj):
         return obj.label

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from functools import cached_property
+
 from django import forms
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -15,6 +17,7 @@ from incidents.forms.business import (
     ReviewForm,
     ShareForm,
     SupportForm,
+    colleagues,
     submitter_will_not_see,
     suggested_articles,
 )
@@ -67,13 +70,15 @@ class BusinessWizard(
     # --- forms ------------------------------------------------------------------
     def get_form_kwargs(self, step=None):
         user = self.request.user
-        if step in (PROBLEM, CONTACT):
+        if step == PROBLEM:
             return {"user": user}
+        if step == CONTACT:
+            return {"user": user, "people": self.colleagues}
         if step == SUPPORT:
             product, version = self.chosen_product_and_version()
             return {"user": user, "product": product, "version": version}
         if step == SHARE:
-            return {"user": user, "primary": self.primary_contact()}
+            return {"user": user, "primary": self.primary_contact(), "people": self.colleagues}
         return {}
 
     def get_form_initial(self, step):
@@ -92,6 +97,11 @@ class BusinessWizard(
                     if key in post:
                         initial[name] = post[key]
         return initial
+
+    @cached_property
+    def colleagues(self) -> list:
+        """The people a request can be shared with: read once per request."""
+        return list(colleagues(self.request.user))
 
     def chosen_product_and_version(self):
         data = self.get_cleaned_data_for_step(PROBLEM) or {}
@@ -193,6 +203,8 @@ class BusinessWizard(
         for step in self.get_form_list():
             if step == REVIEW:
                 continue
+            if self.storage.get_step_data(step) is None:
+                continue  # not answered yet (an unbound form would be skipped below)
             form = self.get_form(
                 step=step,
                 data=self.storage.get_step_data(step),

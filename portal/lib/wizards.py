@@ -92,6 +92,12 @@ class PortalWizardMixin:
             self.storage.data[self.storage.step_files_key][self.steps.current] = {}
         return flat
 
+    def get_cleaned_data_for_step(self, step):
+        # A step never answered has nothing to validate: no need to build its form.
+        if step in self.form_list and self.storage.get_step_data(step) is None:
+            return None
+        return super().get_cleaned_data_for_step(step)
+
     def get_form(self, step=None, data=None, files=None):
         if files is not None and not isinstance(files, MultiValueDict):
             rebuilt = MultiValueDict()
@@ -157,6 +163,8 @@ class PortalWizardMixin:
         for step in self.get_form_list():
             if step == self.review_step:
                 continue
+            if self.storage.get_step_data(step) is None:
+                continue  # not answered yet (an unbound form would be skipped below)
             form = self.get_form(
                 step=step,
                 data=self.storage.get_step_data(step),
