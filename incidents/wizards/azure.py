@@ -219,6 +219,7 @@ class AzureIncidentWizard(
             files=self.storage.get_step_files(step),
         )
         form.is_valid()
+        self.forget_forms()  # this form gets an error: later lookups build their own
         form.add_error(None, message)
         return self.render_revalidation_failure(step, form)
 

@@ -238,6 +238,7 @@ class BusinessWizard(
                 files=self.storage.get_step_files(SUPPORT),
             )
             support.is_valid()
+            self.forget_forms()  # this form gets an error: the review builds its own
             support.add_error(None, str(exc))
             self.storage.current_step = SUPPORT
             extra = self.storage.extra_data
