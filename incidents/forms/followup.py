@@ -30,6 +30,12 @@ def user_label(user) -> str:
     return f"{name} <{user.email}>" if user.email else name
 
 
+def _label(first_name: str, last_name: str, username: str, email: str) -> str:
+    """``user_label`` from the columns (AbstractUser.get_full_name's rule)."""
+    name = f"{first_name} {last_name}".strip() or username
+    return f"{name} <{email}>" if email else name
+
+
 class UserChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
         return user_label(obj)
@@ -231,7 +237,13 @@ class QueueFilterForm(forms.Form):
             ("", _("Anyone")),
             ("me", _("Me")),
             ("none", _("Nobody (unassigned)")),
-            *((str(u.pk), user_label(u)) for u in engineers()),
+            # Plain values, not User objects: the queue builds this on every request.
+            *(
+                (str(pk), _label(first, last, username, email))
+                for pk, first, last, username, email in engineers().values_list(
+                    "pk", "first_name", "last_name", "username", "email"
+                )
+            ),
         ]
 
 
