@@ -7,7 +7,8 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import models, transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, StringAgg, Value
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
@@ -261,16 +262,26 @@ class Contract(models.Model):
         kinds=None,
     ) -> tuple[list[ContractOption], list[ContractOption]]:
         """The user's registered contracts split into usable and unavailable-with-reason."""
+        # One query: the covered products' ids come aggregated with each contract
+        # (they are all the product check needs), not from a second, prefetch query.
         qs = (
             cls.objects.registered_to(user)
             .select_related("location")
-            .prefetch_related("products")
+            .annotate(
+                covered_product_ids=StringAgg(
+                    Cast("products__id", models.CharField()),
+                    delimiter=Value(","),
+                    default=Value(""),
+                )
+            )
             .order_by("ends_on", "pk")
         )
         if kinds:
             qs = qs.filter(kind__in=kinds)
         usable, unavailable = [], []
         for contract in qs:
+            covered = {int(pk) for pk in contract.covered_product_ids.split(",") if pk}
+            contract._covered_product_ids = lambda covered=covered: set(covered)
             option = ContractOption(contract, contract.unavailable_reason(product, version, on))
             (usable if option.usable else unavailable).append(option)
         return usable, unavailable

@@ -148,5 +148,5 @@ def test_the_options_take_a_constant_number_of_queries(
     for _ in range(5):
         make_contract(partner_user.partner, register_to=partner_user, products=[products["azure"]])
 
-    with django_assert_num_queries(2):  # contracts, their covered products
+    with django_assert_num_queries(1):  # contracts with their covered products aggregated
         reasons(partner_user, products["azure"])
