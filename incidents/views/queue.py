@@ -10,6 +10,8 @@ dated ones, as their own segment ordered by id.
 from __future__ import annotations
 
 import datetime as dt
+import html
+import unicodedata
 from dataclasses import dataclass
 from urllib.parse import quote
 
@@ -25,7 +27,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import dateformat, timezone
 from django.utils.formats import get_format
-from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
@@ -52,6 +53,7 @@ from incidents.models import (
 )
 
 PAGE_SIZE = 25
+TITLE_LENGTH = 80
 DUE_SOON = dt.timedelta(hours=1)
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
@@ -350,18 +352,18 @@ def filter_controls(form: QueueFilterForm) -> list[FilterControl]:
         current = "" if value is None else str(value)
         if isinstance(field, forms.ChoiceField):
             options = "".join(
-                f'<option value="{escape(key)}"{" selected" if key == current else ""}>'
-                f"{escape(label)}</option>"
+                f'<option value="{_esc(key)}"{" selected" if key == current else ""}>'
+                f"{_esc(label)}</option>"
                 for key, label in _choices(field)
             )
-            html = f"<select{flatatt(attrs)}>{options}</select>"
+            markup = f"<select{flatatt(attrs)}>{options}</select>"
         else:
             if field.max_length:
                 attrs["maxlength"] = str(field.max_length)
             attrs["value"] = current
-            html = f'<input type="text"{flatatt(attrs)}>'
-        # Safe: flatatt escapes the attributes, escape() every value and label.
-        controls.append(FilterControl(bound.auto_id, str(bound.label), mark_safe(html)))  # noqa: S308
+            markup = f'<input type="text"{flatatt(attrs)}>'
+        # Safe: flatatt escapes the attributes, _esc() every value and label.
+        controls.append(FilterControl(bound.auto_id, str(bound.label), mark_safe(markup)))  # noqa: S308
     return controls
 
 
@@ -371,15 +373,20 @@ def _choices(field: forms.ChoiceField):
         yield str(getattr(key, "value", key)), label
 
 
+def _esc(value) -> str:
+    """django.utils.html.escape without its lazy-argument wrapper (called ~500 times here)."""
+    return html.escape(str(value))
+
+
 def _labels(field_name: str) -> dict[str, str]:
     choices = Incident._meta.get_field(field_name).flatchoices
-    return {key: escape(label) for key, label in choices}
+    return {key: _esc(label) for key, label in choices}
 
 
 def rows_html(rows: list[Incident], *, now: dt.datetime) -> str:
     """The queue's table rows: links, labels and the overdue state computed once per row.
 
-    Every value goes through escape(); the fixed markup is ours.
+    Every value goes through _esc(); the fixed markup is ours.
     """
     if not rows:
         return ""
@@ -387,9 +394,9 @@ def rows_html(rows: list[Incident], *, now: dt.datetime) -> str:
     detail = reverse("incidents:queue_detail", args=[marker])
     prefix, suffix = detail[: detail.rindex(marker)], detail[detail.rindex(marker) + 1 :]
     soon = now + DUE_SOON
-    sent = f'<span class="text-success" title="{escape(_("First response sent"))}">✓</span> '
-    overdue = f' <span class="visually-hidden">{escape(_("overdue"))}</span>'
-    unassigned = f'<span class="text-muted">{escape(_("unassigned"))}</span>'
+    sent = f'<span class="text-success" title="{_esc(_("First response sent"))}">✓</span> '
+    overdue = f' <span class="visually-hidden">{_esc(_("overdue"))}</span>'
+    unassigned = f'<span class="text-muted">{_esc(_("unassigned"))}</span>'
     short_format = get_format("SHORT_DATETIME_FORMAT")
     # get_FOO_display() rebuilds a dict of lazy labels on every call: translate once.
     severities = _labels("severity")
@@ -408,29 +415,32 @@ def rows_html(rows: list[Incident], *, now: dt.datetime) -> str:
             elif awaiting and due < soon:
                 css = "due-soon"
             due_html = (
-                f'<time datetime="{dateformat.format(local, "c")}" class="{css}">'
-                f"{escape(dateformat.format(local, short_format))}</time>"
+                f'<time datetime="{local.isoformat()}" class="{css}">'
+                f"{_esc(dateformat.format(local, short_format))}</time>"
                 f"{overdue if css == 'due-overdue' else ''}"
             )
         if incident.first_response_at:
             due_html = sent + due_html
         partner, product, owner = incident.partner, incident.product, incident.owner
         severity = incident.severity
-        owner_html = escape(owner.get_full_name() or owner.username) if owner else unassigned
+        owner_html = _esc(owner.get_full_name() or owner.username) if owner else unassigned
+        title = unicodedata.normalize("NFC", incident.title)
+        if len(title) > TITLE_LENGTH:
+            title = Truncator(title).chars(TITLE_LENGTH)
         out.append(
             f"<tr><td>{due_html}</td>"
-            f'<td><a href="{escape(prefix + quote(incident.number) + suffix)}">'
-            f"{escape(incident.number)}</a></td>"
-            f'<td class="text-break-all">{escape(Truncator(incident.title).chars(80))}</td>'
-            f"<td>{escape(partner.name)} "
-            f'<span class="small text-muted">{escape(partner.partner_number)}</span></td>'
-            f"<td>{escape(product.label) if product else '—'}</td>"
-            f'<td><abbr title="{severities.get(severity, escape(severity))}">'
-            f"{escape(severity)}</abbr>{' · 24/7' if incident.is_24x7 else ''}</td>"
-            f"<td>{statuses.get(incident.status, escape(incident.status))}</td>"
+            f'<td><a href="{_esc(prefix + quote(incident.number) + suffix)}">'
+            f"{_esc(incident.number)}</a></td>"
+            f'<td class="text-break-all">{_esc(title)}</td>'
+            f"<td>{_esc(partner.name)} "
+            f'<span class="small text-muted">{_esc(partner.partner_number)}</span></td>'
+            f"<td>{_esc(product.label) if product else '—'}</td>"
+            f'<td><abbr title="{severities.get(severity) or _esc(severity)}">'
+            f"{_esc(severity)}</abbr>{' · 24/7' if incident.is_24x7 else ''}</td>"
+            f"<td>{statuses.get(incident.status) or _esc(incident.status)}</td>"
             f"<td>{owner_html}</td></tr>\n"
         )
-    return mark_safe("".join(out))  # noqa: S308 - every value above went through escape()
+    return mark_safe("".join(out))  # noqa: S308 - every value above went through _esc()
 
 
 def _page_url(params: QueryDict, name: str, cursor: str | None) -> str:
