@@ -291,9 +291,10 @@ class Contract(models.Model):
         """Take one unit, atomically. Returns False when none is left.
 
         The conditional UPDATE makes two simultaneous consumers unable to take
-        the last unit twice, on SQLite and PostgreSQL alike.
+        the last unit twice, on SQLite and PostgreSQL alike. No savepoint of its
+        own: a failure rolls back the caller's whole transaction (the incident too).
         """
-        with transaction.atomic():
+        with transaction.atomic(savepoint=False):
             taken = Contract.objects.filter(pk=self.pk, units_used__lt=F("units_granted")).update(
                 units_used=F("units_used") + 1
             )
@@ -306,7 +307,8 @@ class Contract(models.Model):
                 incident_number=incident_number,
                 actor=actor,
             )
-        self.refresh_from_db(fields=["units_used"])
+        # Forget the stale value: it is re-read only if someone asks for it.
+        self.__dict__.pop("units_used", None)
         return True
 
     def refund_unit(self, *, incident_number: str = "", actor=None, note: str = "") -> bool:
