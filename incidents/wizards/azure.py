@@ -20,12 +20,10 @@ from __future__ import annotations
 
 from functools import cached_property
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, SuspiciousOperation
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
-from formtools.wizard.forms import ManagementForm
 from formtools.wizard.views import SessionWizardView
 
 from contracts.models import ContractKind
@@ -45,7 +43,7 @@ from incidents.forms.contract_step import ContractStepWizardMixin
 from incidents.forms.taxonomy import RefreshableWizardMixin
 from incidents.models import Channel, RoutedTeam
 from incidents.services import SubmissionError, submit_incident
-from portal.lib.wizards import PortalWizardMixin
+from portal.lib.wizards import GuardedPostMixin, PortalWizardMixin
 
 # Remembers the last incident this session submitted, so that a repeated final
 # POST after the wizard was reset lands on the same confirmation.
@@ -69,8 +67,13 @@ def needs_contract(wizard) -> bool:
 
 
 class AzureIncidentWizard(
-    ContractStepWizardMixin, RefreshableWizardMixin, PortalWizardMixin, SessionWizardView
+    GuardedPostMixin,
+    ContractStepWizardMixin,
+    RefreshableWizardMixin,
+    PortalWizardMixin,
+    SessionWizardView,
 ):
+    last_submitted_key = LAST_SUBMITTED_KEY
     form_list = [
         ("options", SupportOptionForm),
         ("topic", AzureTopicForm),
@@ -94,35 +97,6 @@ class AzureIncidentWizard(
         if not request.user.is_authenticated or request.user.partner_id is None:
             raise PermissionDenied(_("Only partner users can submit incidents."))
         return super().dispatch(request, *args, **kwargs)
-
-    def post(self, *args, **kwargs):
-        management = ManagementForm(self.request.POST, prefix=self.prefix)
-        if not management.is_valid():
-            raise SuspiciousOperation("Wizard management data is missing or was tampered with.")
-        steps = list(self.get_form_list())
-        posted = management.cleaned_data["current_step"]
-        if posted not in steps:
-            # Forged, or a step this run skips (e.g. the contract for billing).
-            raise SuspiciousOperation(f"Wizard step {posted[:40]!r} is not part of this run.")
-        if self.storage.current_step is None and posted != steps[0]:
-            # A fresh session: expired, or this run was already submitted.
-            number = self.request.session.get(LAST_SUBMITTED_KEY)
-            if number and posted == steps[-1]:
-                return redirect("incidents:confirmation", number=number)
-            return self.restart_at(steps[0], _("Your answers were not found; please start again."))
-        goto = self.request.POST.get("wizard_goto_step")
-        target = goto if goto in steps else posted
-        for step in steps:
-            if step == target:
-                break
-            if self.storage.get_step_data(step) is None:
-                return self.restart_at(step, _("Please complete this step first."))
-        return super().post(*args, **kwargs)
-
-    def restart_at(self, step, message):
-        messages.warning(self.request, message)
-        self.storage.current_step = step
-        return self.render(self.get_form())
 
     # Computed at most once per request (this view instance lives for one request).
     @cached_property
@@ -298,5 +272,5 @@ class AzureIncidentWizard(
             return self.fail(
                 "details", _("Your files could not be stored. Nothing was submitted; try again.")
             )
-        self.request.session[LAST_SUBMITTED_KEY] = incident.number
+        self.remember_submitted(incident.number)
         return redirect("incidents:confirmation", number=incident.number)

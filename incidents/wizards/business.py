@@ -25,7 +25,7 @@ from incidents.forms.contract_step import ADD_CONTRACT_FIELD, ContractStepWizard
 from incidents.forms.taxonomy import RefreshableWizardMixin
 from incidents.models import Channel, Incident
 from incidents.services import SubmissionError, submit_incident
-from portal.lib.wizards import PortalWizardMixin, display_value
+from portal.lib.wizards import GuardedPostMixin, PortalWizardMixin, display_value
 
 PROBLEM, SUPPORT, CONTACT, SHARE, REVIEW = "problem", "support", "contact", "share", "review"
 SUPPORT_FIELDS = ("severity", "is_24x7", "country", "time_zone", "support_language")
@@ -33,7 +33,11 @@ RETURN_TO_REVIEW = "return_to_review"
 
 
 class BusinessWizard(
-    ContractStepWizardMixin, RefreshableWizardMixin, PortalWizardMixin, SessionWizardView
+    GuardedPostMixin,
+    ContractStepWizardMixin,
+    RefreshableWizardMixin,
+    PortalWizardMixin,
+    SessionWizardView,
 ):
     form_list = [
         (PROBLEM, ProblemForm),
@@ -198,33 +202,12 @@ class BusinessWizard(
             context["submitter_will_not_see"] = submitter_will_not_see(user, primary, additional)
         return context
 
-    def review_sections(self) -> list[dict]:
-        sections = []
-        for step in self.get_form_list():
-            if step == REVIEW:
-                continue
-            if self.storage.get_step_data(step) is None:
-                continue  # not answered yet (an unbound form would be skipped below)
-            form = self.get_form(
-                step=step,
-                data=self.storage.get_step_data(step),
-                files=self.storage.get_step_files(step),
-            )
-            if not form.is_bound or not form.is_valid():
-                continue
-            rows = [
-                (field.label, _summary(field, form.cleaned_data.get(name)))
-                for name, field in form.fields.items()
-                if not isinstance(field.widget, forms.HiddenInput)
-            ]
-            sections.append(
-                {
-                    "step": step,
-                    "title": self.step_titles.get(step, step),
-                    "rows": [(label, value) for label, value in rows if value not in ("", None)],
-                }
-            )
-        return sections
+    def review_value(self, field, value) -> str:
+        if value is False:
+            return ""  # an unticked box says nothing worth checking
+        if isinstance(field, forms.ModelMultipleChoiceField) and not value:
+            return _("None")
+        return display_value(field, value)
 
     # --- submit ---------------------------------------------------------------------
     def render_done(self, form, **kwargs):
@@ -288,13 +271,3 @@ class BusinessWizard(
             "incidents/business/submitted_for_colleague.html",
             {"incident": incident, "primary": primary, "page_title": self.page_title},
         )
-
-
-def _summary(field, value):
-    if isinstance(field, forms.ModelMultipleChoiceField):
-        return ", ".join(field.label_from_instance(v) for v in value or []) or _("None")
-    if isinstance(field, forms.ModelChoiceField) and value is not None:
-        return field.label_from_instance(value)
-    if value is False:
-        return ""
-    return display_value(field, value)

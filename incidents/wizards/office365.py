@@ -12,12 +12,10 @@ from __future__ import annotations
 
 from functools import cached_property
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, SuspiciousOperation
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
-from formtools.wizard.forms import ManagementForm
 from formtools.wizard.views import SessionWizardView
 
 from contracts.models import Platform, Product
@@ -31,7 +29,7 @@ from incidents.forms.taxonomy import RefreshableWizardMixin
 from incidents.models import Channel, RoutedTeam, Topic
 from incidents.services import submit_incident
 from partners.models import ScsProduct
-from portal.lib.wizards import PortalWizardMixin
+from portal.lib.wizards import GuardedPostMixin, PortalWizardMixin
 
 PRODUCT_SLUG = "office-365"
 # Remembers the last incident this session submitted, so that a repeated final
@@ -46,7 +44,10 @@ def office365_product() -> Product:
     return product
 
 
-class Office365Wizard(RefreshableWizardMixin, PortalWizardMixin, SessionWizardView):
+class Office365Wizard(
+    GuardedPostMixin, RefreshableWizardMixin, PortalWizardMixin, SessionWizardView
+):
+    last_submitted_key = LAST_SUBMITTED_KEY
     form_list = [
         ("problem", ProblemForm),
         ("description", DescriptionForm),
@@ -113,44 +114,6 @@ class Office365Wizard(RefreshableWizardMixin, PortalWizardMixin, SessionWizardVi
         route = leaf.effective_route if leaf else ""
         return RoutedTeam(route).label if route else None
 
-    # --- robustness -------------------------------------------------------
-    def post(self, *args, **kwargs):
-        management = ManagementForm(self.request.POST, prefix=self.prefix)
-        if not management.is_valid():
-            raise SuspiciousOperation("Wizard management data is missing or was tampered with.")
-        steps = list(self.get_form_list())
-        posted = management.cleaned_data["current_step"]
-        if posted not in steps:
-            raise SuspiciousOperation(f"Wizard step {posted[:40]!r} does not exist.")
-
-        if self.storage.current_step is None and posted != steps[0]:
-            # A fresh session (expired, or the wizard was already submitted).
-            number = self.request.session.get(LAST_SUBMITTED_KEY)
-            if number and posted == steps[-1]:
-                return redirect("incidents:confirmation", number=number)
-            return self._restart_at(steps[0], _("Your answers were not found; please start again."))
-
-        goto = self.request.POST.get("wizard_goto_step")
-        target = goto if goto in steps else posted
-        missing = self._first_missing_step(target)
-        if missing is not None:
-            return self._restart_at(missing, _("Please complete this step first."))
-        return super().post(*args, **kwargs)
-
-    def _first_missing_step(self, target):
-        """The first step before ``target`` that was never completed in this session."""
-        for step in self.get_form_list():
-            if step == target:
-                return None
-            if self.storage.get_step_data(step) is None:
-                return step
-        return None
-
-    def _restart_at(self, step, message):
-        messages.warning(self.request, message)
-        self.storage.current_step = step
-        return self.render(self.get_form())
-
     # --- submit -----------------------------------------------------------
     @staticmethod
     def _product_of(root: Topic) -> Product:
@@ -191,5 +154,5 @@ class Office365Wizard(RefreshableWizardMixin, PortalWizardMixin, SessionWizardVi
             time_zone=user.time_zone,
             break_fix=all(node.is_break_fix for node in path),
         )
-        self.request.session[LAST_SUBMITTED_KEY] = incident.number
+        self.remember_submitted(incident.number)
         return redirect("incidents:confirmation", number=incident.number)

@@ -10,11 +10,15 @@ from pathlib import Path
 
 from django import forms
 from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import SuspiciousOperation
 from django.core.files.storage import FileSystemStorage
 from django.db.models import Model
+from django.shortcuts import redirect
 from django.utils.datastructures import MultiValueDict
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from formtools.wizard.forms import ManagementForm
 
 # formtools keeps one file per field name; several files of one field are stored
 # under "<field>__<n>" and put back together as a list when the form is rebuilt.
@@ -158,6 +162,10 @@ class PortalWizardMixin:
         return super().render_goto_step(goto_step, **kwargs)
 
     # --- "check your answers" -------------------------------------------
+    def review_value(self, field, value) -> str:
+        """How one answer reads on the review ("check your answers") step."""
+        return display_value(field, value)
+
     def review_sections(self) -> list[dict]:
         sections = []
         for step in self.get_form_list():
@@ -173,7 +181,7 @@ class PortalWizardMixin:
             if not form.is_bound or not form.is_valid():
                 continue
             rows = [
-                (field.label, display_value(field, form.cleaned_data.get(name)))
+                (field.label, self.review_value(field, form.cleaned_data.get(name)))
                 for name, field in form.fields.items()
                 if not isinstance(field.widget, forms.HiddenInput)
             ]
@@ -234,8 +242,10 @@ def display_value(field, value):
         return date_format(value, "DATETIME_FORMAT")
     if hasattr(value, "as_international"):  # a phonenumber_field PhoneNumber
         return value.as_international
+    if isinstance(field, forms.ModelMultipleChoiceField):
+        return ", ".join(field.label_from_instance(v) for v in value)
     if isinstance(field, forms.ModelChoiceField):
-        return getattr(value, "label", None) or str(value)
+        return field.label_from_instance(value)
     if isinstance(field, forms.ChoiceField):
         choices = dict(field.choices)
         if isinstance(value, list | tuple):
@@ -248,3 +258,54 @@ def display_value(field, value):
     if hasattr(value, "read"):
         return getattr(value, "display_name", None) or value.name
     return str(value)
+
+
+class GuardedPostMixin:
+    """SessionWizardView mixin: refuses tampered or out-of-order POSTs.
+
+    * missing or tampered management data, or a step that is not part of this
+      run (forged ``current_step``): HTTP 400 (SuspiciousOperation);
+    * a later step posted in a fresh session (expired, or already submitted):
+      nothing is created; a repeat of the final POST after a successful submit
+      goes back to its confirmation, anything else starts again at step one;
+    * a step posted before the steps it depends on: back to the first missing one.
+
+    ``last_submitted_key`` names the session key under which ``done()`` stores
+    the submitted object's number; ``confirmation_url`` is the URL name it
+    redirects to.
+    """
+
+    last_submitted_key: str | None = None
+    confirmation_url = "incidents:confirmation"
+
+    def post(self, *args, **kwargs):
+        management = ManagementForm(self.request.POST, prefix=self.prefix)
+        if not management.is_valid():
+            raise SuspiciousOperation("Wizard management data is missing or was tampered with.")
+        steps = list(self.get_form_list())
+        posted = management.cleaned_data["current_step"]
+        if posted not in steps:
+            # Forged, or a step this run skips (e.g. the contract for billing).
+            raise SuspiciousOperation(f"Wizard step {posted[:40]!r} is not part of this run.")
+        if self.storage.current_step is None and posted != steps[0]:
+            number = self.request.session.get(self.last_submitted_key or "")
+            if number and posted == steps[-1]:
+                return redirect(self.confirmation_url, number=number)
+            return self.restart_at(steps[0], _("Your answers were not found; please start again."))
+        goto = self.request.POST.get("wizard_goto_step")
+        target = goto if goto in steps else posted
+        for step in steps:
+            if step == target:
+                break
+            if self.storage.get_step_data(step) is None:
+                return self.restart_at(step, _("Please complete this step first."))
+        return super().post(*args, **kwargs)
+
+    def restart_at(self, step, message):
+        messages.warning(self.request, message)
+        self.storage.current_step = step
+        return self.render(self.get_form())
+
+    def remember_submitted(self, number: str) -> None:
+        if self.last_submitted_key:
+            self.request.session[self.last_submitted_key] = number
