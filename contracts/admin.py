@@ -12,6 +12,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
 
+from portal.lib.i18n import local_date
+
 from .models import (
     ActivationRequest,
     Contract,
@@ -177,7 +179,7 @@ class ContractAdmin(admin.ModelAdmin):
         self.message_user(
             request,
             _("%(n)d contracts extended to %(date)s.")
-            % {"n": queryset.count(), "date": form.cleaned_data["until"].isoformat()},
+            % {"n": queryset.count(), "date": local_date(form.cleaned_data["until"])},
             messages.SUCCESS,
         )
         return None

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 
 from partners.models import Location, MembershipLevel
+from portal.lib.i18n import local_date
 
 from .models import ActivationRequest, Contract, ContractKind
 
@@ -133,13 +134,13 @@ def benefit_rows(
             expired = [c for c in contracts if c.is_activated and c.is_expired(on)]
             if expired:
                 detail = _("The contract expired on %(date)s.") % {
-                    "date": max(c.ends_on for c in expired).isoformat()
+                    "date": local_date(max(c.ends_on for c in expired))
                 }
             elif not contracts:
                 detail = _("There is no contract of this benefit to activate.")
             elif pending is not None:
                 detail = _("Activation was requested on %(date)s and is pending.") % {
-                    "date": pending.created_at.date().isoformat()
+                    "date": local_date(pending.created_at.date())
                 }
             else:
                 detail = _(

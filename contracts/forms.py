@@ -5,6 +5,7 @@ from django_countries import countries
 from django_countries.fields import LazyTypedChoiceField
 
 from partners.models import Location, Region
+from portal.lib.i18n import local_date
 
 from .models import Contract
 from .services import (
@@ -91,7 +92,7 @@ class BenefitStepForm(forms.Form):
                     "%(date)s by %(name)s (%(email)s)."
                 ),
                 params={
-                    "date": pending.created_at.date().isoformat(),
+                    "date": local_date(pending.created_at.date()),
                     "name": pending.requested_by.get_full_name() or pending.requested_by.username,
                     "email": pending.requested_by.email,
                 },

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from partners.models import Location, Partner, Region
-from portal.lib.i18n import TranslatedNameModel
+from portal.lib.i18n import TranslatedNameModel, local_date
 
 
 class Platform(models.TextChoices):
@@ -213,7 +213,7 @@ class Contract(models.Model):
         if not self.is_activated:
             return _("Not activated.")
         if self.is_expired(on):
-            return _("Expired on %(date)s.") % {"date": self.ends_on.isoformat()}
+            return _("Expired on %(date)s.") % {"date": local_date(self.ends_on)}
         if self.units_remaining <= 0:
             return _("No %(units)s remaining.") % {"units": self.unit_label}
         product_reason = self.product_reason(product, version, on)
@@ -347,7 +347,7 @@ class Contract(models.Model):
                 contract=self,
                 kind=ContractEvent.Kind.ACTIVATED,
                 actor=actor,
-                note=_("Valid until %(date)s.") % {"date": ends_on.isoformat()},
+                note=_("Valid until %(date)s.") % {"date": local_date(ends_on)},
             )
         self.status, self.activated_on, self.ends_on = self.Status.ACTIVATED, on, ends_on
         return True
@@ -368,7 +368,7 @@ class Contract(models.Model):
                 contract=self,
                 kind=ContractEvent.Kind.EXTENDED,
                 actor=actor,
-                note=f"{old.isoformat() if old else '—'} → {until.isoformat()}",
+                note=f"{local_date(old)} → {local_date(until)}",
             )
 
     def add_units(self, count: int, *, actor=None, note: str = "") -> None:

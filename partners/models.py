@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from phonenumber_field.modelfields import PhoneNumberField
 
-from portal.lib.i18n import TranslatedNameModel
+from portal.lib.i18n import TranslatedNameModel, local_date
 
 
 class MembershipLevel(models.TextChoices):
@@ -203,8 +203,8 @@ class Partner(models.Model):
             values = {
                 "competency": pc.competency.label,
                 "product": product_label,
-                "from": rule.available_from.isoformat(),
-                "date": starts.isoformat(),
+                "from": local_date(rule.available_from),
+                "date": local_date(starts),
             }
             if starts <= on:
                 reason = _("%(competency)s competency: eligible for %(product)s since %(date)s.")

@@ -29,3 +29,10 @@ class TranslatedNameModel(models.Model):
 
     def __str__(self) -> str:
         return self.label
+
+
+def local_date(value) -> str:
+    """A date in the active language's format, for messages built in Python."""
+    from django.utils.formats import date_format
+
+    return date_format(value, "DATE_FORMAT") if value else "—"

@@ -6,6 +6,7 @@ import pytest
 from django.utils import timezone
 
 from contracts.models import Contract, ContractKind, Platform, ProductVersion
+from portal.lib.i18n import local_date
 from tests.builders import make_contract, make_product
 
 TODAY = timezone.localdate()
@@ -50,7 +51,7 @@ def test_an_expired_contract_says_when_it_expired(partner_user, products):
 
     _, unavailable = reasons(partner_user, products["azure"])
 
-    assert unavailable[contract.pk] == f"Expired on {ended.isoformat()}."
+    assert unavailable[contract.pk] == f"Expired on {local_date(ended)}."
 
 
 def test_a_contract_without_units_says_so(partner_user, products):

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from contracts.models import ActivationRequest, ContractKind, activation_route
 from partners.models import MembershipLevel
+from portal.lib.i18n import local_date
 from tests.builders import make_contract, make_partner, make_staff, make_user
 from tests.contracts.helpers import action_pack_partner, make_admin, make_location
 
@@ -76,7 +77,7 @@ def test_an_expired_contract_shows_blank_with_its_end_date(partner_client, partn
     response = partner_client.get(URL)
 
     assert rows(response)[(0, "advisory")] == ["(blank)"] * 3
-    assert f"The contract expired on {ended.isoformat()}" in response.content.decode()
+    assert f"The contract expired on {local_date(ended)}" in response.content.decode()
 
 
 def test_a_benefit_the_partner_is_not_entitled_to_says_so(partner_client, partner):

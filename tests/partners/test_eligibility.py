@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 
 from partners.models import EligibilityRule, MembershipLevel
+from portal.lib.i18n import local_date
 from tests.builders import make_partner
 
 START = dt.date(2014, 9, 29)
@@ -40,7 +41,7 @@ def test_each_office365_cloud_competency_is_eligible_from_29_september_2014(comp
     assert answer.rule.competency.name == competency
     assert answer.decided_on == START
     assert competency in answer.reason
-    assert "2014-09-29" in answer.reason
+    assert local_date(dt.date(2014, 9, 29)) in answer.reason
 
 
 @pytest.mark.django_db
@@ -61,7 +62,7 @@ def test_each_office365_cloud_competency_is_not_eligible_the_day_before(competen
 
     assert not answer.eligible
     assert competency in answer.reason
-    assert "2014-09-29" in answer.reason
+    assert local_date(dt.date(2014, 9, 29)) in answer.reason
     assert answer.decided_on == START
 
 
@@ -78,9 +79,9 @@ def test_each_office365_hybrid_competency_is_eligible_from_29_september_2014(com
 
     assert on_the_day.eligible
     assert on_the_day.rule.competency.name == competency
-    assert competency in on_the_day.reason and "2014-09-29" in on_the_day.reason
+    assert competency in on_the_day.reason and local_date(dt.date(2014, 9, 29)) in on_the_day.reason
     assert not day_before.eligible
-    assert "2014-09-29" in day_before.reason
+    assert local_date(dt.date(2014, 9, 29)) in day_before.reason
 
 
 @pytest.mark.django_db
@@ -105,11 +106,11 @@ def test_cloud_platform_is_eligible_for_azure_from_29_september_2014():
     assert on_the_day.eligible
     assert on_the_day.rule.competency.name == "Cloud Platform"
     assert on_the_day.reason == (
-        "Cloud Platform competency: eligible for Microsoft Azure since 2014-09-29."
+        f"Cloud Platform competency: eligible for Microsoft Azure since {local_date(dt.date(2014, 9, 29))}."
     )
     assert not day_before.eligible
     assert day_before.reason == (
-        "Cloud Platform competency: eligible for Microsoft Azure from 2014-09-29."
+        f"Cloud Platform competency: eligible for Microsoft Azure from {local_date(dt.date(2014, 9, 29))}."
     )
 
 
@@ -141,11 +142,11 @@ def test_each_azure_hybrid_competency_waits_for_the_first_renewal_on_or_after_29
     assert before.rule.competency.name == competency
     assert before.reason == (
         f"{competency} competency: eligible for Microsoft Azure only from the first "
-        "membership renewal on or after 2014-09-29, which is 2015-03-01."
+        f"membership renewal on or after {local_date(dt.date(2014, 9, 29))}, which is {local_date(dt.date(2015, 3, 1))}."
     )
     assert on_renewal.eligible
     assert on_renewal.decided_on == dt.date(2015, 3, 1)
-    assert competency in on_renewal.reason and "2015-03-01" in on_renewal.reason
+    assert competency in on_renewal.reason and local_date(dt.date(2015, 3, 1)) in on_renewal.reason
 
 
 @pytest.mark.django_db
@@ -175,7 +176,7 @@ def test_a_hybrid_partner_that_joined_recently_waits_for_its_first_renewal():
     renewed = partner.eligibility_for("azure", on=dt.date(2025, 8, 15))
 
     assert not waiting.eligible
-    assert "2025-08-15" in waiting.reason
+    assert local_date(dt.date(2025, 8, 15)) in waiting.reason
     assert renewed.eligible
 
 
@@ -236,7 +237,10 @@ def test_gold_cloud_productivity_partner_may_use_it_for_office365_but_not_azure(
     azure = partner.eligibility_for("azure", on=LATER)
 
     assert office365.eligible
-    assert "Cloud Productivity" in office365.reason and "2014-09-29" in office365.reason
+    assert (
+        "Cloud Productivity" in office365.reason
+        and local_date(dt.date(2014, 9, 29)) in office365.reason
+    )
     assert not azure.eligible
     assert azure.reason == (
         "None of the partner's competencies (Cloud Productivity) maps to Microsoft Azure "
@@ -254,7 +258,10 @@ def test_no_competency_is_eligible_before_29_september_2014(product):
     answer = partner.eligibility_for(product, on=dt.date(2014, 9, 28))
 
     assert not answer.eligible
-    assert "2014-09-29" in answer.reason or "2015-03-01" in answer.reason
+    assert (
+        local_date(dt.date(2014, 9, 29)) in answer.reason
+        or local_date(dt.date(2015, 3, 1)) in answer.reason
+    )
 
 
 @pytest.mark.django_db
@@ -266,7 +273,7 @@ def test_a_competency_earned_after_the_date_does_not_count():
 
     assert not before.eligible
     assert before.reason == (
-        "Cloud Platform competency: earned on 2016-05-10; eligible for Microsoft Azure "
+        f"Cloud Platform competency: earned on {local_date(dt.date(2016, 5, 10))}; eligible for Microsoft Azure "
         "from that date."
     )
     assert after.eligible
@@ -292,7 +299,7 @@ def test_staff_editing_a_rule_in_the_table_changes_the_answer():
     moved = partner.eligibility_for("azure", on=dt.date(2014, 10, 1))
 
     assert not moved.eligible
-    assert "2015-01-01" in moved.reason
+    assert local_date(dt.date(2015, 1, 1)) in moved.reason
 
     rule.delete()
     removed = partner.eligibility_for("azure", on=LATER)
@@ -394,3 +401,16 @@ def test_the_answer_costs_two_queries(django_assert_num_queries):
 @pytest.mark.django_db
 def test_today_is_the_default_date():
     assert partner_with("Cloud Platform").eligibility_for("azure").eligible
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("language", "shown"), [("ja", "2014年9月29日"), ("hu", "2014. szeptember 29.")]
+)
+def test_the_reason_shows_the_date_in_the_users_language(language, shown):
+    from django.utils import translation
+
+    partner = make_partner(competencies=[("Cloud Productivity", dt.date(2013, 1, 1))])
+    with translation.override(language):
+        answer = partner.eligibility_for("office365", on=dt.date(2020, 1, 1))
+    assert shown in answer.reason

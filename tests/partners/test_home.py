@@ -8,6 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, reverse
 
 from partners.models import CspRole, User
+from portal.lib.i18n import local_date
 from tests.builders import make_partner, make_user
 
 
@@ -52,7 +53,7 @@ def test_a_hybrid_partner_before_its_renewal_is_told_the_date(client, db):
     azure = html.split('data-product="azure"')[1].split("</li>")[0]
     assert "Not eligible" in azure
     assert "renewal" in azure
-    assert partner.first_renewal_on_or_after(dt.date(2014, 9, 29)).isoformat() in azure
+    assert local_date(partner.first_renewal_on_or_after(dt.date(2014, 9, 29))) in azure
 
 
 def test_the_home_page_runs_the_same_queries_whatever_the_partner_holds(client, db):
