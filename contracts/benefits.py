@@ -80,7 +80,7 @@ def linked_check(user) -> Check:
 def network_member_check(partner) -> Check:
     ok = partner is not None and partner.membership_level != MembershipLevel.NETWORK_MEMBER
     return Check(
-        _("Network members without an Action Pack subscription are not eligible."),
+        _("Your company has an Action Pack subscription or a higher membership."),
         ok,
         ""
         if ok

@@ -446,9 +446,15 @@ class RoutedTo(models.TextChoices):
 APGC_TO_RSC_COUNTRIES = {"AU", "NZ", "TW"}
 
 
-def activation_route(partner: Partner) -> str:
-    """Where an activation request goes, by region (SPEC §3, seed 003)."""
-    if partner.region == Region.APGC and partner.country.code not in APGC_TO_RSC_COUNTRIES:
+def activation_route(partner: Partner, location=None) -> str:
+    """Where an activation request goes, by region (SPEC §3, seed 003).
+
+    The country is the chosen location's (a headquarters in Taiwan goes to the
+    Regional Service Center whatever the partner's own country), else the partner's.
+    """
+    country = location.country.code if location is not None and location.country else None
+    country = country or partner.country.code
+    if partner.region == Region.APGC and country not in APGC_TO_RSC_COUNTRIES:
         return RoutedTo.TECHNICAL_SUPPORT
     return RoutedTo.REGIONAL_SERVICE_CENTER
 

@@ -133,7 +133,7 @@ def request_activation(
                 partner=partner,
                 location=location,
                 requested_by=user,
-                routed_to=activation_route(partner),
+                routed_to=activation_route(partner, location),
                 contact_name=contact_name,
                 company=company,
                 membership_email=membership_email,

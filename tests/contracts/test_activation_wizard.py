@@ -170,7 +170,26 @@ def test_requests_are_routed_by_region(client, db, region, country, routed_to):
     activation = ActivationRequest.objects.get()
     assert activation.routed_to == routed_to
     page = client.get(response["Location"]).content.decode()
-    assert f"Your request was sent to the {activation.get_routed_to_display()}." in page
+    expected = {
+        RoutedTo.TECHNICAL_SUPPORT: "Your request was sent to Technical Support.",
+        RoutedTo.REGIONAL_SERVICE_CENTER: "Your request was sent to the Regional Service Center.",
+    }[routed_to]
+    assert expected in page
+
+
+def test_the_chosen_locations_country_decides_the_route(client, db):
+    """A Japanese APGC partner's location in Taiwan goes to the Regional Service Center,
+    its location in Japan to Technical Support (issue 20)."""
+    partner = action_pack_partner(region=Region.APGC, country="JP")
+    taipei = make_location(partner, country="TW")
+    client.force_login(make_admin(partner))
+
+    run_wizard(client, taipei, country="TW")
+    assert ActivationRequest.objects.get().routed_to == RoutedTo.REGIONAL_SERVICE_CENTER
+
+    ActivationRequest.objects.all().delete()
+    run_wizard(client, partner.headquarters, country="JP")
+    assert ActivationRequest.objects.get().routed_to == RoutedTo.TECHNICAL_SUPPORT
 
 
 def test_a_partner_admin_may_request_an_abtk_for_a_location(client, ap_partner):

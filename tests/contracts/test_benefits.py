@@ -118,7 +118,7 @@ def test_the_checklist_marks_which_conditions_are_met(partner_client, partner):
     assert re.search(r"Met:</span>\s*Your account is linked to an active partner", block)
     assert re.search(r"Met:</span>\s*Your company is entitled to this benefit", block)
     assert re.search(r"Not met:</span>\s*The support contract is activated", block)
-    assert re.search(r"Met:</span>\s*Network members without", block)
+    assert re.search(r"Met:</span>\s*Your company has an Action Pack subscription or a higher", block)
 
 
 def test_only_admins_see_the_request_activation_button(client, partner):

@@ -524,6 +524,7 @@ def test_a_marketplace_product_shows_the_isv_support_details_instead_of_a_form(
         "+1 425 555 0199",
     ):
         assert detail in body
+    assert '<a href="tel:+14255550199">+1 425 555 0199</a>' in body  # callable from a phone
     assert 'data-testid="submit-request"' not in body
     response = partner_client.post(customer_url(customer), {"service": f"mp-{product.pk}"})
     assert response.status_code == 302
