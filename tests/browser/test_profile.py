@@ -23,6 +23,10 @@ def complete_profile_wizard(page, *, email, phone="+36 1 234 5678"):
     page.select_option("select[name='contact-time_zone']", "Europe/Budapest")
     page.click("main button[type=submit]:has-text('Continue')")
     assert page.locator(".error-summary").is_visible()
+    # The summary takes focus (announced by screen readers); its link moves focus to the field.
+    assert page.evaluate("document.activeElement.classList.contains('error-summary')")
+    page.click(".error-summary a")
+    assert page.evaluate("document.activeElement.name") == "contact-phone"
     assert page.input_value("select[name='contact-time_zone']") == "Europe/Budapest"
     page.fill("input[name='contact-phone']", phone)
     page.select_option("select[name='contact-language']", "en")

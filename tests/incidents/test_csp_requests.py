@@ -1,7 +1,9 @@
+
 """CSP service requests on behalf of a customer (SPEC §4.4, seeds 001/004)."""
 
 from __future__ import annotations
 
+import re
 import uuid
 
 import pytest
@@ -311,6 +313,12 @@ def test_an_indirect_reseller_may_not_open_a_non_technical_azure_request(client,
     errors = str(response.context["form"].errors["request_type"])
     assert "Only the subscription&#x27;s provider, Tailspin Distribution" in errors
     assert Incident.objects.count() == 0
+    # The error summary links to an element that exists (the first radio of the group).
+    body = response.content.decode()
+    summary = body[body.index('class="error-summary"') :]
+    summary = summary[: summary.index("</div>")]
+    targets = re.findall(r'href="#([^"]*)"', summary)
+    assert targets and all(target and f'id="{target}"' in body for target in targets)
 
 
 def test_an_advisor_may_not_open_a_non_technical_azure_request(client, reseller_setup):
