@@ -11,6 +11,7 @@ from django.db.models import F, Q, StringAgg, Value
 from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django_countries.fields import CountryField
 
 from partners.models import Location, Partner, Region
@@ -186,6 +187,16 @@ class Contract(models.Model):
     @property
     def units_remaining(self) -> int:
         return self.units_granted - self.units_used
+
+    @property
+    def remaining_text(self) -> str:
+        """"1 incident left", "3 hours left": the plural form of the language."""
+        count = self.units_remaining
+        if self.kind == ContractKind.ADVISORY:
+            text = ngettext("%(count)d hour left", "%(count)d hours left", count)
+        else:
+            text = ngettext("%(count)d incident left", "%(count)d incidents left", count)
+        return text % {"count": count}
 
     @property
     def is_activated(self) -> bool:

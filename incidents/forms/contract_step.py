@@ -33,12 +33,11 @@ def by_model_ordering(contracts: list[Contract]) -> list[Contract]:
 
 class ContractChoiceField(PreloadedChoiceMixin, forms.ModelChoiceField):
     def label_from_instance(self, contract: Contract) -> str:
-        return _("%(name)s (Contract ID %(id)s) — ends %(date)s — %(left)s %(units)s left") % {
+        return _("%(name)s (Contract ID %(id)s) — ends %(date)s — %(left)s") % {
             "name": contract.name,
             "id": contract.contract_id,
             "date": date_format(contract.ends_on) if contract.ends_on else "—",
-            "left": contract.units_remaining,
-            "units": contract.unit_label,
+            "left": contract.remaining_text,
         }
 
 

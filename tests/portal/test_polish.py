@@ -46,3 +46,16 @@ def test_support_for_business_is_translated_on_the_home_page(client, partner):
     with translation.override("ja"):
         page = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="ja").content.decode()
     assert "ビジネス向けサポート" in page
+
+
+def test_units_left_use_the_plural_form_of_the_language(partner):
+    from contracts.models import ContractKind
+    from tests.builders import make_contract
+
+    one = make_contract(partner, kind=ContractKind.PRODUCT_SUPPORT, units=1)
+    three = make_contract(partner, kind=ContractKind.ADVISORY, units=3)
+    assert one.remaining_text == "1 incident left"
+    assert three.remaining_text == "3 hours left"
+    with translation.override("cs"):
+        assert one.remaining_text == "Zbývá 1 incident"
+        assert three.remaining_text == "Zbývají 3 hodiny"
