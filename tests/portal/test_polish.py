@@ -59,3 +59,12 @@ def test_units_left_use_the_plural_form_of_the_language(partner):
     with translation.override("cs"):
         assert one.remaining_text == "Zbývá 1 incident"
         assert three.remaining_text == "Zbývají 3 hodiny"
+
+
+def test_pages_show_dates_in_one_format():
+    """'01/01/2028' on one page and 'Jan. 1, 2028' on another read as two dates (issue 20)."""
+    from pathlib import Path as _Path
+
+    templates = _Path(settings.BASE_DIR, "templates")
+    short = [p for p in templates.rglob("*.html") if "SHORT_DATE_FORMAT" in p.read_text()]
+    assert short == []
