@@ -227,3 +227,10 @@ def test_the_language_cookie_is_secure_httponly_and_lax_when_configured(anonymou
     cookie = response.cookies[settings.LANGUAGE_COOKIE_NAME]
     assert cookie.value == "hu"
     assert cookie["secure"] and cookie["httponly"] and cookie["samesite"] == "Lax"
+
+
+def test_the_favicon_is_served_at_the_site_root(anonymous, db):
+    # Browsers ask for /favicon.ico on every site (the admin has no icon link): never a 404.
+    response = anonymous.get("/favicon.ico")
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content)[:4] == b"\x00\x00\x01\x00"
