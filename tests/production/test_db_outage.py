@@ -80,8 +80,8 @@ def test_a_database_outage_gives_a_quick_503_and_the_portal_recovers_on_its_own(
         up[path], _ = _until(server, path, headers, 200, 30)
     for path, _ in PAGES:
         print(
-            f"\n{path}: 503 {down[path]:.1f} s after PostgreSQL stopped, "
-            f"200 {up[path]:.1f} s after it restarted",
+            f"\n{path}: 503 within {down[path]:.1f} s of PostgreSQL stopping, "
+            f"200 within {up[path]:.1f} s of its restart",
             end="",
         )
     print()
