@@ -23,7 +23,7 @@ logger = logging.getLogger(__name__)
 REQUEST_ID_HEADER = "X-Request-ID"
 # An incoming id is kept only if it is a short, plain token (no spaces, no markup).
 SANE_REQUEST_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,127}")
-# URL names answered straight away, before sessions, authentication or CSRF.
+# URL names (and paths) answered straight away, before sessions, authentication or CSRF.
 HEALTH_URL_NAMES = frozenset({"healthz", "readyz"})
 RETRY_AFTER_SECONDS = 10
 
@@ -77,12 +77,14 @@ class HealthCheckMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        try:
-            match = resolve(request.path_info)
-        except Resolver404:
-            match = None
-        if match is not None and match.url_name in HEALTH_URL_NAMES:
-            return match.func(request, *match.args, **match.kwargs)
+        # Cheap test first: only the two health paths are resolved.
+        if request.path_info.strip("/") in HEALTH_URL_NAMES:
+            try:
+                match = resolve(request.path_info)
+            except Resolver404:
+                match = None
+            if match is not None and match.url_name in HEALTH_URL_NAMES:
+                return match.func(request, *match.args, **match.kwargs)
         return self.get_response(request)
 
 

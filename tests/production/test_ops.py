@@ -65,6 +65,13 @@ def test_healthz_never_touches_the_database_even_with_a_session_cookie(
     assert not response.cookies
 
 
+@pytest.mark.parametrize("url", ["/healthz", "/readyz"])
+def test_health_checks_answer_a_load_balancer_probing_by_address(url, anonymous, db, settings):
+    settings.ALLOWED_HOSTS = ["support.example.com"]
+    assert anonymous.get(url, HTTP_HOST="10.0.0.5:8000").status_code == 200
+    assert anonymous.get("/accounts/login/", HTTP_HOST="10.0.0.5:8000").status_code == 400
+
+
 def test_readyz_asks_the_database_and_checks_migrations_once(anonymous, db):
     with CaptureQueriesContext(connection) as first:
         assert anonymous.get("/readyz").status_code == 200
