@@ -65,7 +65,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Operations (portal/ops.py): request id + one log line per request, outermost;
+    # health checks answered before sessions/CSRF, right after the SSL redirect.
+    "portal.ops.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "portal.ops.HealthCheckMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -98,6 +102,8 @@ TEMPLATES = [
                 "django.template.context_processors.tz",
                 "portal.context_processors.portal",
             ],
+            # For the plain error pages: a static URL that cannot fail (portal/templatetags).
+            "libraries": {"safe_static": "portal.templatetags.safe_static"},
         },
     }
 ]
@@ -108,12 +114,25 @@ DATABASE_URL = os.environ.get("DATABASE_URL", "")
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL)}
     if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-        DATABASES["default"].setdefault("OPTIONS", {})
+        # Fail fast when the database is down (a 503 within seconds, not a 30 s hang),
+        # and recover on their own once it is back: see "Health checks" in README.md.
+        _db_options = DATABASES["default"].setdefault("OPTIONS", {})
+        _db_options["connect_timeout"] = int(os.environ.get("DB_CONNECT_TIMEOUT", "3"))
         if env_bool("DB_POOL", True):
-            DATABASES["default"]["OPTIONS"]["pool"] = {
+            from psycopg_pool import ConnectionPool
+
+            _db_options["pool"] = {
                 "min_size": int(os.environ.get("DB_POOL_MIN", "1")),
                 "max_size": int(os.environ.get("DB_POOL_MAX", "10")),
+                # Seconds a request waits for a pooled connection before the 503.
+                "timeout": float(os.environ.get("DB_POOL_TIMEOUT", "3")),
+                # A connection broken by a database restart is replaced, not handed out.
+                "check": ConnectionPool.check_connection,
+                # Give up a failed reconnection quickly; the next request tries afresh.
+                "reconnect_timeout": float(os.environ.get("DB_POOL_RECONNECT_TIMEOUT", "5")),
             }
+        else:
+            DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 else:
     DATABASES = {
         "default": {
@@ -170,6 +189,8 @@ STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 # Outside production, serve straight from static/ (no collectstatic needed for runserver/tests).
 WHITENOISE_USE_FINDERS = not PRODUCTION
 WHITENOISE_AUTOREFRESH = not PRODUCTION
+# Files browsers ask for at the site root (favicon.ico), served by WhiteNoise as they are.
+WHITENOISE_ROOT = BASE_DIR / "public"
 if not PRODUCTION:
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 # Uploaded attachments are private: they live outside any served directory and are
@@ -260,12 +281,32 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", PROD
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", PRODUCTION)
 if env_bool("BEHIND_TLS_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Load balancers probe over plain HTTP: no redirect for the health checks.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+# The language cookie, like the session and CSRF cookies: HTTPS only in production,
+# unreadable by scripts, not sent on cross-site requests.
+LANGUAGE_COOKIE_SECURE = env_bool("LANGUAGE_COOKIE_SECURE", PRODUCTION)
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 
+# --- Logging --------------------------------------------------------------
+# Everything to stderr: one line per request from portal.ops.RequestLogMiddleware
+# (method, path, status, duration, user id, request id: no personal data) and
+# errors with their tracebacks. LOG_LEVEL: DEBUG, INFO (default), WARNING, ERROR.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(process)d %(message)s"},
+    },
+    "handlers": {
+        "stderr": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stderr",
+            "formatter": "plain",
+        },
+    },
+    "root": {"handlers": ["stderr"], "level": os.environ.get("LOG_LEVEL", "INFO").upper()},
 }
 
 # Portal-wide names used by templates and e-mails.

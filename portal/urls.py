@@ -5,11 +5,18 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from partners import views as partner_views
+from portal import health
 
 admin.site.site_header = settings.PORTAL_NAME
 admin.site.site_title = settings.PORTAL_NAME
 
+# A database outage becomes a plain 503; the 500 page never fails (portal/ops.py).
+handler500 = "portal.ops.server_error"
+
 urlpatterns = [
+    # Load balancer / orchestrator probes (portal/health.py): public, plain text.
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     path("", partner_views.home, name="home"),
     path(
         "accounts/login/",

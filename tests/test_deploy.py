@@ -46,6 +46,19 @@ def test_check_deploy_prints_no_warning_under_the_production_settings(tmp_path):
     assert "WARNING" not in output
 
 
+def test_production_cookies_are_secure_including_the_language_cookie(tmp_path):
+    code = (
+        "import django; django.setup(); from django.conf import settings as s;"
+        "print(s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.LANGUAGE_COOKIE_SECURE,"
+        " s.LANGUAGE_COOKIE_HTTPONLY, s.LANGUAGE_COOKIE_SAMESITE)"
+    )
+    env = {**PRODUCTION_ENV, "STATIC_ROOT": str(tmp_path / "static")}
+    result = manage("shell", "-c", code, env=env)
+    assert result.stdout.split()[-5:] == ["True", "True", "True", "True", "Lax"], result.stderr
+    result = manage("shell", "-c", code, env={"PORTAL_ENV": "development"})
+    assert result.stdout.split()[-5:-2] == ["False", "False", "False"]  # plain HTTP in dev
+
+
 def test_production_refuses_to_start_without_a_secret_key():
     env = {**PRODUCTION_ENV, "SECRET_KEY": ""}
     result = manage("check", env=env)

@@ -55,6 +55,9 @@ class Rule:
 
 RULES: dict[str, Rule] = {
     "login": Rule("public"),
+    # Load-balancer probes (portal/health.py): plain text, no session, no data.
+    "healthz": Rule("public"),
+    "readyz": Rule("public"),
     "logout": Rule("login", post_only=True),
     "set_language": Rule("public"),
     "home": Rule("login"),
