@@ -115,7 +115,7 @@ if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL)}
     if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         # Fail fast when the database is down (a 503 within seconds, not a 30 s hang),
-        # and recover on their own once it is back: see "Health checks" in README.md.
+        # and recover on its own once it is back: see "When the database is down" in README.md.
         _db_options = DATABASES["default"].setdefault("OPTIONS", {})
         _db_options["connect_timeout"] = int(os.environ.get("DB_CONNECT_TIMEOUT", "3"))
         if env_bool("DB_POOL", True):

@@ -104,6 +104,26 @@ def test_a_database_url_selects_postgresql_with_a_connection_pool():
     ], result.stderr
 
 
+def test_database_timeouts_come_from_the_environment():
+    code = (
+        "import django; django.setup(); from django.conf import settings;"
+        "o = settings.DATABASES['default']['OPTIONS'];"
+        "print(o['connect_timeout'], o['pool']['timeout'], o['pool']['reconnect_timeout'])"
+    )
+    tuning = ("DB_CONNECT_TIMEOUT", "DB_POOL_TIMEOUT", "DB_POOL_RECONNECT_TIMEOUT", "DB_POOL")
+    env = {k: v for k, v in os.environ.items() if k not in tuning}
+    env.update(
+        DJANGO_SETTINGS_MODULE="portal.settings",
+        DATABASE_URL="postgres://portal:pw@db.example:5433/portaldb",
+    )
+    run = [sys.executable, "-c", code]
+    default = subprocess.run(run, cwd=BASE_DIR, env=env, capture_output=True, text=True)
+    assert default.stdout.split() == ["3", "3.0", "5.0"], default.stderr
+    env.update(DB_CONNECT_TIMEOUT="4", DB_POOL_TIMEOUT="2.5", DB_POOL_RECONNECT_TIMEOUT="8")
+    tuned = subprocess.run(run, cwd=BASE_DIR, env=env, capture_output=True, text=True)
+    assert tuned.stdout.split() == ["4", "2.5", "8.0"], tuned.stderr
+
+
 def _boom(request):
     raise RuntimeError("secret internal detail 42")
 

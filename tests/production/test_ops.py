@@ -241,3 +241,16 @@ def test_the_favicon_is_served_at_the_site_root(anonymous, db):
     response = anonymous.get("/favicon.ico")
     assert response.status_code == 200
     assert b"".join(response.streaming_content)[:4] == b"\x00\x00\x01\x00"
+
+
+@pytest.mark.urls("tests.production.test_ops")
+def test_if_even_the_500_page_fails_a_plain_text_500_is_returned(anonymous, settings, tmp_path):
+    (tmp_path / "500.html").write_text("{% url 'no-such-page' %}")  # the error page itself breaks
+    settings.DEBUG = False
+    settings.TEMPLATES = [
+        {**settings.TEMPLATES[0], "DIRS": [tmp_path, *settings.TEMPLATES[0]["DIRS"]]}
+    ]
+    response = anonymous.get("/boom/")
+    assert response.status_code == 500
+    assert response["Content-Type"].startswith("text/plain")
+    assert response.content == b"Server Error (500)"
