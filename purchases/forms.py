@@ -28,6 +28,7 @@ class ChooseForm(forms.Form):
         choices=Quantity.choices,
         widget=forms.RadioSelect,
         initial=Quantity.SINGLE,
+        error_messages={"invalid_choice": _("The 5-pack is not offered in your region.")},
         help_text=_(
             "We recommend buying one incident, unless you will use all five within a year: "
             "a plan ends one year after purchase."

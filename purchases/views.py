@@ -41,7 +41,9 @@ def buy(request):
     reason = refusal_reason(user)
     if reason:
         return _refused(request, reason, 200)
-    entries = list(_entries(user, request.GET.get("product")) or _entries(user))
+    entries = _entries(user, request.GET.get("product"))
+    if not entries:
+        entries = _entries(user)
     form = ChooseForm(
         initial={"next": safe_next(request.GET.get("next"), request)}, entries=entries
     )
@@ -62,7 +64,7 @@ def review(request):
     reason = refusal_reason(user)
     if reason:
         return _refused(request, reason, 403)
-    entries = list(_entries(user))
+    entries = _entries(user)
     if request.method == "GET":
         choice = ChooseForm(request.GET, entries=entries)
         if not choice.is_valid():
