@@ -287,7 +287,7 @@ STRIPE_API_KEY = os.environ.get("STRIPE_API_KEY", "")
 if STRIPE_API_KEY:
     PAYMENT_VARIANTS = {
         "stripe": (
-            "payments.stripe.StripeProviderV3",
+            "purchases.providers.StripeProvider",
             {
                 "api_key": STRIPE_API_KEY,
                 "endpoint_secret": os.environ.get("STRIPE_WEBHOOK_SECRET", ""),

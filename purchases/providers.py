@@ -7,11 +7,13 @@ the form, compared with the test numbers below and forgotten: it is never saved
 
 from __future__ import annotations
 
+import stripe
 from django import forms
 from django.http import HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
-from payments import PaymentStatus, RedirectNeeded
+from payments import PaymentError, PaymentStatus, RedirectNeeded
 from payments.dummy import DummyProvider
+from payments.stripe import StripeProviderV3
 
 CARD_SUCCEEDS = "4242424242424242"
 CARD_DECLINED = "4000000000000002"
@@ -89,3 +91,16 @@ def _challenged(payment) -> bool:
         return bool(payment.attrs.challenge)
     except AttributeError:
         return False
+
+
+class StripeProvider(StripeProviderV3):
+    """django-payments' Stripe Checkout provider; a forged or malformed webhook gets a 400.
+
+    The library verifies the signature but lets Stripe's error through as a 500.
+    """
+
+    def return_event_payload(self, request):
+        try:
+            return super().return_event_payload(request)
+        except (ValueError, stripe.SignatureVerificationError) as exc:
+            raise PaymentError(code=400, message="Invalid Stripe webhook") from exc
