@@ -63,7 +63,7 @@ def review(request):
     user = _partner_user(request)
     reason = refusal_reason(user)
     if reason:
-        return _refused(request, reason, 403)
+        return _refused(request, reason, 403 if request.method == "POST" else 200)
     entries = _entries(user)
     if request.method == "GET":
         choice = ChooseForm(request.GET, entries=entries)
