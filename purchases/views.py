@@ -30,7 +30,10 @@ def _entries(user, product=None):
 
 
 def _refused(request, reason, status):
-    return render(request, "purchases/refused.html", {"reason": reason}, status=status)
+    back_url = safe_next(request.GET.get("next"), request)
+    return render(
+        request, "purchases/refused.html", {"reason": reason, "back_url": back_url}, status=status
+    )
 
 
 @require_GET

@@ -21,6 +21,13 @@ def test_a_work_account_is_told_why_it_cannot_buy_and_what_to_do(partner_client,
     assert 'name="quantity"' not in text
 
 
+def test_a_work_account_can_go_back_to_its_request(partner_client, prices):
+    response = partner_client.get(BUY, {"next": "/incidents/business/?resume=1"})
+    assert response.context["back_url"] == "/incidents/business/?resume=1"
+    response = partner_client.get(BUY, {"next": "//evil.example/"})
+    assert response.context["back_url"] == ""
+
+
 def test_a_work_account_cannot_place_an_order(partner_client, prices):
     response = partner_client.post(REVIEW, consent_data(prices["emea"]))
     assert response.status_code == 403

@@ -127,3 +127,17 @@ def test_prices_are_exact_decimals(prices):
     assert entry.price_for(5) == Decimal("1999.99")
     assert entry.price_for(1) == Decimal("459.00")
     assert PriceListEntry.objects.get(pk=prices["latam"].pk).price_for(5) is None
+
+
+def test_staff_open_an_order_with_its_payment_in_the_admin(client, staff, paid):
+    client.force_login(staff)
+    page = client.get(reverse("admin:purchases_order_change", args=[paid.pk]))
+    assert page.status_code == 200
+    assert paid.reference in page.content.decode()
+
+
+def test_the_price_list_offers_only_on_premises_products(client, staff, windows):
+    make_product("Office 365", Platform.OFFICE365)
+    client.force_login(staff)
+    form = client.get(reverse("admin:purchases_pricelistentry_add")).context["adminform"].form
+    assert list(form.fields["product"].queryset) == [windows]
