@@ -44,9 +44,8 @@ def buy(request):
     reason = refusal_reason(user)
     if reason:
         return _refused(request, reason, 200)
+    # From a request the product is known: only its price (none: not sold for it here).
     entries = _entries(user, request.GET.get("product"))
-    if not entries:
-        entries = _entries(user)
     form = ChooseForm(
         initial={"next": safe_next(request.GET.get("next"), request)}, entries=entries
     )

@@ -4,8 +4,9 @@ from decimal import Decimal
 
 from django.urls import reverse
 
+from contracts.models import Platform
 from purchases.models import Order, Payment
-from tests.builders import make_user
+from tests.builders import make_product, make_user
 
 from .helpers import REVIEW, consent_data, place
 
@@ -116,3 +117,11 @@ def test_an_outside_next_url_is_dropped(buyer_client, prices):
     assert order.next_url == ""
     order = place(buyer_client, prices["emea"], next_url="/incidents/business/?resume=1")
     assert order.next_url == "/incidents/business/?resume=1"
+
+
+def test_a_product_without_a_price_in_the_region_is_not_sold(buyer_client, prices):
+    exchange = make_product("Exchange Server", Platform.ON_PREMISES)
+    response = buyer_client.get(BUY, {"product": exchange.pk})
+    assert response.status_code == 200
+    assert "not sold in your company" in response.content.decode()
+    assert not response.context["entries"]
