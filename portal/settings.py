@@ -301,3 +301,6 @@ if STRIPE_API_KEY:
 else:
     PAYMENT_VARIANTS = {"test": ("purchases.providers.TestCardProvider", {})}
 PAYMENT_VARIANT = next(iter(PAYMENT_VARIANTS))
+# Test cards would give plans away: in production buying needs Stripe, unless a
+# staging site turns the test provider on explicitly.
+PAYMENTS_ENABLED = bool(STRIPE_API_KEY) or env_bool("PAYMENT_TEST_PROVIDER", not PRODUCTION)

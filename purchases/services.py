@@ -27,6 +27,8 @@ def refusal_reason(user) -> str | None:
     """Why ``user`` cannot buy pay-per-incident support; None if they can."""
     if not getattr(user, "partner_id", None):
         return _("Only users of a partner organisation can buy support.")
+    if not settings.PAYMENTS_ENABLED:
+        return _("Buying support on the portal is not available at the moment.")
     if not user.is_personal_account:
         return _(
             "You are signed in with a work account (Microsoft Entra). Pay-per-incident "
