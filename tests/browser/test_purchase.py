@@ -96,3 +96,33 @@ def test_a_personal_account_buys_one_incident_inside_the_business_wizard(page, p
     assert row.get_by_test_id("ppi-remaining").inner_text() == "0"
     page.set_viewport_size({"width": 390, "height": 800})
     assert page.get_by_role("link", name="Buy a support incident").is_visible()
+
+
+def test_a_work_account_is_told_why_and_goes_back_to_its_request(page, partner_user):
+    catalogue = make_onprem_catalogue()
+    PriceListEntry.objects.create(
+        product=catalogue["product"],
+        region=Region.EMEA,
+        currency="EUR",
+        price_single=Decimal("459.00"),
+        five_pack_offered=False,
+    )
+    login(page, partner_user.username)
+    page.wait_for_url("**/")
+    page.goto(URL)
+    choose(page, "problem-product", "SQL Server")
+    choose(page, "problem-version", "2022")
+    choose(page, "problem-category", "Performance")
+    choose(page, "problem-problem", "Slow queries")
+    page.get_by_label("Title").fill("Reports are slow")
+    page.get_by_label("Description").fill("Since the last update, reports take 10 minutes.")
+    page.get_by_role("button", name="Continue").click()
+    page.get_by_label(re.compile("A — critical")).check()
+    page.get_by_test_id("buy-incident").click()
+
+    assert "work account (Microsoft Entra)" in page.get_by_test_id("refusal").inner_text()
+    page.get_by_test_id("return").click()
+    page.get_by_text("Need to buy or extend more support plans?").wait_for()
+    assert page.get_by_label(re.compile("A — critical")).is_checked()
+    assert "Reports are slow" in page.locator("[data-stage='problem']").inner_text()
+    assert not Order.objects.exists()
