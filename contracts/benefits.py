@@ -48,6 +48,8 @@ class LocationBenefits:
     is_core: bool
     rows: list[BenefitRow]
     pending: ActivationRequest | None = None
+    # Pay-per-incident plans bought by the company's users (issue 19), with end date.
+    plans: list[Contract] = field(default_factory=list)
 
     @property
     def has_blank(self) -> bool:
@@ -166,8 +168,21 @@ def benefits_for(user, on: dt.date) -> tuple[list[LocationBenefits], list[Activa
         return [LocationBenefits(None, True, rows)], []
     locations = list(Location.objects.filter(partner=partner).order_by("-kind", "name"))
     headquarters = next((loc for loc in locations if loc.kind == Location.Kind.HEADQUARTERS), None)
-    contracts = Contract.objects.filter(partner=partner, kind__in=BENEFIT_KINDS).only(
-        "kind", "location_id", "status", "ends_on", "units_granted", "units_used"
+    contracts = (
+        Contract.objects.filter(
+            partner=partner, kind__in=(*BENEFIT_KINDS, ContractKind.PAY_PER_INCIDENT)
+        )
+        .only(
+            "kind",
+            "location_id",
+            "status",
+            "ends_on",
+            "units_granted",
+            "units_used",
+            "name",
+            "contract_id",
+        )
+        .order_by("ends_on", "pk")
     )
     by_scope: dict[int | None, dict[str, list[Contract]]] = {}
     for contract in contracts:
@@ -193,5 +208,10 @@ def benefits_for(user, on: dt.date) -> tuple[list[LocationBenefits], list[Activa
             on=on,
             pending=pending.get(key),
         )
-        result.append(LocationBenefits(location, is_core, rows, pending.get(key)))
+        plans = [
+            plan
+            for plan in by_scope.get(key, {}).get(ContractKind.PAY_PER_INCIDENT, [])
+            if plan.is_activated and not plan.is_expired(on)
+        ]
+        result.append(LocationBenefits(location, is_core, rows, pending.get(key), plans))
     return result, requests

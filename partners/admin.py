@@ -181,7 +181,14 @@ class UserAdmin(DjangoUserAdmin):
         "is_staff",
         "is_active",
     )
-    list_filter = ("partner_role", "is_staff", "is_superuser", "is_active", "groups")
+    list_filter = (
+        "partner_role",
+        "account_kind",
+        "is_staff",
+        "is_superuser",
+        "is_active",
+        "groups",
+    )
     search_fields = ("username", "first_name", "last_name", "email", "partner__name")
     list_select_related = ("partner",)
     autocomplete_fields = ("partner",)
@@ -189,7 +196,7 @@ class UserAdmin(DjangoUserAdmin):
         *DjangoUserAdmin.fieldsets,
         (
             _("Partner"),
-            {"fields": ("partner", "partner_role")},
+            {"fields": ("partner", "partner_role", "account_kind")},
         ),
         (
             _("Profile"),
@@ -209,7 +216,16 @@ class UserAdmin(DjangoUserAdmin):
         *DjangoUserAdmin.add_fieldsets,
         (
             _("Partner"),
-            {"fields": ("email", "first_name", "last_name", "partner", "partner_role")},
+            {
+                "fields": (
+                    "email",
+                    "first_name",
+                    "last_name",
+                    "partner",
+                    "partner_role",
+                    "account_kind",
+                )
+            },
         ),
     )
 

@@ -371,6 +371,10 @@ class User(AbstractUser):
         EMAIL = "email", _("E-mail")
         PHONE = "phone", _("Phone")
 
+    class AccountKind(models.TextChoices):
+        WORK = "work", _("Work account (Microsoft Entra)")
+        PERSONAL = "personal", _("Personal account (Microsoft account)")
+
     partner = models.ForeignKey(
         Partner,
         verbose_name=_("partner"),
@@ -395,6 +399,15 @@ class User(AbstractUser):
         default=ContactMethod.EMAIL,
     )
     profile_completed_at = models.DateTimeField(_("profile completed"), null=True, blank=True)
+    account_kind = models.CharField(
+        _("account kind"),
+        max_length=10,
+        choices=AccountKind.choices,
+        default=AccountKind.WORK,
+        help_text=_(
+            "How the user signs in. Only personal accounts can buy pay-per-incident support."
+        ),
+    )
 
     class Meta(AbstractUser.Meta):
         verbose_name = _("user")
@@ -427,6 +440,10 @@ class User(AbstractUser):
             cache = self.groups.filter(name=settings.SUPPORT_ENGINEERS_GROUP).exists()
             self._engineer_cache = cache
         return cache
+
+    @property
+    def is_personal_account(self) -> bool:
+        return self.account_kind == self.AccountKind.PERSONAL
 
     @property
     def needs_profile(self) -> bool:

@@ -62,6 +62,8 @@ INSTALLED_APPS = [
     "partners",
     "contracts",
     "incidents",
+    "payments",
+    "purchases",
 ]
 
 MIDDLEWARE = [
@@ -312,3 +314,34 @@ LOGGING = {
 # Portal-wide names used by templates and e-mails.
 PORTAL_NAME = _("Partner Support Portal")
 SUPPORT_ENGINEERS_GROUP = "Support engineers"
+
+
+# --- Payments (pay-per-incident, issue 19) -------------------------------------------
+# django-payments. The embedded default is a test provider (test card numbers that
+# succeed, fail or ask for a 3-D Secure step); STRIPE_API_KEY switches to Stripe
+# Checkout: card numbers are entered on Stripe's page, never on the portal, and
+# its webhook (/payments/process/stripe/) is verified with STRIPE_WEBHOOK_SECRET.
+PAYMENT_MODEL = "purchases.Payment"
+PAYMENT_HOST = os.environ.get("PAYMENT_HOST", "localhost:8000")
+PAYMENT_USES_SSL = env_bool("PAYMENT_USES_SSL", PRODUCTION)
+STRIPE_API_KEY = os.environ.get("STRIPE_API_KEY", "")
+if STRIPE_API_KEY:
+    PAYMENT_VARIANTS = {
+        "stripe": (
+            "purchases.providers.StripeProvider",
+            {
+                "api_key": STRIPE_API_KEY,
+                "endpoint_secret": os.environ.get("STRIPE_WEBHOOK_SECRET", ""),
+                "secure_endpoint": True,
+                "use_token": True,
+            },
+        )
+    }
+    if not os.environ.get("STRIPE_WEBHOOK_SECRET"):
+        raise RuntimeError("STRIPE_WEBHOOK_SECRET must be set with STRIPE_API_KEY")
+else:
+    PAYMENT_VARIANTS = {"test": ("purchases.providers.TestCardProvider", {})}
+PAYMENT_VARIANT = next(iter(PAYMENT_VARIANTS))
+# Test cards would give plans away: in production buying needs Stripe, unless a
+# staging site turns the test provider on explicitly.
+PAYMENTS_ENABLED = bool(STRIPE_API_KEY) or env_bool("PAYMENT_TEST_PROVIDER", not PRODUCTION)

@@ -28,5 +28,7 @@ urlpatterns = [
     path("", include("partners.urls")),
     path("contracts/", include("contracts.urls")),
     path("incidents/", include("incidents.urls")),
+    path("purchases/", include("purchases.urls")),
+    path("payments/", include("payments.urls")),
     path("admin/", admin.site.urls),
 ]

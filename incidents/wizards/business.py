@@ -7,10 +7,13 @@ from functools import cached_property
 
 from django import forms
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from formtools.wizard.views import SessionWizardView
 
+from contracts.models import Contract
 from incidents.forms.business import (
     PrimaryContactForm,
     ProblemForm,
@@ -30,6 +33,9 @@ from portal.lib.wizards import GuardedPostMixin, PortalWizardMixin, display_valu
 PROBLEM, SUPPORT, CONTACT, SHARE, REVIEW = "problem", "support", "contact", "share", "review"
 SUPPORT_FIELDS = ("severity", "is_24x7", "country", "time_zone", "support_language")
 RETURN_TO_REVIEW = "return_to_review"
+# "Buy a support incident" on the plan step: keep the step's entries, buy, come back (issue 19).
+BUY_INCIDENT_FIELD = "buy_incident"
+RESUME_PARAM = "resume"
 
 
 class BusinessWizard(
@@ -71,6 +77,30 @@ class BusinessWizard(
             )
         return super().dispatch(request, *args, **kwargs)
 
+    # --- buying a plan from the plan step and coming back ----------------------------
+    def post(self, *args, **kwargs):
+        if BUY_INCIDENT_FIELD in self.request.POST and self.storage.current_step == SUPPORT:
+            # Keep what was entered on the step, even unfinished, like Back does.
+            form = self.get_form(data=self.request.POST, files=self.request.FILES)
+            self.storage.set_step_data(SUPPORT, self.process_step(form))
+            product, _version = self.chosen_product_and_version()
+            back = reverse("incidents:business") + "?" + urlencode({RESUME_PARAM: 1})
+            query = {"next": back, **({"product": product.pk} if product else {})}
+            return redirect(reverse("purchases:buy") + "?" + urlencode(query))
+        return super().post(*args, **kwargs)
+
+    def get(self, request, *args, **kwargs):
+        if request.GET.get(RESUME_PARAM) and self.storage.get_step_data(PROBLEM) is not None:
+            # Back from a purchase: the same run, on the plan step, with the new plan chosen.
+            self.storage.current_step = SUPPORT
+            plan = request.GET.get("plan", "")
+            if plan.isdigit():
+                mine = Contract.objects.registered_to(request.user).filter(pk=int(plan))
+                if mine.exists():
+                    self._contract_initial = {"contract": int(plan)}
+            return self.render(self.get_form())
+        return super().get(request, *args, **kwargs)
+
     # --- forms ------------------------------------------------------------------
     def get_form_kwargs(self, step=None):
         user = self.request.user
@@ -94,7 +124,12 @@ class BusinessWizard(
             if user.partner_id:
                 initial.setdefault("country", user.partner.country.code)
             post = self.request.POST
-            if ADD_CONTRACT_FIELD in post and self.steps.current == SUPPORT:
+            if self.request.method == "GET":
+                # Resumed after a purchase: what was entered before leaving the step.
+                post = self.storage.get_step_data(SUPPORT) or {}
+            if (ADD_CONTRACT_FIELD in post or self.request.method == "GET") and (
+                self.steps.current == SUPPORT
+            ):
                 # Adding a contract re-renders the step: keep what was already chosen.
                 for name in SUPPORT_FIELDS:
                     key = f"{SUPPORT}-{name}"

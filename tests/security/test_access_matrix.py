@@ -10,16 +10,18 @@ state-changing URLs); and the object is unchanged after a refused request.
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from contracts.models import ActivationRequest, RoutedTo
+from contracts.models import ActivationRequest, Contract, RoutedTo
 from incidents.models import Attachment, HistoryEvent, Incident, IncidentContact, Message, Topic
 from incidents.services import save_attachment, submit_incident
 from partners.models import CspRole, Customer, CustomerPartner
+from purchases.models import Order
 from tests.builders import make_topic_path, make_user
 
 
@@ -86,6 +88,14 @@ RULES: dict[str, Rule] = {
     "incidents:queue": Rule("engineer"),
     "incidents:queue_detail": Rule("engineer", obj="incident"),
     "incidents:queue_action": Rule("engineer", obj="incident", post_only=True),
+    # Pay-per-incident (issue 19): an order is its buyer's; the payment provider's
+    # callbacks are public (the test provider's changes nothing, Stripe's is signed).
+    "purchases:buy": Rule("partner"),
+    "purchases:review": Rule("partner"),
+    "purchases:pay": Rule("partner", obj="order"),
+    "purchases:order": Rule("partner", obj="order"),
+    "process_payment": Rule("public"),
+    "static_process_payment": Rule("public"),
 }
 
 
@@ -135,6 +145,7 @@ def world(partner_user, other_user, engineer, staff, settings, tmp_path):
     CustomerPartner.objects.create(customer=customer, partner=partner, relationship="reseller")
     topic = make_topic_path("office365", "Technical", "Exchange Online")[0]
     onprem_root = make_topic_path("onprem", "Windows Server", product=_product())[0]
+    order = _order(partner_user)
     return {
         "a": partner_user,
         "b": other_user,
@@ -146,7 +157,24 @@ def world(partner_user, other_user, engineer, staff, settings, tmp_path):
         "customer": customer,
         "topic": topic,
         "onprem_root": onprem_root,
+        "order": order,
     }
+
+
+def _order(user):
+    from purchases.models import Payment
+
+    order = Order.objects.create(
+        checkout_key=uuid.uuid4(),
+        partner=user.partner,
+        buyer=user,
+        product=_product(),
+        quantity=1,
+        total="459.00",
+        currency="EUR",
+    )
+    Payment.objects.create(order=order, variant="test", total=order.total, currency="EUR")
+    return order
 
 
 def _product():
@@ -160,6 +188,8 @@ def url_for(name: str, world) -> str:
     kwargs = {}
     if rule.obj == "incident":
         kwargs["number"] = world["incident"].number
+    elif rule.obj == "order":
+        kwargs["public_id"] = world["order"].public_id
     elif rule.obj:
         kwargs["pk"] = world[rule.obj].pk
     if name == "incidents:queue_action":
@@ -180,6 +210,8 @@ def snapshot(world) -> tuple:
         HistoryEvent.objects.count(),
         ActivationRequest.objects.count(),
         Topic.objects.count(),
+        Order.objects.count(),
+        Contract.objects.count(),
     )
 
 

@@ -392,6 +392,7 @@ class Command(BaseCommand):
             with override_settings(MAILERS=dummy):
                 self.load_incidents(products, people, contracts)
         self.print_logins(people)
+        __import__("purchases.demo", fromlist=["load"]).load(self.stdout)  # PPI (issue 19)
 
     # --- catalogue ------------------------------------------------------------
     def load_products(self) -> dict[str, Product]:
