@@ -37,8 +37,12 @@ class Mailbox:
     async def handle_DATA(self, server, session, envelope):
         self.attempts += 1
         self.data_started.set()
-        while self.stall.is_set() and not self.release.is_set():
-            await asyncio.sleep(0.05)
+        if self.stall.is_set():
+            # Hang until released, then give up on this transaction without delivering.
+            while not self.release.is_set():
+                await asyncio.sleep(0.05)
+            self.stall.clear()
+            return "451 4.4.2 Timeout"
         if self.fail_first > 0:
             self.fail_first -= 1
             return self.fail_code
