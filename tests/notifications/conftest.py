@@ -8,6 +8,7 @@ import socket
 import threading
 from email import message_from_bytes, policy
 from io import StringIO
+from unittest import mock
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -101,5 +102,14 @@ def smtp(settings):
 def run_worker(*extra: str) -> str:
     """The real worker command, in this process: runs what is ready, then returns."""
     out = StringIO()
-    call_command("run_worker", "--batch", *extra, stdout=out, stderr=out)
+    # The worker closes the database connection between tasks, as Django does between
+    # requests; inside a test transaction that would end the test's transaction, so here
+    # (like the test client, which disconnects it from the request signals) it is a no-op.
+    with (
+        mock.patch(
+            "django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None
+        ),
+        mock.patch("notifications.management.commands.run_worker.close_old_connections"),
+    ):
+        call_command("run_worker", "--batch", *extra, stdout=out, stderr=out)
     return out.getvalue()
