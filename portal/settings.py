@@ -236,7 +236,9 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # --- Background tasks and the outbox (README "Background tasks") ----------
 # django.tasks with django-tasks-db: the queue is a table in the same database.
 # `manage.py run_worker` runs it (and the periodic tasks below); several may run at once.
-TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
+TASKS = {
+    "default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}
+}
 EMAIL_MAX_ATTEMPTS = int(os.environ.get("EMAIL_MAX_ATTEMPTS", "8"))
 EMAIL_RETRY_BACKOFF_SECONDS = float(os.environ.get("EMAIL_RETRY_BACKOFF_SECONDS", "30"))
 # A message "sending" for longer than this is taken to belong to a dead worker and is sent again.
@@ -245,6 +247,7 @@ EMAIL_SENDING_TIMEOUT_SECONDS = int(os.environ.get("EMAIL_SENDING_TIMEOUT_SECOND
 EMAIL_REQUEUE_AFTER_SECONDS = int(os.environ.get("EMAIL_REQUEUE_AFTER_SECONDS", "120"))
 REMINDER_MARGIN_MINUTES = int(os.environ.get("REMINDER_MARGIN_MINUTES", "30"))
 WIZARD_UPLOAD_MAX_AGE = int(os.environ.get("WIZARD_UPLOAD_MAX_AGE", str(24 * 60 * 60)))
+TASK_RESULTS_MAX_AGE_DAYS = int(os.environ.get("TASK_RESULTS_MAX_AGE_DAYS", "7"))
 # name -> {"task": dotted path of a function, "interval": seconds}. Add yours here.
 PORTAL_PERIODIC_TASKS = {
     "email-sweep": {"task": "notifications.services.requeue_stalled", "interval": 60},

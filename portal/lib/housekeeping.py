@@ -1,11 +1,13 @@
 """Scheduled clean-up (the "housekeeping" entry of settings.PORTAL_PERIODIC_TASKS).
 
-For now: wizard upload files older than WIZARD_UPLOAD_MAX_AGE seconds (abandoned
-wizard runs) are deleted from WIZARD_TEMP_DIR. Add further clean-ups to ``run``.
+Wizard upload files older than WIZARD_UPLOAD_MAX_AGE seconds (abandoned wizard
+runs) are deleted from WIZARD_TEMP_DIR; finished background-task records older than
+TASK_RESULTS_MAX_AGE_DAYS are pruned. Add further clean-ups to ``run``.
 """
 
 from __future__ import annotations
 
+import datetime
 import logging
 import time
 from pathlib import Path
@@ -32,9 +34,22 @@ def delete_expired_wizard_uploads(now: float | None = None) -> int:
     return deleted
 
 
+def prune_task_results() -> int:
+    """Delete finished task records (the e-mails themselves stay in the outbox)."""
+    from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult
+
+    cutoff = timezone.now() - datetime.timedelta(days=settings.TASK_RESULTS_MAX_AGE_DAYS)
+    deleted, _ = DBTaskResult.objects.finished().filter(finished_at__lt=cutoff).delete()
+    return deleted
+
+
 def run() -> dict:
     """Every housekeeping job; returns what each one did."""
-    result = {"wizard_uploads": delete_expired_wizard_uploads()}
+    result = {
+        "wizard_uploads": delete_expired_wizard_uploads(),
+        "task_results": prune_task_results(),
+    }
     if any(result.values()):
         logger.info("Housekeeping: %s", result)
     return result

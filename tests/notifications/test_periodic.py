@@ -68,13 +68,29 @@ def test_housekeeping_deletes_only_expired_wizard_uploads(settings, tmp_path):
     old.write_bytes(b"x")
     fresh.write_bytes(b"y")
     os.utime(old, (time.time() - 7200,) * 2)
-    assert housekeeping.run() == {"wizard_uploads": 1}
+    assert housekeeping.run()["wizard_uploads"] == 1
     assert not old.exists() and fresh.exists()
 
 
 def test_housekeeping_without_an_upload_folder_does_nothing(settings, tmp_path):
     settings.WIZARD_TEMP_DIR = tmp_path / "missing"
-    assert housekeeping.run() == {"wizard_uploads": 0}
+    assert housekeeping.run()["wizard_uploads"] == 0
+
+
+def test_housekeeping_prunes_old_finished_task_records(db_queue, settings):
+    from django_tasks_db.models import DBTaskResult
+
+    from notifications.tasks import send_email
+
+    old, recent = send_email.enqueue(1), send_email.enqueue(2)
+    DBTaskResult.objects.filter(id=old.id).update(
+        status="SUCCESSFUL", finished_at=timezone.now() - dt.timedelta(days=8)
+    )
+    DBTaskResult.objects.filter(id=recent.id).update(
+        status="SUCCESSFUL", finished_at=timezone.now() - dt.timedelta(days=1)
+    )
+    assert housekeeping.run()["task_results"] == 1
+    assert list(DBTaskResult.objects.values_list("id", flat=True)) == [recent.db_result.id]
 
 
 # --- reminders -------------------------------------------------------------------------
