@@ -80,9 +80,7 @@ class IncidentReminder(models.Model):
     class Kind(models.TextChoices):
         RESPONSE_DUE = "response_due", _("First response due soon")
 
-    incident = models.ForeignKey(
-        "incidents.Incident", on_delete=models.CASCADE, related_name="+"
-    )
+    incident = models.ForeignKey("incidents.Incident", on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     sent_at = models.DateTimeField(_("sent"), default=timezone.now)
 

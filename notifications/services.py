@@ -127,7 +127,9 @@ def _record_failure(email: OutgoingEmail, exc: Exception) -> str:
         OutgoingEmail.objects.filter(pk=email.pk).update(
             status=Status.PENDING, next_attempt_at=when, last_error=error
         )
-        logger.warning("E-mail %s: attempt %s failed (%s), retrying", email.pk, email.attempts, error)
+        logger.warning(
+            "E-mail %s: attempt %s failed (%s), retrying", email.pk, email.attempts, error
+        )
         enqueue_delivery(email.pk, run_after=when)
         return "retry"
     OutgoingEmail.objects.filter(pk=email.pk).update(status=Status.FAILED, last_error=error)

@@ -233,12 +233,10 @@ else:
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Partner Support <support@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
-# --- Background tasks and the outbox (README "Background tasks") ----------
+# --- Background tasks and the outbox (README "Background tasks and e-mail")
 # django.tasks with django-tasks-db: the queue is a table in the same database.
 # `manage.py run_worker` runs it (and the periodic tasks below); several may run at once.
-TASKS = {
-    "default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}
-}
+TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
 EMAIL_MAX_ATTEMPTS = int(os.environ.get("EMAIL_MAX_ATTEMPTS", "8"))
 EMAIL_RETRY_BACKOFF_SECONDS = float(os.environ.get("EMAIL_RETRY_BACKOFF_SECONDS", "30"))
 # A message "sending" for longer than this is taken to belong to a dead worker and is sent again.

@@ -105,9 +105,7 @@ def test_the_reminder_reaches_the_owner(
     ]
 
 
-def test_the_digest_reaches_staff(
-    incident, db_queue, smtp, django_capture_on_commit_callbacks
-):
+def test_the_digest_reaches_staff(incident, db_queue, smtp, django_capture_on_commit_callbacks):
     staff = make_staff("boss")
     set_due(incident, minutes=-10)
     got = delivered(smtp, django_capture_on_commit_callbacks, reminders.send_overdue_digest)

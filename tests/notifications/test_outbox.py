@@ -200,4 +200,3 @@ def test_demo_data_loaded_with_the_dummy_mailer_queues_nothing(settings, inciden
 
 def test_without_recipients_nothing_is_queued(incident):
     assert queue_email("incident-submitted", [], {"incident": incident}) is None
-

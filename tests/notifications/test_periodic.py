@@ -94,9 +94,7 @@ def test_housekeeping_prunes_old_finished_task_records(db_queue, settings):
 
 
 # --- reminders -------------------------------------------------------------------------
-def test_the_owner_is_reminded_once_before_the_first_response_is_due(
-    incident, engineer, settings
-):
+def test_the_owner_is_reminded_once_before_the_first_response_is_due(incident, engineer, settings):
     settings.REMINDER_MARGIN_MINUTES = 30
     workflow.take(incident, engineer=engineer)
     set_due(incident, minutes=20)
@@ -119,9 +117,7 @@ def test_an_unowned_incident_reminds_every_engineer(incident, settings):
     assert sorted(e.to[0] for e in reminder_mails()) == sorted([first.email, second.email])
 
 
-def test_no_reminder_outside_the_margin_or_after_the_first_response(
-    incident, engineer, settings
-):
+def test_no_reminder_outside_the_margin_or_after_the_first_response(incident, engineer, settings):
     settings.REMINDER_MARGIN_MINUTES = 30
     set_due(incident, minutes=45)
     assert reminders.send_response_reminders() == 0

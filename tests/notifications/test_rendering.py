@@ -40,7 +40,9 @@ def test_a_hostile_subject_builds_a_valid_message(partner_user):
 
 
 @pytest.mark.django_db
-def test_a_message_built_elsewhere_is_queued_with_a_safe_subject(django_capture_on_commit_callbacks):
+def test_a_message_built_elsewhere_is_queued_with_a_safe_subject(
+    django_capture_on_commit_callbacks,
+):
     from portal.lib.mail import send_after_commit
 
     mail.outbox.clear()

@@ -52,7 +52,9 @@ def _azure(client, user, title):
     subscription = make_subscription(user)
     contract = make_contract(user.partner, register_to=user, name="Signature Cloud 2026")
     azure_wizard.walk_to_details(client, topics, contract=contract)
-    return azure_wizard.post_step(client, "details", azure_wizard.details(subscription, title=title))
+    return azure_wizard.post_step(
+        client, "details", azure_wizard.details(subscription, title=title)
+    )
 
 
 def _business(client, user, title):
@@ -135,7 +137,12 @@ def test_an_engineer_replies_on_an_incident_with_any_title(
 
 
 def test_with_the_smtp_server_stopped_submitting_and_replying_answer_at_once(
-    partner_client, partner_user, engineer, client, db_queue, settings,
+    partner_client,
+    partner_user,
+    engineer,
+    client,
+    db_queue,
+    settings,
     django_capture_on_commit_callbacks,
 ):
     server = SmtpServer()  # not running yet

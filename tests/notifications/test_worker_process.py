@@ -106,7 +106,10 @@ def test_a_worker_killed_mid_send_leaves_the_message_to_be_delivered_later(db_qu
     # A new worker: its periodic sweep finds the stale message and sends it.
     restarted = subprocess.run(
         [sys.executable, "manage.py", "run_worker", "--batch"],
-        cwd=BASE_DIR, env=env, capture_output=True, timeout=120,
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        timeout=120,
     )
     assert restarted.returncode == 0, restarted.stderr.decode()
 
