@@ -51,15 +51,13 @@ class OutgoingEmailAdmin(admin.ModelAdmin):
     def recipients(self, obj) -> str:
         return ", ".join(obj.to)
 
-    @admin.action(description=_("Re-send the selected e-mails"), permissions=["resend"])
+    @admin.action(description=_("Re-send the selected failed e-mails"), permissions=["resend"])
     def resend(self, request, queryset):
         # The confirmation page (shared with the contract actions) posts "apply".
         form = ResendForm(request.POST if "apply" in request.POST else None)
         if form.is_bound and form.is_valid():
-            emails = list(queryset.exclude(status=OutgoingEmail.Status.SENDING))
-            for email in emails:
-                services.resend(email, reason=form.cleaned_data["reason"])
-            count = len(emails)
+            reason = form.cleaned_data["reason"]
+            count = sum(services.resend(email, reason=reason) for email in queryset)
             self.message_user(
                 request,
                 ngettext("%(count)d e-mail queued again.", "%(count)d e-mails queued again.", count)

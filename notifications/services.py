@@ -157,12 +157,15 @@ def requeue_stalled(limit: int = 500) -> int:
     return len(pks)
 
 
-def resend(email: OutgoingEmail, *, reason: str) -> None:
-    """Staff decision: send a failed (or sent) message again, with the reason on record."""
+def resend(email: OutgoingEmail, *, reason: str) -> bool:
+    """Staff decision: queue a failed message again (same Message-ID, it never arrived),
+    with the reason on record. Messages sent or still on their way are left alone."""
     stamp = timezone.now()
     note = f"{email.note}\n{stamp:%Y-%m-%d %H:%M} re-send: {one_line(reason)}".strip()
     with transaction.atomic():
-        OutgoingEmail.objects.filter(pk=email.pk).exclude(status=Status.SENDING).update(
+        queued = OutgoingEmail.objects.filter(pk=email.pk, status=Status.FAILED).update(
             status=Status.PENDING, attempts=0, next_attempt_at=stamp, note=note
         )
-        transaction.on_commit(partial(enqueue_delivery, email.pk), robust=True)
+        if queued:
+            transaction.on_commit(partial(enqueue_delivery, email.pk), robust=True)
+    return bool(queued)

@@ -77,3 +77,18 @@ def test_the_outbox_is_staff_only(client, partner_user, failed):
     client.force_login(partner_user)
     response = client.get(CHANGELIST)
     assert response.status_code == 302 and "login" in response["Location"]
+
+
+def test_only_failed_messages_are_sent_again(
+    staff_client, failed, django_capture_on_commit_callbacks
+):
+    failed.status = OutgoingEmail.Status.SENT
+    failed.save()
+    data = {"action": "resend", ACTION_CHECKBOX_NAME: [failed.pk], "apply": "1"}
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = staff_client.post(CHANGELIST, {**data, "reason": "Lost it"}, follow=True)
+    assert "0 e-mails queued again." in response.content.decode()
+    failed.refresh_from_db()
+    assert failed.status == OutgoingEmail.Status.SENT and failed.note == ""
+    assert mail.outbox == []
