@@ -1,4 +1,5 @@
-"""The worker as its own process (PostgreSQL: the subprocess must see the test database):
+"""The worker as its own process (PostgreSQL: the subprocess must see the test database;
+the SQLite variant of the kill test is test_worker_process_sqlite.py):
 killed mid-send, the message is still delivered; several workers send everything once."""
 
 from __future__ import annotations
