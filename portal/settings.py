@@ -64,6 +64,8 @@ INSTALLED_APPS = [
     "incidents",
     "payments",
     "purchases",
+    "django_tasks_db",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -237,6 +239,8 @@ if _mail_backend == "smtp":
                 "username": os.environ.get("EMAIL_HOST_USER", ""),
                 "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
                 "use_tls": env_bool("EMAIL_USE_TLS", True),
+                # A stalled server must not hold a worker for ever (see EMAIL_SENDING_TIMEOUT).
+                "timeout": int(os.environ.get("EMAIL_TIMEOUT", "30")),
             },
         }
     }
@@ -251,6 +255,33 @@ else:
     MAILERS = {"default": {"BACKEND": f"django.core.mail.backends.{_mail_backend}.EmailBackend"}}
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Partner Support <support@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# --- Background tasks and the outbox (README "Background tasks and e-mail")
+# django.tasks with django-tasks-db: the queue is a table in the same database.
+# `manage.py run_worker` runs it (and the periodic tasks below); several may run at once.
+TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
+EMAIL_MAX_ATTEMPTS = int(os.environ.get("EMAIL_MAX_ATTEMPTS", "8"))
+EMAIL_RETRY_BACKOFF_SECONDS = float(os.environ.get("EMAIL_RETRY_BACKOFF_SECONDS", "30"))
+# A message "sending" for longer than this is taken to belong to a dead worker and is sent again.
+EMAIL_SENDING_TIMEOUT_SECONDS = int(os.environ.get("EMAIL_SENDING_TIMEOUT_SECONDS", "600"))
+# Pending messages whose own task has not run this long after being due are enqueued again.
+EMAIL_REQUEUE_AFTER_SECONDS = int(os.environ.get("EMAIL_REQUEUE_AFTER_SECONDS", "120"))
+REMINDER_MARGIN_MINUTES = int(os.environ.get("REMINDER_MARGIN_MINUTES", "30"))
+WIZARD_UPLOAD_MAX_AGE = int(os.environ.get("WIZARD_UPLOAD_MAX_AGE", str(24 * 60 * 60)))
+TASK_RESULTS_MAX_AGE_DAYS = int(os.environ.get("TASK_RESULTS_MAX_AGE_DAYS", "7"))
+# name -> {"task": dotted path of a function, "interval": seconds}. Add yours here.
+PORTAL_PERIODIC_TASKS = {
+    "email-sweep": {"task": "notifications.services.requeue_stalled", "interval": 60},
+    "response-reminders": {
+        "task": "notifications.reminders.send_response_reminders",
+        "interval": 60,
+    },
+    "overdue-digest": {
+        "task": "notifications.reminders.send_overdue_digest",
+        "interval": 24 * 60 * 60,
+    },
+    "housekeeping": {"task": "portal.lib.housekeeping.run", "interval": 60 * 60},
+}
 
 # --- Forms ----------------------------------------------------------------
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

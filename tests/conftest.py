@@ -16,6 +16,13 @@ def _isolated_files(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _immediate_tasks(settings):
+    """Tasks (e-mail delivery) run at once in most tests; tests/notifications switch to the
+    database queue and run the real worker."""
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture(autouse=True)
 def _seed_data_after_flush(request):
     """Put back what the data migrations seeded (competencies, eligibility rules, groups).
 

@@ -1,35 +1,97 @@
-"""One way to build and send e-mail: templates/emails/<name>-subject.txt|-body.txt|-body.html."""
+"""One way to build and queue e-mail: templates/emails/<name>-subject.txt|-body.txt|-body.html.
+
+``render_email`` is the one renderer: the subject and the text body go through a
+template engine without HTML autoescaping (they are plain text), and the subject is
+squeezed to one header-safe line whatever the user typed. Nothing here talks to an
+SMTP server: ``send_after_commit`` / ``queue_email`` store the message in the outbox
+(notifications.OutgoingEmail) and a background task sends it after the commit.
+"""
 
 from __future__ import annotations
 
+import functools
+import unicodedata
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
-from django.template import TemplateDoesNotExist
+from django.template import Context, Engine, TemplateDoesNotExist
+from django.template.backends.django import DjangoTemplates
 from django.template.loader import render_to_string
 from django.utils import translation
+
+# Characters that end a line somewhere (str.splitlines) or are control characters.
+_BREAKING_CATEGORIES = {"Cc", "Zl", "Zp"}
+
+
+def one_line(text: str) -> str:
+    """A header-safe single line: every line break and control character becomes a space,
+    runs of whitespace collapse to one, ends are stripped."""
+    cleaned = "".join(
+        " " if unicodedata.category(ch) in _BREAKING_CATEGORIES else ch for ch in str(text)
+    )
+    return " ".join(cleaned.split())
+
+
+@functools.cache
+def _text_engine() -> Engine:
+    """The project's templates, rendered as plain text (no HTML autoescaping)."""
+    backend = DjangoTemplates(
+        {
+            "NAME": "email-text",
+            "DIRS": settings.TEMPLATES[0]["DIRS"],
+            "APP_DIRS": True,
+            "OPTIONS": {"autoescape": False},
+        }
+    )
+    return backend.engine
+
+
+@dataclass(frozen=True)
+class RenderedEmail:
+    subject: str
+    text: str
+    html: str
+
+
+def render_email(name: str, ctx: dict, *, language: str | None = None) -> RenderedEmail:
+    """Render subject, text and (optional) HTML body of the named e-mail in ``language``."""
+    with translation.override(language or translation.get_language()):
+        ctx = {"PORTAL_NAME": settings.PORTAL_NAME, **ctx}
+        engine = _text_engine()
+        subject = one_line(engine.get_template(f"emails/{name}-subject.txt").render(Context(ctx)))
+        text = engine.get_template(f"emails/{name}-body.txt").render(Context(ctx))
+        try:
+            html = render_to_string(f"emails/{name}-body.html", ctx)
+        except TemplateDoesNotExist:
+            html = ""
+    return RenderedEmail(subject=subject, text=text, html=html)
 
 
 def make_message(
     name: str, to: Iterable[str], ctx: dict, *, language: str | None = None
 ) -> EmailMultiAlternatives:
-    """Render the named e-mail in ``language`` (default: the active one)."""
-    with translation.override(language or translation.get_language()):
-        ctx = {"PORTAL_NAME": settings.PORTAL_NAME, **ctx}
-        subject = render_to_string(f"emails/{name}-subject.txt", ctx).strip().replace("\n", " ")
-        body = render_to_string(f"emails/{name}-body.txt", ctx)
-        try:
-            html = render_to_string(f"emails/{name}-body.html", ctx)
-        except TemplateDoesNotExist:
-            html = None
-    message = EmailMultiAlternatives(subject, body, settings.DEFAULT_FROM_EMAIL, list(to))
-    if html:
-        message.attach_alternative(html, "text/html")
+    """The named e-mail as a message object (for ``send_after_commit``)."""
+    rendered = render_email(name, ctx, language=language)
+    message = EmailMultiAlternatives(
+        rendered.subject, rendered.text, settings.DEFAULT_FROM_EMAIL, list(to)
+    )
+    if rendered.html:
+        message.attach_alternative(rendered.html, "text/html")
     return message
 
 
-def send_after_commit(message: EmailMultiAlternatives) -> None:
-    """Send once the surrounding transaction commits; never for a rolled-back change."""
-    transaction.on_commit(lambda: message.send(fail_silently=False))
+def send_after_commit(message: EmailMultiAlternatives):
+    """Queue the message: stored in this transaction, sent by a worker after the commit.
+
+    A rolled-back change leaves no message; the request never waits for SMTP.
+    """
+    from notifications.services import queue_message
+
+    return queue_message(message)
+
+
+def queue_email(name: str, to: Iterable[str], ctx: dict, *, language: str | None = None):
+    """Render the named e-mail and queue it (see ``send_after_commit``)."""
+    return send_after_commit(make_message(name, to, ctx, language=language))

@@ -25,8 +25,9 @@ from incidents.models import Incident, Topic, Tree
 from partners.models import User
 
 MAX_QUERIES = 10
-# Measured (issue 10 report): what the final submits still need.
-FINAL_SUBMIT_MAX = {"office365": 15, "azure": 20, "business": 19}
+# Measured (issue 10 report): what the final submits still need; +1 since issue 15:
+# the confirmation e-mail is written to the outbox in the submit's transaction.
+FINAL_SUBMIT_MAX = {"office365": 16, "azure": 21, "business": 20}
 WIZARDS = ["office365", "azure", "business"]
 FILL = {"severity": "B", "is_24x7": False}
 
@@ -134,7 +135,7 @@ def test_the_final_submit_costs_no_more_than_its_writes_need(persona, name):
     # Reads: session, user, partner, the revalidated steps' lists (topics, contracts,
     # versions / subscriptions, eligibility); writes: the incident, its number,
     # contacts, history, the unit and its ledger (no savepoint of its own),
-    # the session. See the issue 10 report for the exact list.
+    # the outbox row of the confirmation e-mail, the session. See the issue 10 report for the exact list.
     counts = dict(run_wizard(client_for(persona), name))
     final = next(n for label, n in counts.items() if "final submit" in label)
     assert final <= FINAL_SUBMIT_MAX[name], counts

@@ -312,6 +312,7 @@ def test_the_admin_refuses_everyone_but_staff(client, world, who):
         "admin:incidents_incident_changelist",
         "admin:partners_partner_changelist",
         "admin:contracts_contract_changelist",
+        "admin:notifications_outgoingemail_changelist",
     ):
         response = client.get(reverse(name))
         assert response.status_code == 302, (who, name)
