@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "partners",
     "contracts",
     "incidents",
+    "demo",
 ]
 
 MIDDLEWARE = [
