@@ -49,10 +49,6 @@ class LocationBenefits:
     rows: list[BenefitRow]
     pending: ActivationRequest | None = None
 
-    @property
-    def has_blank(self) -> bool:
-        return any(row.blank for row in self.rows)
-
 
 def _row_labels(kind: str) -> tuple[str, str]:
     if kind == ContractKind.ADVISORY:

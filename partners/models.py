@@ -105,16 +105,6 @@ class Partner(models.Model):
         """A network member without an Action Pack subscription has no support benefits."""
         return self.membership_level != MembershipLevel.NETWORK_MEMBER
 
-    def renewals(self, until: dt.date):
-        """Yearly anniversaries of the membership start, up to ``until``."""
-        year = self.membership_start.year + 1
-        while True:
-            renewal = _anniversary(self.membership_start, year)
-            if renewal > until:
-                return
-            yield renewal
-            year += 1
-
     def first_renewal_on_or_after(self, day: dt.date) -> dt.date:
         year = max(self.membership_start.year + 1, day.year)
         renewal = _anniversary(self.membership_start, year)
