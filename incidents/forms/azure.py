@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import functools
-import zoneinfo
 from dataclasses import dataclass
 
-from crispy_forms.helper import FormHelper
 from django import forms
 from django.db.models import Exists, OuterRef, Subquery
 from django.utils import timezone
@@ -16,21 +12,23 @@ from django.utils.translation import gettext_lazy as _lazy
 from phonenumber_field.formfields import PhoneNumberField
 
 from contracts.models import Contract, ContractKind, ContractOption, Platform, Product
+from incidents.forms.common import (
+    SeverityRuleMixin,
+    StartTimeField,
+    is_24x7_field,
+    severity_field,
+)
 from incidents.forms.contract_step import ContractStepForm, by_model_ordering
 from incidents.forms.taxonomy import PreloadedChoiceMixin, TopicChainMixin, TopicChoiceField
-from incidents.models import Severity, Tree
+from incidents.models import Tree
 from partners.models import AzureSubscription, ScsProduct, SubscriptionRole, User
+from portal.lib.forms import form_helper as _helper
+from portal.lib.forms import time_zone_choices
 from portal.lib.uploads import AttachmentsField
 
 PROFESSIONAL = "professional"
 BILLING = "billing"
 
-
-def _helper() -> FormHelper:
-    helper = FormHelper()
-    helper.form_tag = False
-    helper.disable_csrf = True
-    return helper
 
 
 # --- prerequisites (SPEC §4.2) ------------------------------------------------
@@ -271,12 +269,6 @@ class AzureContractForm(ContractStepForm):
 # --- 4. Your contact information -----------------------------------------------------
 
 
-@functools.cache
-def time_zone_choices() -> list[tuple[str, str]]:
-    names = sorted(zoneinfo.available_timezones() | {"UTC"})
-    return [(name, name.replace("_", " ")) for name in names]
-
-
 class ContactForm(forms.Form):
     phone = PhoneNumberField(
         label=_lazy("Telephone number"),
@@ -299,7 +291,7 @@ class SubscriptionChoiceField(PreloadedChoiceMixin, forms.ModelChoiceField):
         return f"{obj.name} ({obj.subscription_id}) — {owner.name if owner else ''}"
 
 
-class DetailsForm(forms.Form):
+class DetailsForm(SeverityRuleMixin, forms.Form):
     title = forms.CharField(label=_lazy("Title"), max_length=200)
     description = forms.CharField(
         label=_lazy("Description"), widget=forms.Textarea(attrs={"rows": 5})
@@ -314,25 +306,18 @@ class DetailsForm(forms.Form):
             "access to the customer's subscription."
         ),
     )
-    severity = forms.ChoiceField(
-        label=_lazy("Severity"), choices=Severity.choices, widget=forms.RadioSelect
-    )
-    is_24x7 = forms.BooleanField(
-        label=_lazy("I need 24/7 support (severity A only)"), required=False
-    )
+    severity = severity_field()
+    is_24x7 = is_24x7_field()
     error_message = forms.CharField(
         label=_lazy("Error message"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
-    started_at = forms.DateTimeField(
-        label=_lazy("When did the problem start?"),
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-    )
+    started_at = StartTimeField(label=_lazy("When did the problem start?"))
     files = AttachmentsField(label=_lazy("Files"))
 
     def __init__(self, *args, user=None, time_zone=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        self.time_zone = time_zone
+        self.fields["started_at"].use_time_zone(time_zone)
         if user is not None:
             queryset = (
                 AzureSubscription.objects.administered_by(user)
@@ -354,23 +339,3 @@ class DetailsForm(forms.Form):
                 self.initial.setdefault("subscription", subscriptions[0].pk)
         self.helper = _helper()
 
-    def clean_started_at(self):
-        value = self.cleaned_data["started_at"]
-        if value and self.time_zone:
-            # Typed as a wall-clock time in the contact's time zone (step "contact").
-            try:
-                zone = zoneinfo.ZoneInfo(self.time_zone)
-            except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-                zone = None
-            if zone is not None:
-                naive = timezone.make_naive(value)
-                value = timezone.make_aware(naive, zone)
-        if value and value > timezone.now() + dt.timedelta(minutes=5):
-            raise forms.ValidationError(_("The start time cannot be in the future."))
-        return value
-
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("is_24x7") and cleaned.get("severity") not in (None, Severity.A):
-            self.add_error("is_24x7", _("24/7 support can be chosen only with severity A."))
-        return cleaned

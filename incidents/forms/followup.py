@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from crispy_forms.helper import FormHelper
 from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -13,18 +12,13 @@ from django.utils.translation import gettext_lazy as _
 
 from contracts.models import Product
 from partners.models import Partner
+from portal.lib.forms import form_helper as _helper
 from portal.lib.uploads import AttachmentsField
 
 from ..models import IncidentContact, RoutedTeam, Severity, Status
 
 MAX_MESSAGE = 10_000
 
-
-def _helper() -> FormHelper:
-    helper = FormHelper()
-    helper.form_tag = False
-    helper.disable_csrf = True
-    return helper
 
 
 def user_label(user) -> str:
