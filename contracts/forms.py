@@ -42,7 +42,6 @@ class RegisterContractForm(forms.Form):
             return None
 
 
-
 class LocationChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, location: Location) -> str:
         if location.kind == Location.Kind.HEADQUARTERS:

@@ -48,7 +48,6 @@ def default_time_zone(user: User) -> str:
     return user.time_zone if user.time_zone in valid else "UTC"
 
 
-
 class NameEmailForm(forms.Form):
     """Step 1: the name comes from the account and is shown read-only."""
 

@@ -215,11 +215,7 @@ class PartnerUsersChoiceField(PreloadedMultipleChoiceMixin, forms.ModelMultipleC
 
 def colleagues(user):
     """The partner's active users: the people a request can be shared with."""
-    if user is None or not user.partner_id:
-        return User.objects.none()
-    return User.objects.filter(partner_id=user.partner_id, is_active=True).order_by(
-        "first_name", "last_name", "username"
-    )
+    return User.objects.colleagues_of(user)
 
 
 class PrimaryContactForm(forms.Form):

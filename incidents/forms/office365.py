@@ -29,7 +29,6 @@ DOMAIN_RE = re.compile(
 )
 
 
-
 class ProblemForm(TopicChainMixin, forms.Form):
     """Step 1 — Define the problem: four lists, each narrowed by the one before."""
 

@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from formtools.wizard.views import SessionWizardView
 
 from contracts.models import ContractKind
+from incidents.azure import azure_holdings, azure_prerequisites, azure_product
 from incidents.forms.azure import (
     BILLING,
     PROFESSIONAL,
@@ -35,9 +36,6 @@ from incidents.forms.azure import (
     ContactForm,
     DetailsForm,
     SupportOptionForm,
-    azure_holdings,
-    azure_prerequisites,
-    azure_product,
 )
 from incidents.forms.contract_step import ContractStepWizardMixin
 from incidents.forms.taxonomy import RefreshableWizardMixin
