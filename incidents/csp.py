@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from contracts.models import Platform, Product
 from incidents.models import Channel, Incident
-from incidents.services import submit_incident
+from incidents.services import IncidentDraft, submit_incident
 from partners.models import (
     AzureSubscription,
     Customer,
@@ -190,7 +190,7 @@ def submit_csp_request(
         refusal = non_technical_azure_refusal(partner, customer, subscription)
         if refusal:
             raise CspRefusal(refusal)
-    return submit_incident(
+    draft = IncidentDraft(
         user=user,
         channel=Channel.CSP,
         title=title,
@@ -211,3 +211,4 @@ def submit_csp_request(
         # Billing and subscription questions are not break/fix: up to one business day.
         break_fix=request_type == RequestType.TECHNICAL,
     )
+    return submit_incident(draft)

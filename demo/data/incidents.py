@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from contracts.models import Contract, Product, ProductVersion
 from incidents.models import HistoryEvent, Incident, Message, Topic, Tree
-from incidents.services import submit_incident
+from incidents.services import IncidentDraft, submit_incident
 
 from . import DEMO_NAMESPACE
 from .incident_samples import SAMPLES
@@ -27,7 +27,7 @@ def load_incidents(products: dict[str, Product], people: dict, contracts: dict) 
         if Incident.objects.filter(submission_key=submission_key).exists():
             continue
         with transaction.atomic():
-            incident = submit_incident(submission_key=submission_key, **fields)
+            incident = submit_incident(IncidentDraft(submission_key=submission_key, **fields))
             advance(incident, people["engineer"], **follow_up)
 
 
