@@ -45,4 +45,3 @@ class PartnerAccessMiddleware:
         if adopt_language and settings.LANGUAGE_COOKIE_NAME not in response.cookies:
             set_language_cookie(response, user.language)
         return response
-

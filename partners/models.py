@@ -8,17 +8,17 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
-from django.contrib.auth.models import UserManager as AuthUserManager
 from django.core.validators import RegexValidator
-from django.db import connection, models
-from django.db.models import F, Q
+from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from phonenumber_field.modelfields import PhoneNumberField
 
-from portal.lib.db import EqualsAny
 from portal.lib.i18n import TranslatedNameModel, local_date
+
+from .managers import UserManager
 
 
 class MembershipLevel(models.TextChoices):
@@ -349,39 +349,6 @@ class EligibilityRule(models.Model):
         if self.requires_renewal:
             return partner.first_renewal_on_or_after(self.available_from)
         return self.available_from
-
-
-class UserManager(AuthUserManager):
-    """Who works with whom: a partner's people and the support engineers."""
-
-    def partner_users(self, partner_id):
-        """A partner's active users, by name."""
-        return self.filter(partner_id=partner_id, is_active=True).order_by(
-            "first_name", "last_name", "username"
-        )
-
-    def colleagues_of(self, user):
-        """The active users of ``user``'s partner (``user`` too); nobody without a partner."""
-        if user is None or not user.partner_id:
-            return self.none()
-        return self.partner_users(user.partner_id)
-
-    def support_engineers(self):
-        """Active members of the "Support engineers" group, by name."""
-        members = self.model.groups.through.objects.filter(
-            group__name=settings.SUPPORT_ENGINEERS_GROUP
-        ).values("user_id")
-        users = self.filter(is_active=True)
-        if connection.vendor == "postgresql":
-            from django.contrib.postgres.expressions import ArraySubquery
-
-            # "id = ANY(ARRAY(engineers' ids))": one primary-key lookup per engineer. A join
-            # (or IN) on the group makes PostgreSQL hash-join a scan of every user, which grows
-            # with the programme (1.3 ms at 5,000 users, for 50 engineers).
-            users = users.filter(EqualsAny(F("pk"), ArraySubquery(members)))
-        else:
-            users = users.filter(pk__in=members)
-        return users.order_by("first_name", "last_name", "username")
 
 
 class User(AbstractUser):
