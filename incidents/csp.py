@@ -149,6 +149,26 @@ def own_tenant_refusal() -> str:
     )
 
 
+def check_csp_request(partner, customer, platform, request_type, subscription) -> None:
+    """Raise :class:`CspRefusal` unless ``partner`` may raise this request for ``customer``."""
+    refusal = role_refusal(partner)
+    if refusal:
+        raise CspRefusal(refusal)
+    if platform not in CSP_SERVICES:
+        raise CspRefusal(_("Choose Azure, Office 365, Dynamics CRM Online or EMS."))
+    if not CustomerPartner.objects.filter(partner=partner, customer=customer).exists():
+        raise CspRefusal(_("%(customer)s is not your customer.") % {"customer": customer.name})
+    if subscription is not None:
+        if subscription.owner_partner_id == partner.pk:
+            raise CspRefusal(own_tenant_refusal())
+        if subscription.owner_customer_id != customer.pk:
+            raise CspRefusal(_("The subscription does not belong to this customer."))
+    if platform == Platform.AZURE and request_type == RequestType.NON_TECHNICAL:
+        refusal = non_technical_azure_refusal(partner, customer, subscription)
+        if refusal:
+            raise CspRefusal(refusal)
+
+
 def submit_csp_request(
     *,
     user,
@@ -171,25 +191,9 @@ def submit_csp_request(
     The contact details are the partner's; the incident is the partner's, with the
     customer (and for Azure the subscription) recorded. No contract unit is used.
     """
-    partner = user.partner
-    refusal = role_refusal(partner)
-    if refusal:
-        raise CspRefusal(refusal)
-    if platform not in CSP_SERVICES:
-        raise CspRefusal(_("Choose Azure, Office 365, Dynamics CRM Online or EMS."))
-    if not CustomerPartner.objects.filter(partner=partner, customer=customer).exists():
-        raise CspRefusal(_("%(customer)s is not your customer.") % {"customer": customer.name})
     if platform != Platform.AZURE:
         subscription = None
-    if subscription is not None:
-        if subscription.owner_partner_id == partner.pk:
-            raise CspRefusal(own_tenant_refusal())
-        if subscription.owner_customer_id != customer.pk:
-            raise CspRefusal(_("The subscription does not belong to this customer."))
-    if platform == Platform.AZURE and request_type == RequestType.NON_TECHNICAL:
-        refusal = non_technical_azure_refusal(partner, customer, subscription)
-        if refusal:
-            raise CspRefusal(refusal)
+    check_csp_request(user.partner, customer, platform, request_type, subscription)
     draft = IncidentDraft(
         user=user,
         channel=Channel.CSP,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth.models import UserManager as AuthUserManager
-from django.db import connection
-from django.db.models import F
+from django.db import connection, models
+from django.db.models import Case, F, IntegerField, Q, Value, When
 
 from portal.lib.db import EqualsAny
 
@@ -41,3 +41,20 @@ class UserManager(AuthUserManager):
         else:
             users = users.filter(pk__in=members)
         return users.order_by("first_name", "last_name", "username")
+
+
+class ServiceHealthEventQuerySet(models.QuerySet):
+    def for_customer(self, customer):
+        """The customer's events, open ones first, each newest first (``is_open`` annotated)."""
+        resolved = self.model.Status.RESOLVED
+        return (
+            self.filter(customer=customer)
+            .annotate(
+                is_open=Case(
+                    When(Q(resolved_at__isnull=True) & ~Q(status=resolved), then=Value(1)),
+                    default=Value(0),
+                    output_field=IntegerField(),
+                )
+            )
+            .order_by("-is_open", "-started_at")
+        )

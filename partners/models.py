@@ -18,7 +18,7 @@ from phonenumber_field.modelfields import PhoneNumberField
 
 from portal.lib.i18n import TranslatedNameModel, local_date
 
-from .managers import UserManager
+from .managers import ServiceHealthEventQuerySet, UserManager
 
 
 class MembershipLevel(models.TextChoices):
@@ -586,6 +586,8 @@ class ServiceHealthEvent(models.Model):
     details = models.TextField(_("details"), blank=True)
     started_at = models.DateTimeField(_("started"), default=timezone.now)
     resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
+
+    objects = ServiceHealthEventQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("service health event")
