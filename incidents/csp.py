@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from contracts.models import Platform, Product
-from incidents.models import Channel, Incident
+from incidents.models import Channel, Incident, MarketplaceProduct
 from incidents.services import IncidentDraft, submit_incident
 from partners.models import (
     AzureSubscription,
@@ -216,3 +216,23 @@ def submit_csp_request(
         break_fix=request_type == RequestType.TECHNICAL,
     )
     return submit_incident(draft)
+
+
+MARKETPLACE_PREFIX = "mp-"
+
+
+def service_choices() -> list[tuple[str, str]]:
+    return [(platform, str(Platform(platform).label)) for platform in CSP_SERVICES]
+
+
+def parse_service(value: str | None):
+    """(platform, None) for a CSP service, (None, product) for a marketplace product."""
+    if value in CSP_SERVICES:
+        return value, None
+    if value and value.startswith(MARKETPLACE_PREFIX):
+        try:
+            pk = int(value[len(MARKETPLACE_PREFIX) :])
+        except ValueError:
+            return None, None
+        return None, MarketplaceProduct.objects.filter(pk=pk).first()
+    return None, None

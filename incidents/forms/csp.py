@@ -11,34 +11,13 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from contracts.models import Platform
 from incidents.csp import (
-    CSP_SERVICES,
     RequestType,
     non_technical_azure_refusal,
     who_may_open_non_technical,
 )
 from incidents.forms.common import SeverityRuleMixin, is_24x7_field, severity_field
-from incidents.models import MarketplaceProduct
 from partners.models import AzureSubscription
 from portal.lib.forms import form_helper, time_zone_choices
-
-MARKETPLACE_PREFIX = "mp-"
-
-
-def service_choices() -> list[tuple[str, str]]:
-    return [(platform, str(Platform(platform).label)) for platform in CSP_SERVICES]
-
-
-def parse_service(value: str | None):
-    """(platform, None) for a CSP service, (None, product) for a marketplace product."""
-    if value in CSP_SERVICES:
-        return value, None
-    if value and value.startswith(MARKETPLACE_PREFIX):
-        try:
-            pk = int(value[len(MARKETPLACE_PREFIX) :])
-        except ValueError:
-            return None, None
-        return None, MarketplaceProduct.objects.filter(pk=pk).first()
-    return None, None
 
 
 class SubscriptionChoiceField(forms.ModelChoiceField):

@@ -8,18 +8,16 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from incidents.csp import (
     CSP_SUPPORT_PLAN,
+    MARKETPLACE_PREFIX,
     CspRefusal,
     customer_links,
     own_tenant_refusal,
+    parse_service,
     role_refusal,
+    service_choices,
     submit_csp_request,
 )
-from incidents.forms.csp import (
-    MARKETPLACE_PREFIX,
-    CspRequestForm,
-    parse_service,
-    service_choices,
-)
+from incidents.forms.csp import CspRequestForm
 from incidents.models import MarketplaceProduct
 from partners.models import CustomerPartner, ServiceHealthEvent
 
