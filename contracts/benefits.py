@@ -51,10 +51,6 @@ class LocationBenefits:
     # Pay-per-incident plans bought by the company's users (issue 19), with end date.
     plans: list[Contract] = field(default_factory=list)
 
-    @property
-    def has_blank(self) -> bool:
-        return any(row.blank for row in self.rows)
-
 
 def _row_labels(kind: str) -> tuple[str, str]:
     if kind == ContractKind.ADVISORY:
@@ -111,46 +107,12 @@ def benefit_rows(
         contracts = kinds_contracts.get(kind, [])
         current = [c for c in contracts if c.is_activated and not c.is_expired(on)]
         entitled = bool(contracts) and network.ok
-        if entitled:
-            entitled_check = Check(_("Your company is entitled to this benefit."), True)
-        elif is_core:
-            entitled_check = Check(
-                _("Your company is entitled to this benefit."),
-                False,
-                _("No %(benefit)s are recorded for your company's core benefits.")
-                % {"benefit": label},
-            )
-        else:
-            entitled_check = Check(
-                _("Your company is entitled to this benefit."),
-                False,
-                _(
-                    "No %(benefit)s are recorded for this location. Competency partners may "
-                    "buy an Additional Business Location Kit (ABTK) for it."
-                )
-                % {"benefit": label},
-            )
-        if current:
-            activated_check = Check(_("The support contract is activated."), True)
-        else:
-            expired = [c for c in contracts if c.is_activated and c.is_expired(on)]
-            if expired:
-                detail = _("The contract expired on %(date)s.") % {
-                    "date": local_date(max(c.ends_on for c in expired))
-                }
-            elif not contracts:
-                detail = _("There is no contract of this benefit to activate.")
-            elif pending is not None:
-                detail = _("Activation was requested on %(date)s and is pending.") % {
-                    "date": local_date(pending.created_at.date())
-                }
-            else:
-                detail = _(
-                    "Not activated. A global admin or partner admin of your company can "
-                    "request the activation."
-                )
-            activated_check = Check(_("The support contract is activated."), False, detail)
-        row.checks = [linked, entitled_check, activated_check, network]
+        row.checks = [
+            linked,
+            _entitled_check(entitled, is_core, label),
+            _activated_check(contracts, current, on, pending),
+            network,
+        ]
         if linked.ok and current and network.ok:
             row.blank = False
             row.total = sum(c.units_granted for c in current)
@@ -158,6 +120,43 @@ def benefit_rows(
             row.remaining = row.total - row.used
         rows.append(row)
     return rows
+
+
+def _entitled_check(entitled: bool, is_core: bool, label: str) -> Check:
+    if entitled:
+        return Check(_("Your company is entitled to this benefit."), True)
+    if is_core:
+        detail = _("No %(benefit)s are recorded for your company's core benefits.") % {
+            "benefit": label
+        }
+    else:
+        detail = _(
+            "No %(benefit)s are recorded for this location. Competency partners may "
+            "buy an Additional Business Location Kit (ABTK) for it."
+        ) % {"benefit": label}
+    return Check(_("Your company is entitled to this benefit."), False, detail)
+
+
+def _activated_check(contracts, current, on: dt.date, pending) -> Check:
+    if current:
+        return Check(_("The support contract is activated."), True)
+    expired = [c for c in contracts if c.is_activated and c.is_expired(on)]
+    if expired:
+        detail = _("The contract expired on %(date)s.") % {
+            "date": local_date(max(c.ends_on for c in expired))
+        }
+    elif not contracts:
+        detail = _("There is no contract of this benefit to activate.")
+    elif pending is not None:
+        detail = _("Activation was requested on %(date)s and is pending.") % {
+            "date": local_date(pending.created_at.date())
+        }
+    else:
+        detail = _(
+            "Not activated. A global admin or partner admin of your company can "
+            "request the activation."
+        )
+    return Check(_("The support contract is activated."), False, detail)
 
 
 def benefits_for(user, on: dt.date) -> tuple[list[LocationBenefits], list[ActivationRequest]]:

@@ -1,10 +1,10 @@
-from crispy_forms.helper import FormHelper
 from django import forms
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from django_countries.fields import LazyTypedChoiceField
 
 from partners.models import Location, Region
+from portal.lib.forms import form_helper as _helper
 from portal.lib.i18n import local_date
 
 from .models import Contract
@@ -42,13 +42,6 @@ class RegisterContractForm(forms.Form):
             return None
 
 
-def _wizard_helper() -> FormHelper:
-    helper = FormHelper()
-    helper.form_tag = False
-    helper.disable_csrf = True
-    return helper
-
-
 class LocationChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, location: Location) -> str:
         if location.kind == Location.Kind.HEADQUARTERS:
@@ -80,7 +73,7 @@ class BenefitStepForm(forms.Form):
             if partner is not None
             else Location.objects.none()
         )
-        self.helper = _wizard_helper()
+        self.helper = _helper()
 
     def clean_location(self):
         location = self.cleaned_data["location"]
@@ -139,7 +132,7 @@ class ContactStepForm(forms.Form):
         if self.is_emea:
             for name in self.EMEA_REQUIRED:
                 self.fields[name].required = True
-        self.helper = _wizard_helper()
+        self.helper = _helper()
 
 
 class ReviewStepForm(forms.Form):
@@ -147,4 +140,4 @@ class ReviewStepForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _wizard_helper()
+        self.helper = _helper()

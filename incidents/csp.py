@@ -9,8 +9,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from contracts.models import Platform, Product
-from incidents.models import Channel, Incident
-from incidents.services import submit_incident
+from incidents.models import Channel, Incident, MarketplaceProduct
+from incidents.services import IncidentDraft, submit_incident
 from partners.models import (
     AzureSubscription,
     Customer,
@@ -149,6 +149,26 @@ def own_tenant_refusal() -> str:
     )
 
 
+def check_csp_request(partner, customer, platform, request_type, subscription) -> None:
+    """Raise :class:`CspRefusal` unless ``partner`` may raise this request for ``customer``."""
+    refusal = role_refusal(partner)
+    if refusal:
+        raise CspRefusal(refusal)
+    if platform not in CSP_SERVICES:
+        raise CspRefusal(_("Choose Azure, Office 365, Dynamics CRM Online or EMS."))
+    if not CustomerPartner.objects.filter(partner=partner, customer=customer).exists():
+        raise CspRefusal(_("%(customer)s is not your customer.") % {"customer": customer.name})
+    if subscription is not None:
+        if subscription.owner_partner_id == partner.pk:
+            raise CspRefusal(own_tenant_refusal())
+        if subscription.owner_customer_id != customer.pk:
+            raise CspRefusal(_("The subscription does not belong to this customer."))
+    if platform == Platform.AZURE and request_type == RequestType.NON_TECHNICAL:
+        refusal = non_technical_azure_refusal(partner, customer, subscription)
+        if refusal:
+            raise CspRefusal(refusal)
+
+
 def submit_csp_request(
     *,
     user,
@@ -171,26 +191,10 @@ def submit_csp_request(
     The contact details are the partner's; the incident is the partner's, with the
     customer (and for Azure the subscription) recorded. No contract unit is used.
     """
-    partner = user.partner
-    refusal = role_refusal(partner)
-    if refusal:
-        raise CspRefusal(refusal)
-    if platform not in CSP_SERVICES:
-        raise CspRefusal(_("Choose Azure, Office 365, Dynamics CRM Online or EMS."))
-    if not CustomerPartner.objects.filter(partner=partner, customer=customer).exists():
-        raise CspRefusal(_("%(customer)s is not your customer.") % {"customer": customer.name})
     if platform != Platform.AZURE:
         subscription = None
-    if subscription is not None:
-        if subscription.owner_partner_id == partner.pk:
-            raise CspRefusal(own_tenant_refusal())
-        if subscription.owner_customer_id != customer.pk:
-            raise CspRefusal(_("The subscription does not belong to this customer."))
-    if platform == Platform.AZURE and request_type == RequestType.NON_TECHNICAL:
-        refusal = non_technical_azure_refusal(partner, customer, subscription)
-        if refusal:
-            raise CspRefusal(refusal)
-    return submit_incident(
+    check_csp_request(user.partner, customer, platform, request_type, subscription)
+    draft = IncidentDraft(
         user=user,
         channel=Channel.CSP,
         title=title,
@@ -211,3 +215,24 @@ def submit_csp_request(
         # Billing and subscription questions are not break/fix: up to one business day.
         break_fix=request_type == RequestType.TECHNICAL,
     )
+    return submit_incident(draft)
+
+
+MARKETPLACE_PREFIX = "mp-"
+
+
+def service_choices() -> list[tuple[str, str]]:
+    return [(platform, str(Platform(platform).label)) for platform in CSP_SERVICES]
+
+
+def parse_service(value: str | None):
+    """(platform, None) for a CSP service, (None, product) for a marketplace product."""
+    if value in CSP_SERVICES:
+        return value, None
+    if value and value.startswith(MARKETPLACE_PREFIX):
+        try:
+            pk = int(value[len(MARKETPLACE_PREFIX) :])
+        except ValueError:
+            return None, None
+        return None, MarketplaceProduct.objects.filter(pk=pk).first()
+    return None, None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
@@ -333,6 +334,18 @@ class Incident(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
+
+    def contact_users(self):
+        """The users who are contacts of this incident."""
+        return get_user_model().objects.filter(incident_contacts__incident=self)
+
+    def addable_contacts(self):
+        """The partner's active users who are not contacts of this incident yet, by name."""
+        return (
+            get_user_model()
+            .objects.partner_users(self.partner_id)
+            .exclude(pk__in=IncidentContact.objects.filter(incident=self).values("user_id"))
+        )
 
     @property
     def is_overdue(self) -> bool:

@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 from django.core.files import File
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from contracts.models import Contract
+from contracts.models import Contract, Product, ProductVersion
+from partners.models import AzureSubscription, Customer, User
 from portal.lib.mail import make_message, send_after_commit
 from portal.lib.sla import response_due_at
 
-from .models import Attachment, HistoryEvent, Incident, IncidentContact, Status
+from .models import Attachment, HistoryEvent, Incident, IncidentContact, Status, Topic
 
 
 class SubmissionError(Exception):
@@ -25,130 +27,89 @@ def incident_number(incident: Incident) -> str:
     return f"SR-{incident.created_at:%y%m%d}-{incident.pk:06d}"
 
 
-def submit_incident(
-    *,
-    user,
-    channel: str,
-    title: str,
-    description: str,
-    severity: str,
-    contact_name: str,
-    contact_email: str,
-    contact_phone: str = "",
-    time_zone: str = "UTC",
-    support_language: str = "en",
-    is_24x7: bool = False,
-    product=None,
-    product_version=None,
-    topic=None,
-    customer=None,
-    subscription=None,
-    support_plan: str = "",
-    error_message: str = "",
-    facts: dict | None = None,
-    contract: Contract | None = None,
-    route_to: str = "",
-    reject_reason: str = "",
-    primary_contact=None,
-    additional_contacts: Iterable = (),
-    files: Sequence = (),
-    submission_key: uuid.UUID | None = None,
-    break_fix: bool = True,
-) -> Incident:
-    """Create the incident with its contacts, files and history, and take a contract unit.
+@dataclass
+class IncidentDraft:
+    """What a channel gathered about a new incident, before it exists.
+
+    Each channel (the Office 365, Azure and Business wizards, CSP requests) builds
+    one from its answers and decisions; :func:`submit_incident` turns it into an
+    incident.
 
     * ``reject_reason``: the incident is recorded as **rejected** (e.g. not eligible).
     * ``route_to``: recorded as **routed** to that team (non-technical, out of scope,
       billing); no unit is taken.
-    * otherwise it is **submitted** with its first-response due time, and when a
-      ``contract`` is given one unit is consumed in the same transaction; if none
-      is left, nothing is created and :class:`SubmissionError` is raised.
+    * otherwise it is **submitted** with its first-response due time, taking one unit
+      of ``contract`` when one is given.
+    * ``submission_key`` makes a repeated final POST return the first incident.
+    """
 
-    ``submission_key`` makes a repeated final POST return the first incident.
-    The confirmation e-mail goes to the primary contact's address after commit.
+    user: User
+    channel: str
+    title: str
+    description: str
+    severity: str
+    contact_name: str
+    contact_email: str
+    contact_phone: str = ""
+    time_zone: str = "UTC"
+    support_language: str = "en"
+    is_24x7: bool = False
+    product: Product | None = None
+    product_version: ProductVersion | None = None
+    topic: Topic | None = None
+    customer: Customer | None = None
+    subscription: AzureSubscription | None = None
+    support_plan: str = ""
+    error_message: str = ""
+    facts: dict | None = None
+    contract: Contract | None = None
+    route_to: str = ""
+    reject_reason: str = ""
+    primary_contact: User | None = None
+    additional_contacts: Iterable = ()
+    files: Sequence = ()
+    submission_key: uuid.UUID | None = None
+    break_fix: bool = True
+
+    def outcome(self) -> tuple[str, str]:
+        """(status, reason) the incident starts in."""
+        if self.reject_reason:
+            return Status.REJECTED, self.reject_reason
+        if self.route_to:
+            return Status.ROUTED, ""
+        return Status.SUBMITTED, ""
+
+
+def submit_incident(draft: IncidentDraft) -> Incident:
+    """Create the incident with its contacts, files and history, and take a contract unit.
+
+    All in one transaction: when the contract has no unit left, or a file cannot be
+    stored, nothing is created (:class:`SubmissionError`, ``OSError``). The
+    confirmation e-mail goes to the primary contact's address after commit.
     """
     # A repeated submission (same ``submission_key``, unique) is found when its
     # INSERT fails (see the IntegrityError below): no lookup on the usual first submit.
-    if is_24x7 and severity != "A":
+    if draft.is_24x7 and draft.severity != "A":
         raise SubmissionError(_("24/7 support can be chosen only with severity A."))
     now = timezone.now()
-    if reject_reason:
-        status, reason = Status.REJECTED, reject_reason
-    elif route_to:
-        status, reason = Status.ROUTED, ""
-    else:
-        status, reason = Status.SUBMITTED, ""
-    primary_contact = primary_contact or user
+    status, reason = draft.outcome()
+    user, contact_email = draft.user, draft.contact_email
+    primary_contact = draft.primary_contact or user
     try:
         with transaction.atomic():
-            incident = Incident.objects.create(
-                number=f"pending-{uuid.uuid4().hex[:24]}",  # fits max_length=32
-                channel=channel,
-                partner_id=user.partner_id,
-                submitted_by=user,
-                product=product,
-                product_version=product_version,
-                topic=topic,
-                customer=customer,
-                subscription=subscription,
-                support_plan=support_plan,
-                title=title,
-                description=description,
-                error_message=error_message,
-                facts=facts or {},
-                severity=severity,
-                is_24x7=is_24x7,
-                support_language=support_language,
-                time_zone=time_zone,
-                contact_name=contact_name,
-                contact_phone=contact_phone,
-                contact_email=contact_email,
-                status=status,
-                status_reason=reason,
-                routed_to=route_to if status == Status.ROUTED else "",
-                contract=contract if status == Status.SUBMITTED else None,
-                created_at=now,
-                response_due_at=(
-                    response_due_at(
-                        now,
-                        severity,
-                        is_24x7=is_24x7,
-                        language=support_language,
-                        time_zone=time_zone,
-                        break_fix=break_fix,
-                    )
-                    if status == Status.SUBMITTED
-                    else None
-                ),
-                submission_key=submission_key,
-            )
-            incident.number = incident_number(incident)
-            if contract is not None and status == Status.SUBMITTED:
-                if not contract.consume_unit(incident_number=incident.number, actor=user):
-                    raise SubmissionError(
-                        _(
-                            "The contract %(contract)s has no units left. Choose another "
-                            "contract or add one."
-                        )
-                        % {"contract": contract.contract_id}
-                    )
-                incident.unit_consumed = True
+            incident = _create_incident(draft, status, reason, now)
+            if draft.contract is not None and status == Status.SUBMITTED:
+                _take_unit(incident, draft.contract, user)
             incident.save(update_fields=["number", "unit_consumed"])
-            extra = {c.pk: c for c in additional_contacts if c.pk != primary_contact.pk}
-            IncidentContact.objects.bulk_create(
-                [
-                    IncidentContact(incident=incident, user=primary_contact, is_primary=True),
-                    *(IncidentContact(incident=incident, user=c) for c in extra.values()),
-                ]
-            )
-            for upload in files:
+            _add_contacts(incident, primary_contact, draft.additional_contacts)
+            for upload in draft.files:
                 save_attachment(incident, upload, user)
             HistoryEvent.objects.create(
                 incident=incident,
                 actor=user,
                 kind=HistoryEvent.Kind.CREATED,
                 to_status=status,
-                detail=reason or (incident.get_routed_to_display() if route_to else ""),
+                detail=reason or (incident.get_routed_to_display() if draft.route_to else ""),
                 created_at=now,
             )
             send_after_commit(
@@ -161,12 +122,79 @@ def submit_incident(
             )
     except IntegrityError:
         # A second POST of the same wizard run raced us: return the first incident.
-        if submission_key:
-            existing = Incident.objects.filter(submission_key=submission_key).first()
+        if draft.submission_key:
+            existing = Incident.objects.filter(submission_key=draft.submission_key).first()
             if existing:
                 return existing
         raise
     return incident
+
+
+def _create_incident(draft: IncidentDraft, status: str, reason: str, now) -> Incident:
+    """The incident row, numbered from its primary key."""
+    submitted = status == Status.SUBMITTED
+    incident = Incident.objects.create(
+        number=f"pending-{uuid.uuid4().hex[:24]}",  # fits max_length=32
+        channel=draft.channel,
+        partner_id=draft.user.partner_id,
+        submitted_by=draft.user,
+        product=draft.product,
+        product_version=draft.product_version,
+        topic=draft.topic,
+        customer=draft.customer,
+        subscription=draft.subscription,
+        support_plan=draft.support_plan,
+        title=draft.title,
+        description=draft.description,
+        error_message=draft.error_message,
+        facts=draft.facts or {},
+        severity=draft.severity,
+        is_24x7=draft.is_24x7,
+        support_language=draft.support_language,
+        time_zone=draft.time_zone,
+        contact_name=draft.contact_name,
+        contact_phone=draft.contact_phone,
+        contact_email=draft.contact_email,
+        status=status,
+        status_reason=reason,
+        routed_to=draft.route_to if status == Status.ROUTED else "",
+        contract=draft.contract if submitted else None,
+        created_at=now,
+        response_due_at=(
+            response_due_at(
+                now,
+                draft.severity,
+                is_24x7=draft.is_24x7,
+                language=draft.support_language,
+                time_zone=draft.time_zone,
+                break_fix=draft.break_fix,
+            )
+            if submitted
+            else None
+        ),
+        submission_key=draft.submission_key,
+    )
+    incident.number = incident_number(incident)
+    return incident
+
+
+def _take_unit(incident: Incident, contract: Contract, user) -> None:
+    if not contract.consume_unit(incident_number=incident.number, actor=user):
+        raise SubmissionError(
+            _("The contract %(contract)s has no units left. Choose another contract or add one.")
+            % {"contract": contract.contract_id}
+        )
+    incident.unit_consumed = True
+
+
+def _add_contacts(incident: Incident, primary_contact, additional_contacts: Iterable) -> None:
+    extra = {c.pk: c for c in additional_contacts if c.pk != primary_contact.pk}
+    IncidentContact.objects.bulk_create(
+        [
+            IncidentContact(incident=incident, user=primary_contact, is_primary=True),
+            *(IncidentContact(incident=incident, user=c) for c in extra.values()),
+        ]
+    )
 
 
 def save_attachment(incident: Incident, upload, user) -> Attachment:

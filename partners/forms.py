@@ -6,29 +6,19 @@ Forms only validate; ``partners.services.complete_profile`` saves.
 from __future__ import annotations
 
 import functools
-import zoneinfo
 from pathlib import Path
 
-from crispy_forms.helper import FormHelper
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.formfields import PhoneNumberField
 
+from portal.lib.forms import form_helper as _helper
+from portal.lib.forms import time_zone_choices
+
 from .models import User
 
 ZONE_TAB = Path("/usr/share/zoneinfo/zone.tab")
-
-
-@functools.cache
-def time_zone_choices() -> list[tuple[str, str]]:
-    names = sorted(
-        name
-        for name in zoneinfo.available_timezones()
-        # Skip legacy aliases ("US/Pacific", "Etc/GMT+3", "posixrules") that only confuse people.
-        if "/" in name and not name.startswith(("Etc/", "SystemV/", "posix/", "right/"))
-    )
-    return [("UTC", "UTC")] + [(name, name.replace("_", " ")) for name in names]
 
 
 @functools.cache
@@ -56,13 +46,6 @@ def default_time_zone(user: User) -> str:
         if guess in valid:
             return guess
     return user.time_zone if user.time_zone in valid else "UTC"
-
-
-def _helper() -> FormHelper:
-    helper = FormHelper()
-    helper.form_tag = False
-    helper.disable_csrf = True
-    return helper
 
 
 class NameEmailForm(forms.Form):

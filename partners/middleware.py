@@ -4,6 +4,8 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import translation
 
+from portal.lib.language import set_language_cookie
+
 # Paths a partner user may open before completing the one-time profile.
 PROFILE_EXEMPT_PREFIXES = ("/accounts/", "/profile/", "/i18n/", "/static/", "/admin/")
 
@@ -43,17 +45,3 @@ class PartnerAccessMiddleware:
         if adopt_language and settings.LANGUAGE_COOKIE_NAME not in response.cookies:
             set_language_cookie(response, user.language)
         return response
-
-
-def set_language_cookie(response, language: str) -> None:
-    """Make ``language`` the interface language of this browser (read by LocaleMiddleware)."""
-    response.set_cookie(
-        settings.LANGUAGE_COOKIE_NAME,
-        language,
-        max_age=settings.LANGUAGE_COOKIE_AGE,
-        path=settings.LANGUAGE_COOKIE_PATH,
-        domain=settings.LANGUAGE_COOKIE_DOMAIN,
-        secure=settings.LANGUAGE_COOKIE_SECURE,
-        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
-        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
-    )

@@ -18,6 +18,8 @@ from phonenumber_field.modelfields import PhoneNumberField
 
 from portal.lib.i18n import TranslatedNameModel, local_date
 
+from .managers import ServiceHealthEventQuerySet, UserManager
+
 
 class MembershipLevel(models.TextChoices):
     GOLD = "gold", _("Gold")
@@ -105,16 +107,6 @@ class Partner(models.Model):
         """A network member without an Action Pack subscription has no support benefits."""
         return self.membership_level != MembershipLevel.NETWORK_MEMBER
 
-    def renewals(self, until: dt.date):
-        """Yearly anniversaries of the membership start, up to ``until``."""
-        year = self.membership_start.year + 1
-        while True:
-            renewal = _anniversary(self.membership_start, year)
-            if renewal > until:
-                return
-            yield renewal
-            year += 1
-
     def first_renewal_on_or_after(self, day: dt.date) -> dt.date:
         year = max(self.membership_start.year + 1, day.year)
         renewal = _anniversary(self.membership_start, year)
@@ -200,46 +192,56 @@ class Partner(models.Model):
         )
         if candidates:
             starts, _name, pc, rule = candidates[0]
-            values = {
-                "competency": pc.competency.label,
-                "product": product_label,
-                "from": local_date(rule.available_from),
-                "date": local_date(starts),
-            }
-            if starts <= on:
-                reason = _("%(competency)s competency: eligible for %(product)s since %(date)s.")
-                return Eligibility(True, reason % values, rule=rule, decided_on=starts)
-            if pc.earned_on == starts and pc.earned_on > on:
-                reason = _(
-                    "%(competency)s competency: earned on %(date)s; eligible for %(product)s "
-                    "from that date."
-                )
-            elif rule.requires_renewal:
-                reason = _(
-                    "%(competency)s competency: eligible for %(product)s only from the "
-                    "first membership renewal on or after %(from)s, which is %(date)s."
-                )
-            else:
-                reason = _("%(competency)s competency: eligible for %(product)s from %(date)s.")
-            return Eligibility(False, reason % values, rule=rule, decided_on=starts)
-        names = ", ".join(sorted(pc.competency.label for pc in held if pc.earned_on <= on))
-        if not names:
-            return Eligibility(
-                False,
-                _(
-                    "The partner holds no Gold or Silver competency, which %(product)s "
-                    "Signature Cloud Support requires."
-                )
-                % {"product": product_label},
-            )
+            return _eligibility_by_rule(starts, pc, rule, on=on, product_label=product_label)
+        return _eligibility_without_rule(held, on=on, product_label=product_label)
+
+
+def _eligibility_by_rule(starts, pc, rule, *, on: dt.date, product_label) -> Eligibility:
+    """The answer of the mapped competency that makes the partner eligible the earliest."""
+    values = {
+        "competency": pc.competency.label,
+        "product": product_label,
+        "from": local_date(rule.available_from),
+        "date": local_date(starts),
+    }
+    if starts <= on:
+        reason = _("%(competency)s competency: eligible for %(product)s since %(date)s.")
+        return Eligibility(True, reason % values, rule=rule, decided_on=starts)
+    if pc.earned_on == starts and pc.earned_on > on:
+        reason = _(
+            "%(competency)s competency: earned on %(date)s; eligible for %(product)s "
+            "from that date."
+        )
+    elif rule.requires_renewal:
+        reason = _(
+            "%(competency)s competency: eligible for %(product)s only from the "
+            "first membership renewal on or after %(from)s, which is %(date)s."
+        )
+    else:
+        reason = _("%(competency)s competency: eligible for %(product)s from %(date)s.")
+    return Eligibility(False, reason % values, rule=rule, decided_on=starts)
+
+
+def _eligibility_without_rule(held, *, on: dt.date, product_label) -> Eligibility:
+    """No competency the partner holds maps to the product."""
+    names = ", ".join(sorted(pc.competency.label for pc in held if pc.earned_on <= on))
+    if not names:
         return Eligibility(
             False,
             _(
-                "None of the partner's competencies (%(names)s) maps to %(product)s "
-                "Signature Cloud Support."
+                "The partner holds no Gold or Silver competency, which %(product)s "
+                "Signature Cloud Support requires."
             )
-            % {"names": names, "product": product_label},
+            % {"product": product_label},
         )
+    return Eligibility(
+        False,
+        _(
+            "None of the partner's competencies (%(names)s) maps to %(product)s "
+            "Signature Cloud Support."
+        )
+        % {"names": names, "product": product_label},
+    )
 
 
 def _anniversary(start: dt.date, year: int) -> dt.date:
@@ -408,6 +410,8 @@ class User(AbstractUser):
             "How the user signs in. Only personal accounts can buy pay-per-incident support."
         ),
     )
+
+    objects = UserManager()
 
     class Meta(AbstractUser.Meta):
         verbose_name = _("user")
@@ -609,6 +613,8 @@ class ServiceHealthEvent(models.Model):
     details = models.TextField(_("details"), blank=True)
     started_at = models.DateTimeField(_("started"), default=timezone.now)
     resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
+
+    objects = ServiceHealthEventQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("service health event")

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
 
-LOGIN_LANGUAGE_ATTR = "portal_login_language"
+from portal.lib.language import LOGIN_LANGUAGE_ATTR
 
 
 @receiver(user_logged_in, dispatch_uid="partners.apply_preferred_language")

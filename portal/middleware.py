@@ -7,8 +7,7 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import timezone
 
-from partners.middleware import set_language_cookie
-from partners.signals import LOGIN_LANGUAGE_ATTR
+from portal.lib.language import LOGIN_LANGUAGE_ATTR, set_language_cookie
 
 
 def _zone(name: str):

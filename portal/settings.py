@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "purchases",
     "django_tasks_db",
     "notifications",
+    "demo",
 ]
 
 MIDDLEWARE = [

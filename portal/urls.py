@@ -1,10 +1,8 @@
 from django.conf import settings
-from django.conf.urls.i18n import i18n_patterns  # noqa: F401  (kept for future localized paths)
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from partners import views as partner_views
 from portal import health
 
 admin.site.site_header = settings.PORTAL_NAME
@@ -17,7 +15,7 @@ urlpatterns = [
     # Load balancer / orchestrator probes (portal/health.py): public, plain text.
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
-    path("", partner_views.home, name="home"),
+    path("", include("partners.home_urls")),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),

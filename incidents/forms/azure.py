@@ -2,146 +2,30 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import functools
-import zoneinfo
-from dataclasses import dataclass
-
-from crispy_forms.helper import FormHelper
 from django import forms
-from django.db.models import Exists, OuterRef, Subquery
-from django.utils import timezone
+from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from phonenumber_field.formfields import PhoneNumberField
 
-from contracts.models import Contract, ContractKind, ContractOption, Platform, Product
+from contracts.models import ContractKind, ContractOption, Product
+from incidents.azure import azure_product
+from incidents.forms.common import (
+    SeverityRuleMixin,
+    StartTimeField,
+    is_24x7_field,
+    severity_field,
+)
 from incidents.forms.contract_step import ContractStepForm, by_model_ordering
 from incidents.forms.taxonomy import PreloadedChoiceMixin, TopicChainMixin, TopicChoiceField
-from incidents.models import Severity, Tree
-from partners.models import AzureSubscription, ScsProduct, SubscriptionRole, User
+from incidents.models import Tree
+from partners.models import AzureSubscription, SubscriptionRole
+from portal.lib.forms import form_helper as _helper
+from portal.lib.forms import time_zone_choices
 from portal.lib.uploads import AttachmentsField
 
 PROFESSIONAL = "professional"
 BILLING = "billing"
-
-
-def _helper() -> FormHelper:
-    helper = FormHelper()
-    helper.form_tag = False
-    helper.disable_csrf = True
-    return helper
-
-
-# --- prerequisites (SPEC §4.2) ------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Prerequisite:
-    key: str
-    label: str
-    met: bool
-    fix: str = ""  # what to do when not met
-    blocking: bool = True  # False: a warning; the incident is recorded but rejected
-
-
-def signature_cloud_contracts(user):
-    return Contract.objects.registered_to(user).filter(kind=ContractKind.SIGNATURE_CLOUD)
-
-
-def azure_holdings(user) -> tuple[bool, bool]:
-    """(holds a Signature Cloud contract, administers an active Azure subscription): one query."""
-    row = (
-        User.objects.filter(pk=user.pk)
-        .values_list(
-            Exists(signature_cloud_contracts(user)),
-            Exists(AzureSubscription.objects.administered_by(user).filter(is_active=True)),
-        )
-        .first()
-    )
-    return (bool(row[0]), bool(row[1])) if row else (False, False)
-
-
-def azure_prerequisites(
-    user, on=None, *, holdings=None, with_eligibility=True
-) -> list[Prerequisite]:
-    """Each prerequisite of an Azure Signature Cloud Support incident, met or not, with its fix.
-
-    ``holdings``: :func:`azure_holdings` if already known. ``with_eligibility=False``
-    leaves out the (non-blocking) eligibility, which costs two more queries.
-    """
-    partner = user.partner
-    on = on or timezone.localdate()
-    on_record = partner.technical_contact_email if partner else ""
-    is_contact = bool(partner and partner.technical_contact_id == user.pk)
-    eligibility = (
-        partner.eligibility_for(ScsProduct.AZURE, on=on) if partner and with_eligibility else None
-    )
-    has_contract, has_subscription = holdings if holdings is not None else azure_holdings(user)
-    prerequisites = [
-        Prerequisite(
-            "technical_contact",
-            _("You are your partner's designated technical contact."),
-            is_contact,
-            _(
-                "Ask your partner's global admin to record you as the technical contact "
-                "in the Partner Membership Center, or ask the technical contact to submit."
-            ),
-        ),
-        Prerequisite(
-            "email_matches",
-            _("Your e-mail address matches the technical contact's e-mail on record."),
-            user.is_designated_technical_contact,
-            _(
-                "Your e-mail address is %(mine)s but the one on record is %(record)s. Change "
-                "the e-mail in your profile, or have the Partner Membership Center record updated."
-            )
-            % {"mine": user.email or "—", "record": on_record or "—"},
-        ),
-        Prerequisite(
-            "contract",
-            _("You hold a Signature Cloud Support contract (Access ID + Contract ID)."),
-            bool(has_contract),
-            _(
-                'Add it in the step "Select a contract" with the Access ID and Contract ID '
-                "that were sent to your primary program contact. They differ from the IDs "
-                "of ordinary Partner Network support."
-            ),
-        ),
-        Prerequisite(
-            "subscription",
-            _(
-                "You have a Microsoft Azure subscription on which you are service "
-                "administrator or co-administrator."
-            ),
-            bool(has_subscription),
-            _(
-                "Ask the account administrator of your Azure subscription to add you as "
-                "service administrator or co-administrator (for a customer's subscription: "
-                "co-administrator)."
-            ),
-        ),
-    ]
-    if with_eligibility:
-        prerequisites.insert(
-            2,
-            Prerequisite(
-                "eligible",
-                _("Your partner is eligible for Microsoft Azure Signature Cloud Support."),
-                bool(eligibility),
-                _(
-                    "%(reason)s You may still submit, but the incident will be rejected. "
-                    "Billing and subscription management requests are not affected."
-                )
-                % {"reason": eligibility.reason if eligibility else ""},
-                blocking=False,
-            ),
-        )
-    return prerequisites
-
-
-def azure_product() -> Product | None:
-    return Product.objects.filter(platform=Platform.AZURE, is_active=True).order_by("pk").first()
 
 
 # --- 1. Other support options ----------------------------------------------------
@@ -179,12 +63,8 @@ class SupportOptionForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        if self.user is None:
-            return cleaned
-        prerequisites = self.prerequisites
-        if prerequisites is None:
-            prerequisites = azure_prerequisites(self.user)
-        unmet = {p.key: p for p in prerequisites if not p.met}
+        # Validated against incidents.azure.azure_prerequisites(), which the wizard computes.
+        unmet = {p.key: p for p in self.prerequisites or () if not p.met}
         if "subscription" in unmet:
             # Even billing support is for Azure subscribers only.
             self.add_error(None, unmet["subscription"].fix)
@@ -271,12 +151,6 @@ class AzureContractForm(ContractStepForm):
 # --- 4. Your contact information -----------------------------------------------------
 
 
-@functools.cache
-def time_zone_choices() -> list[tuple[str, str]]:
-    names = sorted(zoneinfo.available_timezones() | {"UTC"})
-    return [(name, name.replace("_", " ")) for name in names]
-
-
 class ContactForm(forms.Form):
     phone = PhoneNumberField(
         label=_lazy("Telephone number"),
@@ -299,7 +173,7 @@ class SubscriptionChoiceField(PreloadedChoiceMixin, forms.ModelChoiceField):
         return f"{obj.name} ({obj.subscription_id}) — {owner.name if owner else ''}"
 
 
-class DetailsForm(forms.Form):
+class DetailsForm(SeverityRuleMixin, forms.Form):
     title = forms.CharField(label=_lazy("Title"), max_length=200)
     description = forms.CharField(
         label=_lazy("Description"), widget=forms.Textarea(attrs={"rows": 5})
@@ -314,25 +188,18 @@ class DetailsForm(forms.Form):
             "access to the customer's subscription."
         ),
     )
-    severity = forms.ChoiceField(
-        label=_lazy("Severity"), choices=Severity.choices, widget=forms.RadioSelect
-    )
-    is_24x7 = forms.BooleanField(
-        label=_lazy("I need 24/7 support (severity A only)"), required=False
-    )
+    severity = severity_field()
+    is_24x7 = is_24x7_field()
     error_message = forms.CharField(
         label=_lazy("Error message"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
-    started_at = forms.DateTimeField(
-        label=_lazy("When did the problem start?"),
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-    )
+    started_at = StartTimeField(label=_lazy("When did the problem start?"))
     files = AttachmentsField(label=_lazy("Files"))
 
     def __init__(self, *args, user=None, time_zone=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        self.time_zone = time_zone
+        self.fields["started_at"].use_time_zone(time_zone)
         if user is not None:
             queryset = (
                 AzureSubscription.objects.administered_by(user)
@@ -353,24 +220,3 @@ class DetailsForm(forms.Form):
             if not self.is_bound and len(subscriptions) == 1:
                 self.initial.setdefault("subscription", subscriptions[0].pk)
         self.helper = _helper()
-
-    def clean_started_at(self):
-        value = self.cleaned_data["started_at"]
-        if value and self.time_zone:
-            # Typed as a wall-clock time in the contact's time zone (step "contact").
-            try:
-                zone = zoneinfo.ZoneInfo(self.time_zone)
-            except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-                zone = None
-            if zone is not None:
-                naive = timezone.make_naive(value)
-                value = timezone.make_aware(naive, zone)
-        if value and value > timezone.now() + dt.timedelta(minutes=5):
-            raise forms.ValidationError(_("The start time cannot be in the future."))
-        return value
-
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("is_24x7") and cleaned.get("severity") not in (None, Severity.A):
-            self.add_error("is_24x7", _("24/7 support can be chosen only with severity A."))
-        return cleaned

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import zoneinfo
-
-from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Field, Layout, Submit
 from django import forms
 from django.conf import settings
@@ -17,6 +14,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from django_countries import countries
 
 from contracts.models import Platform, ProductVersion
+from incidents.forms.common import SeverityRuleMixin, is_24x7_field, severity_field
 from incidents.forms.contract_step import ContractStepForm
 from incidents.forms.taxonomy import (
     REFRESH_FIELD,
@@ -25,15 +23,10 @@ from incidents.forms.taxonomy import (
     TopicChainMixin,
     TopicChoiceField,
 )
-from incidents.models import SelfHelpArticle, Severity, Topic, Tree
+from incidents.models import SelfHelpArticle, Topic, Tree
 from partners.models import User
-
-
-def _helper() -> FormHelper:
-    helper = FormHelper()
-    helper.form_tag = False
-    helper.disable_csrf = True
-    return helper
+from portal.lib.forms import form_helper as _helper
+from portal.lib.forms import time_zone_choices
 
 
 def onprem_product_roots():
@@ -176,21 +169,11 @@ class ProblemForm(TopicChainMixin, forms.Form):
 # --- 2. Type of support -----------------------------------------------------------
 
 
-def time_zone_choices():
-    return [(name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())]
-
-
-class SupportForm(ContractStepForm):
+class SupportForm(SeverityRuleMixin, ContractStepForm):
     """The shared contract choice, then severity and where the request is routed to."""
 
-    severity = forms.ChoiceField(
-        label=_lazy("Severity"), choices=Severity.choices, widget=forms.RadioSelect
-    )
-    is_24x7 = forms.BooleanField(
-        label=_lazy("I need 24/7 support"),
-        required=False,
-        help_text=_lazy("Available only with severity A (critical)."),
-    )
+    severity = severity_field()
+    is_24x7 = is_24x7_field()
     country = forms.ChoiceField(label=_lazy("Where are you located?"), choices=())
     time_zone = forms.ChoiceField(
         label=_lazy("Time zone"),
@@ -216,12 +199,6 @@ class SupportForm(ContractStepForm):
         self.fields["is_24x7"].widget.attrs["data-only-severity-a"] = self.add_prefix("severity")
         self.helper = _helper()
 
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("is_24x7") and cleaned.get("severity") not in (None, Severity.A):
-            self.add_error("is_24x7", _("24/7 support can be chosen only with severity A."))
-        return cleaned
-
 
 # --- 3. Primary contact ------------------------------------------------------------
 
@@ -238,11 +215,7 @@ class PartnerUsersChoiceField(PreloadedMultipleChoiceMixin, forms.ModelMultipleC
 
 def colleagues(user):
     """The partner's active users: the people a request can be shared with."""
-    if user is None or not user.partner_id:
-        return User.objects.none()
-    return User.objects.filter(partner_id=user.partner_id, is_active=True).order_by(
-        "first_name", "last_name", "username"
-    )
+    return User.objects.colleagues_of(user)
 
 
 class PrimaryContactForm(forms.Form):

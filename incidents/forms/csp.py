@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import uuid
 
-from crispy_forms.helper import FormHelper
 from django import forms
 from django.utils.html import escape
 from django.utils.translation import gettext as _
@@ -12,33 +11,13 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from contracts.models import Platform
 from incidents.csp import (
-    CSP_SERVICES,
     RequestType,
     non_technical_azure_refusal,
     who_may_open_non_technical,
 )
-from incidents.forms.business import time_zone_choices
-from incidents.models import MarketplaceProduct, Severity
+from incidents.forms.common import SeverityRuleMixin, is_24x7_field, severity_field
 from partners.models import AzureSubscription
-
-MARKETPLACE_PREFIX = "mp-"
-
-
-def service_choices() -> list[tuple[str, str]]:
-    return [(platform, str(Platform(platform).label)) for platform in CSP_SERVICES]
-
-
-def parse_service(value: str | None):
-    """(platform, None) for a CSP service, (None, product) for a marketplace product."""
-    if value in CSP_SERVICES:
-        return value, None
-    if value and value.startswith(MARKETPLACE_PREFIX):
-        try:
-            pk = int(value[len(MARKETPLACE_PREFIX) :])
-        except ValueError:
-            return None, None
-        return None, MarketplaceProduct.objects.filter(pk=pk).first()
-    return None, None
+from portal.lib.forms import form_helper, time_zone_choices
 
 
 class SubscriptionChoiceField(forms.ModelChoiceField):
@@ -46,7 +25,7 @@ class SubscriptionChoiceField(forms.ModelChoiceField):
         return f"{subscription.name} ({subscription.subscription_id})"
 
 
-class CspRequestForm(forms.Form):
+class CspRequestForm(SeverityRuleMixin, forms.Form):
     request_type = forms.ChoiceField(
         label=_lazy("Type of request"), choices=RequestType.choices, widget=forms.RadioSelect
     )
@@ -58,14 +37,8 @@ class CspRequestForm(forms.Form):
     description = forms.CharField(
         label=_lazy("Description"), widget=forms.Textarea(attrs={"rows": 5})
     )
-    severity = forms.ChoiceField(
-        label=_lazy("Severity"), choices=Severity.choices, widget=forms.RadioSelect
-    )
-    is_24x7 = forms.BooleanField(
-        label=_lazy("I need 24/7 support"),
-        required=False,
-        help_text=_lazy("Available only with severity A (critical)."),
-    )
+    severity = severity_field()
+    is_24x7 = is_24x7_field()
     contact_name = forms.CharField(label=_lazy("Your name"), max_length=200)
     contact_email = forms.EmailField(label=_lazy("Your e-mail address"))
     contact_phone = forms.CharField(label=_lazy("Your phone number"), max_length=40)
@@ -99,9 +72,7 @@ class CspRequestForm(forms.Form):
             self.initial.setdefault("time_zone", user.time_zone or "UTC")
             self.initial.setdefault("request_type", RequestType.TECHNICAL)
             self.initial.setdefault("submission_key", uuid.uuid4())
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
+        self.helper = form_helper()
 
     def clean_contact_email(self):
         email = self.cleaned_data["contact_email"]
@@ -119,8 +90,6 @@ class CspRequestForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("is_24x7") and cleaned.get("severity") not in (None, Severity.A):
-            self.add_error("is_24x7", _("24/7 support can be chosen only with severity A."))
         if (
             self.is_azure
             and cleaned.get("request_type") == RequestType.NON_TECHNICAL

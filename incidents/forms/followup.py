@@ -2,29 +2,19 @@
 
 from __future__ import annotations
 
-from crispy_forms.helper import FormHelper
 from django import forms
-from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import connection
-from django.db.models import BooleanField, F, Func
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from contracts.models import Product
 from partners.models import Partner
+from portal.lib.forms import form_helper as _helper
 from portal.lib.uploads import AttachmentsField
 
-from ..models import IncidentContact, RoutedTeam, Severity, Status
+from ..models import RoutedTeam, Severity, Status
 
 MAX_MESSAGE = 10_000
-
-
-def _helper() -> FormHelper:
-    helper = FormHelper()
-    helper.form_tag = False
-    helper.disable_csrf = True
-    return helper
 
 
 def user_label(user) -> str:
@@ -80,12 +70,7 @@ class AddContactForm(forms.Form):
     def __init__(self, *args, incident, allow_primary=False, **kwargs):
         super().__init__(*args, **kwargs)
         field = self.fields["user"]
-        field.queryset = (
-            get_user_model()
-            .objects.filter(partner_id=incident.partner_id, is_active=True)
-            .exclude(pk__in=IncidentContact.objects.filter(incident=incident).values("user_id"))
-            .order_by("first_name", "last_name", "username")
-        )
+        field.queryset = incident.addable_contacts()
         # The <select> lists the colleagues read once (see ``colleagues``), so a page that
         # asks whether there is anyone to add and then renders the list runs one query.
         # Validation still goes through the queryset.
@@ -112,9 +97,7 @@ class ContactChoiceForm(forms.Form):
 
     def __init__(self, *args, incident, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["user"].queryset = get_user_model().objects.filter(
-            incident_contacts__incident=incident
-        )
+        self.fields["user"].queryset = incident.contact_users()
 
 
 class AssignForm(forms.Form):
@@ -124,7 +107,7 @@ class AssignForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["engineer"].queryset = engineers()
+        self.fields["engineer"].queryset = get_user_model().objects.support_engineers()
         # Rendered from one read of the engineers (crispy's select walks the choices
         # more than once); validation still goes through the queryset.
         self.fields["engineer"].choices = self._choices
@@ -158,35 +141,6 @@ class RouteForm(RejectForm):
     team = forms.ChoiceField(label=_("Route to"), choices=RoutedTeam.choices)
 
     field_order = ["team", "reason"]
-
-
-class _EqualsAny(Func):
-    """``lhs = ANY(array)`` (PostgreSQL)."""
-
-    output_field = BooleanField()
-
-    def as_sql(self, compiler, connection, **extra_context):
-        lhs, lhs_params = compiler.compile(self.source_expressions[0])
-        rhs, rhs_params = compiler.compile(self.source_expressions[1])
-        return f"{lhs} = ANY({rhs})", (*lhs_params, *rhs_params)
-
-
-def engineers():
-    User = get_user_model()
-    members = User.groups.through.objects.filter(
-        group__name=settings.SUPPORT_ENGINEERS_GROUP
-    ).values("user_id")
-    users = User.objects.filter(is_active=True)
-    if connection.vendor == "postgresql":
-        from django.contrib.postgres.expressions import ArraySubquery
-
-        # "id = ANY(ARRAY(engineers' ids))": one primary-key lookup per engineer. A join
-        # (or IN) on the group makes PostgreSQL hash-join a scan of every user, which grows
-        # with the programme (1.3 ms at 5,000 users, for 50 engineers).
-        users = users.filter(_EqualsAny(F("pk"), ArraySubquery(members)))
-    else:
-        users = users.filter(pk__in=members)
-    return users.order_by("first_name", "last_name", "username")
 
 
 class QueueFilterForm(forms.Form):
@@ -256,14 +210,15 @@ class QueueFilterForm(forms.Form):
         return partner
 
     def owner_choices(self):
+        # Plain values, not User objects: the queue builds this on every request.
+        engineers = get_user_model().objects.support_engineers()
         return [
             ("", _("Anyone")),
             ("me", _("Me")),
             ("none", _("Nobody (unassigned)")),
-            # Plain values, not User objects: the queue builds this on every request.
             *(
                 (str(pk), _label(first, last, username, email))
-                for pk, first, last, username, email in engineers().values_list(
+                for pk, first, last, username, email in engineers.values_list(
                     "pk", "first_name", "last_name", "username", "email"
                 )
             ),

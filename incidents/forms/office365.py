@@ -6,39 +6,27 @@ Forms only validate; the wizard's ``done()`` hands the cleaned data to
 
 from __future__ import annotations
 
-import datetime as dt
 import re
-import zoneinfo
 
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import HTML, Field, Layout
+from crispy_forms.layout import HTML, Field
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.formfields import PhoneNumberField
 from phonenumber_field.phonenumber import validate_region
 
-from incidents.models import Severity, Topic, Tree
+from incidents.models import Topic, Tree
+from portal.lib.forms import form_helper as _helper
 from portal.lib.uploads import AttachmentsField
 
+from .common import SeverityRuleMixin, StartTimeField, is_24x7_field, severity_field
 from .taxonomy import REFRESH_FIELD, TopicChainMixin, TopicChoiceField
 
 # A DNS name such as contoso.onmicrosoft.com or contoso.com (IDNA allowed).
 DOMAIN_RE = re.compile(
     r"^(?=.{4,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]$"
 )
-DATETIME_LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
-
-
-def _helper(*layout) -> FormHelper:
-    helper = FormHelper()
-    helper.form_tag = False
-    helper.disable_csrf = True
-    if layout:
-        helper.layout = Layout(*layout)
-    return helper
 
 
 class ProblemForm(TopicChainMixin, forms.Form):
@@ -184,22 +172,18 @@ class DescriptionForm(forms.Form):
         self.helper = _helper()
 
 
-class SupportingInfoForm(forms.Form):
+class SupportingInfoForm(SeverityRuleMixin, forms.Form):
     """Step 3 — Add supporting information: severity and the facts an engineer needs."""
 
-    severity = forms.ChoiceField(
-        label=_("Severity"),
-        choices=Severity.choices,
-        widget=forms.RadioSelect,
+    severity = severity_field(
         help_text=_(
             "First response within 2 hours (A), 4 hours (B) or 8 hours (C) for support in "
             "English; support in a local language runs in business hours of your time zone."
         ),
         error_messages={"required": _("Choose the severity: how badly the problem hurts.")},
     )
-    is_24x7 = forms.BooleanField(
+    is_24x7 = is_24x7_field(
         label=_("I need 24/7 support (severity A only)"),
-        required=False,
         help_text=_(
             "An engineer works on it around the clock; someone must be reachable at all times."
         ),
@@ -216,15 +200,7 @@ class SupportingInfoForm(forms.Form):
         max_value=10_000_000,
         error_messages={"required": _("Enter how many users are affected.")},
     )
-    started_at = forms.DateTimeField(
-        label=_("When did it start?"),
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_LOCAL_FORMAT),
-        input_formats=[DATETIME_LOCAL_FORMAT, "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"],
-        error_messages={
-            "required": _("Enter when the problem started."),
-            "invalid": _("Enter the date and time the problem started, e.g. 2026-03-01 09:30."),
-        },
-    )
+    started_at = StartTimeField(label=_("When did it start?"))
     what_tried = forms.CharField(
         label=_("What have you tried so far?"),
         max_length=5_000,
@@ -239,13 +215,7 @@ class SupportingInfoForm(forms.Form):
 
     def __init__(self, *args, time_zone="UTC", **kwargs):
         super().__init__(*args, **kwargs)
-        try:
-            self.time_zone = zoneinfo.ZoneInfo(time_zone)
-        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-            self.time_zone = zoneinfo.ZoneInfo("UTC")
-        self.fields["started_at"].help_text = _("In your time zone (%(tz)s).") % {
-            "tz": self.time_zone.key
-        }
+        self.fields["started_at"].use_time_zone(time_zone)
         self.helper = _helper(
             Field("severity"),
             Field("is_24x7", wrapper_class="ms-4"),
@@ -271,30 +241,6 @@ class SupportingInfoForm(forms.Form):
                 _("Enter a domain name such as contoso.onmicrosoft.com."), code="invalid"
             )
         return value
-
-    def clean_started_at(self):
-        value = self.cleaned_data["started_at"]
-        # The browser sends wall-clock time: read it in the user's own time zone.
-        naive = timezone.make_naive(value) if timezone.is_aware(value) else value
-        value = naive.replace(tzinfo=self.time_zone)
-        if value > timezone.now() + dt.timedelta(minutes=5):
-            raise ValidationError(_("The start time cannot be in the future."), code="future")
-        return value
-
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("is_24x7") and cleaned.get("severity") not in (None, Severity.A):
-            self.add_error(
-                "is_24x7",
-                ValidationError(
-                    _(
-                        "24/7 support can be chosen only with severity A. Choose severity A, "
-                        "or clear the 24/7 box."
-                    ),
-                    code="24x7_needs_a",
-                ),
-            )
-        return cleaned
 
     def facts(self) -> dict:
         """What the engineer reads under "supporting information" (JSON-safe)."""

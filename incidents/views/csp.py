@@ -2,25 +2,22 @@
 service health, choose the service, then raise the request (or reach the ISV)."""
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Case, IntegerField, Q, Value, When
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.views.decorators.http import require_GET, require_http_methods
 
 from incidents.csp import (
     CSP_SUPPORT_PLAN,
+    MARKETPLACE_PREFIX,
     CspRefusal,
     customer_links,
     own_tenant_refusal,
+    parse_service,
     role_refusal,
+    service_choices,
     submit_csp_request,
 )
-from incidents.forms.csp import (
-    MARKETPLACE_PREFIX,
-    CspRequestForm,
-    parse_service,
-    service_choices,
-)
+from incidents.forms.csp import CspRequestForm
 from incidents.models import MarketplaceProduct
 from partners.models import CustomerPartner, ServiceHealthEvent
 
@@ -77,44 +74,12 @@ def customer(request, pk):
             platform=platform,
         )
         if request.method == "POST" and form.is_valid():
-            data = form.cleaned_data
-            try:
-                incident = submit_csp_request(
-                    user=request.user,
-                    customer=the_customer,
-                    platform=platform,
-                    request_type=data["request_type"],
-                    subscription=data.get("subscription"),
-                    title=data["title"],
-                    description=data["description"],
-                    severity=data["severity"],
-                    is_24x7=data["is_24x7"],
-                    contact_name=data["contact_name"],
-                    contact_email=data["contact_email"],
-                    contact_phone=data["contact_phone"],
-                    time_zone=data["time_zone"],
-                    submission_key=data["submission_key"],
-                )
-            except CspRefusal as exc:
-                form.add_error(None, str(exc))
-            else:
-                return redirect("incidents:confirmation", number=incident.number)
+            submitted = _submit(request, form, the_customer, platform)
+            if submitted:
+                return submitted
     elif request.method == "POST":
         return redirect("incidents:csp_customer", pk=pk)
-    events = (
-        ServiceHealthEvent.objects.filter(customer=the_customer)
-        .annotate(
-            is_open=Case(
-                When(
-                    Q(resolved_at__isnull=True) & ~Q(status=ServiceHealthEvent.Status.RESOLVED),
-                    then=Value(1),
-                ),
-                default=Value(0),
-                output_field=IntegerField(),
-            )
-        )
-        .order_by("-is_open", "-started_at")
-    )
+    events = ServiceHealthEvent.objects.for_customer(the_customer)
     return render(
         request,
         "incidents/csp/customer.html",
@@ -133,6 +98,32 @@ def customer(request, pk):
             "support_plan": CSP_SUPPORT_PLAN,
         },
     )
+
+
+def _submit(request, form, customer, platform):
+    """Raise the request from a valid form: its confirmation, or None with the refusal on the form."""
+    data = form.cleaned_data
+    try:
+        incident = submit_csp_request(
+            user=request.user,
+            customer=customer,
+            platform=platform,
+            request_type=data["request_type"],
+            subscription=data.get("subscription"),
+            title=data["title"],
+            description=data["description"],
+            severity=data["severity"],
+            is_24x7=data["is_24x7"],
+            contact_name=data["contact_name"],
+            contact_email=data["contact_email"],
+            contact_phone=data["contact_phone"],
+            time_zone=data["time_zone"],
+            submission_key=data["submission_key"],
+        )
+    except CspRefusal as exc:
+        form.add_error(None, str(exc))
+        return None
+    return redirect("incidents:confirmation", number=incident.number)
 
 
 urlpatterns = [

@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from formtools.wizard.views import SessionWizardView
 
 from contracts.models import ContractKind
+from incidents.azure import azure_holdings, azure_prerequisites, azure_product
 from incidents.forms.azure import (
     BILLING,
     PROFESSIONAL,
@@ -35,14 +36,11 @@ from incidents.forms.azure import (
     ContactForm,
     DetailsForm,
     SupportOptionForm,
-    azure_holdings,
-    azure_prerequisites,
-    azure_product,
 )
 from incidents.forms.contract_step import ContractStepWizardMixin
 from incidents.forms.taxonomy import RefreshableWizardMixin
 from incidents.models import Channel, RoutedTeam
-from incidents.services import SubmissionError, submit_incident
+from incidents.services import IncidentDraft, SubmissionError, submit_incident
 from portal.lib.wizards import GuardedPostMixin, PortalWizardMixin
 
 # Remembers the last incident this session submitted, so that a repeated final
@@ -229,7 +227,7 @@ class AzureIncidentWizard(
         if role is None:
             role = subscription.roles.filter(user=user).values_list("role", flat=True).first()
         try:
-            incident = submit_incident(
+            draft = IncidentDraft(
                 user=user,
                 channel=Channel.AZURE,
                 title=details["title"],
@@ -264,6 +262,7 @@ class AzureIncidentWizard(
                 submission_key=self.submission_key(),
                 break_fix=leaf.is_break_fix if leaf else True,
             )
+            incident = submit_incident(draft)
         except SubmissionError as exc:
             return self.fail("contract" if contract is not None else "details", str(exc))
         except OSError:

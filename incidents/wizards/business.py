@@ -27,7 +27,7 @@ from incidents.forms.business import (
 from incidents.forms.contract_step import ADD_CONTRACT_FIELD, ContractStepWizardMixin
 from incidents.forms.taxonomy import RefreshableWizardMixin
 from incidents.models import Channel, Incident
-from incidents.services import SubmissionError, submit_incident
+from incidents.services import IncidentDraft, SubmissionError, submit_incident
 from portal.lib.wizards import GuardedPostMixin, PortalWizardMixin, display_value
 
 PROBLEM, SUPPORT, CONTACT, SHARE, REVIEW = "problem", "support", "contact", "share", "review"
@@ -271,7 +271,7 @@ class BusinessWizard(
         primary = form_dict[CONTACT].cleaned_data["primary_contact"]
         additional = list(form_dict[SHARE].cleaned_data["additional_contacts"])
         topic = problem["problem"]
-        incident = submit_incident(
+        draft = IncidentDraft(
             user=user,
             channel=Channel.BUSINESS,
             title=problem["title"],
@@ -298,6 +298,7 @@ class BusinessWizard(
             submission_key=self.submission_key(),
             break_fix=topic.is_break_fix,
         )
+        incident = submit_incident(draft)
         if Incident.objects.visible_to(user).filter(pk=incident.pk).exists():
             return redirect("incidents:confirmation", number=incident.number)
         # The submitter is no longer a contact, so the confirmation page is not theirs to open.

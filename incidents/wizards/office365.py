@@ -27,7 +27,7 @@ from incidents.forms.office365 import (
 )
 from incidents.forms.taxonomy import RefreshableWizardMixin
 from incidents.models import Channel, RoutedTeam, Topic
-from incidents.services import submit_incident
+from incidents.services import IncidentDraft, submit_incident
 from partners.models import ScsProduct
 from portal.lib.wizards import GuardedPostMixin, PortalWizardMixin
 
@@ -132,7 +132,7 @@ class Office365Wizard(
         leaf: Topic = problem.leaf()
         path = leaf.path()
         eligibility = self.eligibility
-        incident = submit_incident(
+        draft = IncidentDraft(
             user=user,
             channel=Channel.OFFICE365,
             product=self._product_of(path[0]),
@@ -154,5 +154,6 @@ class Office365Wizard(
             time_zone=user.time_zone,
             break_fix=all(node.is_break_fix for node in path),
         )
+        incident = submit_incident(draft)
         self.remember_submitted(incident.number)
         return redirect("incidents:confirmation", number=incident.number)

@@ -60,7 +60,7 @@ def test_a_demo_partner_logs_in_completes_the_profile_and_sees_the_home_page(pag
     if "load_demo" not in get_commands():
         pytest.skip("manage.py load_demo is not available yet")
     call_command("load_demo", verbosity=0)
-    demo = importlib.import_module("partners.management.commands.load_demo")
+    demo = importlib.import_module("demo.management.commands.load_demo")
     user = User.objects.get(username="gold")
     if user.profile_completed_at is not None:  # demo partners start with the profile to do
         User.objects.filter(pk=user.pk).update(profile_completed_at=None)

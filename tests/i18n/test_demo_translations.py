@@ -9,13 +9,13 @@ from django.test.utils import override_settings
 from django.utils import translation
 
 from contracts.models import Product
-from incidents.models import SelfHelpArticle, Topic
-from partners.management.commands.demo_translations import (
+from demo.data.translations import (
     BRAND_NAMES,
     DEMO_TRANSLATIONS,
     LANGUAGES,
     apply_demo_translations,
 )
+from incidents.models import SelfHelpArticle, Topic
 from partners.models import Competency
 
 MODELS = (Competency, Product, Topic, SelfHelpArticle)

@@ -19,7 +19,7 @@ from incidents.models import (
     Topic,
     Tree,
 )
-from incidents.services import submit_incident
+from incidents.services import IncidentDraft, submit_incident
 from tests.builders import (
     make_contract,
     make_engineer,
@@ -405,15 +405,17 @@ def test_rejecting_in_admin_gives_the_unit_back_and_tells_the_contacts(
 ):
     contract = make_contract(partner_user.partner, units=2, register_to=partner_user)
     incident = submit_incident(
-        user=partner_user,
-        channel="azure",
-        title="VM down",
-        description="It is down",
-        severity="B",
-        contact_name="Anna",
-        contact_email=partner_user.email,
-        product=make_product(),
-        contract=contract,
+        IncidentDraft(
+            user=partner_user,
+            channel="azure",
+            title="VM down",
+            description="It is down",
+            severity="B",
+            contact_name="Anna",
+            contact_email=partner_user.email,
+            product=make_product(),
+            contract=contract,
+        )
     )
     contract.refresh_from_db()
     assert contract.units_used == 1

@@ -41,9 +41,9 @@ def test_two_simultaneous_final_posts_of_one_run_create_one_incident(seeded, mon
     barrier = threading.Barrier(2, timeout=20)
     real_submit = wizard_module.submit_incident
 
-    def submit_together(**kwargs):
+    def submit_together(draft):
         barrier.wait()
-        return real_submit(**kwargs)
+        return real_submit(draft)
 
     monkeypatch.setattr(wizard_module, "submit_incident", submit_together)
     responses = {}

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from contracts.models import Platform
 from incidents.models import Incident
-from incidents.services import submit_incident
+from incidents.services import IncidentDraft, submit_incident
 from tests.builders import make_product
 
 PNG = (
@@ -27,15 +27,17 @@ def make_incident(
         "product", make_product("Office 365", platform=Platform.OFFICE365, slug="office-365")
     )
     return submit_incident(
-        user=user,
-        channel=extra.pop("channel", "office365"),
-        title=title,
-        description=extra.pop("description", "Users in Budapest get error 0x800CCC0E."),
-        severity=severity,
-        contact_name=extra.pop("contact_name", user.get_full_name()),
-        contact_email=extra.pop("contact_email", user.email),
-        files=files,
-        **extra,
+        IncidentDraft(
+            user=user,
+            channel=extra.pop("channel", "office365"),
+            title=title,
+            description=extra.pop("description", "Users in Budapest get error 0x800CCC0E."),
+            severity=severity,
+            contact_name=extra.pop("contact_name", user.get_full_name()),
+            contact_email=extra.pop("contact_email", user.email),
+            files=files,
+            **extra,
+        )
     )
 
 

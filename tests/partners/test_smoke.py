@@ -1,6 +1,6 @@
 import datetime as dt
 
-from incidents.services import submit_incident
+from incidents.services import IncidentDraft, submit_incident
 from tests.builders import make_contract, make_product
 
 
@@ -16,15 +16,17 @@ def test_submit_incident_consumes_one_unit_and_sends_mail(
     contract = make_contract(partner_user.partner, units=1, register_to=partner_user)
     with django_capture_on_commit_callbacks(execute=True):
         incident = submit_incident(
-            user=partner_user,
-            channel="azure",
-            title="VM down",
-            description="It is down",
-            severity="A",
-            contact_name="Anna",
-            contact_email="anna@example.com",
-            product=make_product(),
-            contract=contract,
+            IncidentDraft(
+                user=partner_user,
+                channel="azure",
+                title="VM down",
+                description="It is down",
+                severity="A",
+                contact_name="Anna",
+                contact_email="anna@example.com",
+                product=make_product(),
+                contract=contract,
+            )
         )
     contract.refresh_from_db()
     assert contract.units_used == 1

@@ -228,19 +228,21 @@ def test_add_business_hours_spans_several_days():
 def test_submit_incident_stores_the_due_time_computed_at_submission(partner_user):
     from django.utils import timezone
 
-    from incidents.services import submit_incident
+    from incidents.services import IncidentDraft, submit_incident
 
     before = timezone.now()
     incident = submit_incident(
-        user=partner_user,
-        channel="azure",
-        title="VMs down",
-        description="All VMs stopped",
-        severity="B",
-        contact_name="Anna",
-        contact_email="anna@example.com",
-        support_language="en",
-        time_zone="Europe/Budapest",
+        IncidentDraft(
+            user=partner_user,
+            channel="azure",
+            title="VMs down",
+            description="All VMs stopped",
+            severity="B",
+            contact_name="Anna",
+            contact_email="anna@example.com",
+            support_language="en",
+            time_zone="Europe/Budapest",
+        )
     )
     assert incident.response_due_at - incident.created_at == dt.timedelta(hours=4)
     assert incident.created_at >= before

@@ -2,10 +2,10 @@
 
 from django.test.utils import override_settings
 
-from partners.management.commands.load_demo import DEMO_PASSWORD
+from demo.data import DEMO_PASSWORD
 from partners.models import Region, User
 from purchases.models import PriceListEntry
-from tests.partners.test_load_demo import load_demo
+from tests.demo.test_load_demo import load_demo
 
 HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 

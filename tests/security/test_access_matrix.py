@@ -19,7 +19,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from contracts.models import ActivationRequest, Contract, RoutedTo
 from incidents.models import Attachment, HistoryEvent, Incident, IncidentContact, Message, Topic
-from incidents.services import save_attachment, submit_incident
+from incidents.services import IncidentDraft, save_attachment, submit_incident
 from partners.models import CspRole, Customer, CustomerPartner
 from purchases.models import Order
 from tests.builders import make_topic_path, make_user
@@ -119,13 +119,15 @@ def world(partner_user, other_user, engineer, staff, settings, tmp_path):
     partner_user.partner_role = partner_user.PartnerRole.GLOBAL_ADMIN
     partner_user.save()
     incident = submit_incident(
-        user=partner_user,
-        channel="office365",
-        title="Mail flow stopped",
-        description="No mail since 9:00",
-        severity="B",
-        contact_name="Anna",
-        contact_email=partner_user.email,
+        IncidentDraft(
+            user=partner_user,
+            channel="office365",
+            title="Mail flow stopped",
+            description="No mail since 9:00",
+            severity="B",
+            contact_name="Anna",
+            contact_email=partner_user.email,
+        )
     )
     upload = SimpleUploadedFile("trace.txt", b"log line", content_type="text/plain")
     upload.content_type = "text/plain"

@@ -17,7 +17,7 @@ from django.urls import reverse
 from contracts.models import ActivationRequest, RoutedTo
 from incidents import workflow
 from incidents.models import Incident
-from incidents.services import save_attachment, submit_incident
+from incidents.services import IncidentDraft, save_attachment, submit_incident
 from portal.lib.uploads import clean_filename
 
 PAYLOADS = [
@@ -45,20 +45,22 @@ def hostile_incident(
     partner_user.save()
     with django_capture_on_commit_callbacks(execute=True):
         incident = submit_incident(
-            user=partner_user,
-            channel="office365",
-            title=PAYLOADS[0],
-            description="\n".join(PAYLOADS),
-            error_message=PAYLOADS[1],
-            severity="A",
-            contact_name=PAYLOADS[2],
-            contact_phone=PAYLOADS[3],
-            contact_email=partner_user.email,
-            facts={
-                "tenant_domain": PAYLOADS[2],
-                "tried": PAYLOADS[0],
-                "users_affected": PAYLOADS[3],
-            },
+            IncidentDraft(
+                user=partner_user,
+                channel="office365",
+                title=PAYLOADS[0],
+                description="\n".join(PAYLOADS),
+                error_message=PAYLOADS[1],
+                severity="A",
+                contact_name=PAYLOADS[2],
+                contact_phone=PAYLOADS[3],
+                contact_email=partner_user.email,
+                facts={
+                    "tenant_domain": PAYLOADS[2],
+                    "tried": PAYLOADS[0],
+                    "users_affected": PAYLOADS[3],
+                },
+            )
         )
         for payload in PAYLOADS:
             upload = SimpleUploadedFile(f"{payload}.txt", b"log", content_type="text/plain")

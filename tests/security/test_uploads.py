@@ -9,7 +9,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from incidents.services import save_attachment, submit_incident
+from incidents.services import IncidentDraft, save_attachment, submit_incident
 from portal.lib.uploads import AttachmentsField, clean_filename, validate_attachment
 
 
@@ -108,13 +108,15 @@ def test_path_traversal_and_long_names_are_reduced_to_a_safe_display_name():
 def test_stored_files_get_a_generated_private_name(partner_user, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     incident = submit_incident(
-        user=partner_user,
-        channel="office365",
-        title="t",
-        description="d",
-        severity="C",
-        contact_name="n",
-        contact_email="n@example.com",
+        IncidentDraft(
+            user=partner_user,
+            channel="office365",
+            title="t",
+            description="d",
+            severity="C",
+            contact_name="n",
+            contact_email="n@example.com",
+        )
     )
     file = upload("../../x" + "b" * 300 + ".txt", b"log line")
     file.display_name = clean_filename(file.name)

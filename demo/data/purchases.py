@@ -7,13 +7,12 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from contracts.models import Platform, Product
+from demo.data import Seed
 from partners.models import Partner, Region, User
-
-from .models import PriceListEntry
+from purchases.models import PriceListEntry
 
 # region: (currency, one incident, 5-pack or None where it is not offered)
 PRICES = {
@@ -25,9 +24,11 @@ PRICES = {
 PERSONAL_PARTNER = "4100001"  # Northwind Productivity Kft. (EMEA): the 5-pack is offered
 
 
-def load(stdout) -> None:
-    from partners.management.commands.load_demo import DEMO_PASSWORD
+LOGIN = ("personal", "personal account (Microsoft account): can buy pay-per-incident support")
 
+
+def load_purchases(seed: Seed) -> None:
+    """The price list and the personal-account user ``personal``."""
     with transaction.atomic():
         for product in Product.objects.filter(platform=Platform.ON_PREMISES):
             for region, (currency, single, five) in PRICES.items():
@@ -54,10 +55,6 @@ def load(stdout) -> None:
                 "account_kind": User.AccountKind.PERSONAL,
             },
         )
-        password_hash = make_password(DEMO_PASSWORD, salt="portaldemo")
-        if user.password != password_hash:
-            user.password = password_hash
+        if user.password != seed.password_hash:
+            user.password = seed.password_hash
             user.save(update_fields=["password"])
-    stdout.write(
-        "  personal    personal account (Microsoft account): can buy pay-per-incident support\n"
-    )

@@ -20,6 +20,7 @@ from contracts.models import (
     RoutedTo,
     activation_route,
 )
+from demo.data import DEMO_PASSWORD
 from incidents.models import (
     Incident,
     MarketplaceProduct,
@@ -29,7 +30,6 @@ from incidents.models import (
     Topic,
     Tree,
 )
-from partners.management.commands.load_demo import DEMO_PASSWORD
 from partners.models import (
     AzureSubscription,
     CspRole,

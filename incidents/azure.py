@@ -1,0 +1,141 @@
+"""The Microsoft Azure channel's rules: its prerequisites and its product (SPEC §4.2).
+
+The wizard's first step shows each prerequisite, met or not, with what to do about it;
+``done()`` reads them again to decide whether the incident is recorded as rejected.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Exists
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from contracts.models import Contract, ContractKind, Platform, Product
+from partners.models import AzureSubscription, ScsProduct, User
+
+
+@dataclass(frozen=True)
+class Prerequisite:
+    key: str
+    label: str
+    met: bool
+    fix: str = ""  # what to do when not met
+    blocking: bool = True  # False: a warning; the incident is recorded but rejected
+
+
+def signature_cloud_contracts(user):
+    return Contract.objects.registered_to(user).filter(kind=ContractKind.SIGNATURE_CLOUD)
+
+
+def azure_holdings(user) -> tuple[bool, bool]:
+    """(holds a Signature Cloud contract, administers an active Azure subscription): one query."""
+    row = (
+        User.objects.filter(pk=user.pk)
+        .values_list(
+            Exists(signature_cloud_contracts(user)),
+            Exists(AzureSubscription.objects.administered_by(user).filter(is_active=True)),
+        )
+        .first()
+    )
+    return (bool(row[0]), bool(row[1])) if row else (False, False)
+
+
+def azure_prerequisites(
+    user, on: dt.date | None = None, *, holdings=None, with_eligibility=True
+) -> list[Prerequisite]:
+    """Each prerequisite of an Azure Signature Cloud Support incident, met or not, with its fix.
+
+    ``holdings``: :func:`azure_holdings` if already known. ``with_eligibility=False``
+    leaves out the (non-blocking) eligibility, which costs two more queries.
+    """
+    has_contract, has_subscription = holdings if holdings is not None else azure_holdings(user)
+    prerequisites = [
+        *_contact_prerequisites(user),
+        *_holding_prerequisites(has_contract, has_subscription),
+    ]
+    if with_eligibility:
+        partner = user.partner
+        eligibility = (
+            partner.eligibility_for(ScsProduct.AZURE, on=on or timezone.localdate())
+            if partner
+            else None
+        )
+        prerequisites.insert(2, _eligibility_prerequisite(eligibility))
+    return prerequisites
+
+
+def _contact_prerequisites(user) -> list[Prerequisite]:
+    partner = user.partner
+    on_record = partner.technical_contact_email if partner else ""
+    return [
+        Prerequisite(
+            "technical_contact",
+            _("You are your partner's designated technical contact."),
+            bool(partner and partner.technical_contact_id == user.pk),
+            _(
+                "Ask your partner's global admin to record you as the technical contact "
+                "in the Partner Membership Center, or ask the technical contact to submit."
+            ),
+        ),
+        Prerequisite(
+            "email_matches",
+            _("Your e-mail address matches the technical contact's e-mail on record."),
+            user.is_designated_technical_contact,
+            _(
+                "Your e-mail address is %(mine)s but the one on record is %(record)s. Change "
+                "the e-mail in your profile, or have the Partner Membership Center record updated."
+            )
+            % {"mine": user.email or "—", "record": on_record or "—"},
+        ),
+    ]
+
+
+def _holding_prerequisites(has_contract: bool, has_subscription: bool) -> list[Prerequisite]:
+    return [
+        Prerequisite(
+            "contract",
+            _("You hold a Signature Cloud Support contract (Access ID + Contract ID)."),
+            bool(has_contract),
+            _(
+                'Add it in the step "Select a contract" with the Access ID and Contract ID '
+                "that were sent to your primary program contact. They differ from the IDs "
+                "of ordinary Partner Network support."
+            ),
+        ),
+        Prerequisite(
+            "subscription",
+            _(
+                "You have a Microsoft Azure subscription on which you are service "
+                "administrator or co-administrator."
+            ),
+            bool(has_subscription),
+            _(
+                "Ask the account administrator of your Azure subscription to add you as "
+                "service administrator or co-administrator (for a customer's subscription: "
+                "co-administrator)."
+            ),
+        ),
+    ]
+
+
+def _eligibility_prerequisite(eligibility) -> Prerequisite:
+    """Not blocking: an ineligible partner may submit, and the incident is rejected."""
+    return Prerequisite(
+        "eligible",
+        _("Your partner is eligible for Microsoft Azure Signature Cloud Support."),
+        bool(eligibility),
+        _(
+            "%(reason)s You may still submit, but the incident will be rejected. "
+            "Billing and subscription management requests are not affected."
+        )
+        % {"reason": eligibility.reason if eligibility else ""},
+        blocking=False,
+    )
+
+
+def azure_product() -> Product | None:
+    """The catalogue's Microsoft Azure product (the first active one)."""
+    return Product.objects.filter(platform=Platform.AZURE, is_active=True).order_by("pk").first()
