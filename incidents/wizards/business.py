@@ -9,7 +9,6 @@ from django import forms
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
-from formtools.wizard.views import SessionWizardView
 
 from incidents.forms.business import (
     PrimaryContactForm,
@@ -25,7 +24,7 @@ from incidents.forms.contract_step import ADD_CONTRACT_FIELD, ContractStepWizard
 from incidents.forms.taxonomy import RefreshableWizardMixin
 from incidents.models import Channel, Incident
 from incidents.services import SubmissionError, submit_incident
-from portal.lib.wizards import GuardedPostMixin, PortalWizardMixin, display_value
+from portal.lib.wizards import PortalWizardView, display_value
 
 PROBLEM, SUPPORT, CONTACT, SHARE, REVIEW = "problem", "support", "contact", "share", "review"
 SUPPORT_FIELDS = ("severity", "is_24x7", "country", "time_zone", "support_language")
@@ -33,11 +32,9 @@ RETURN_TO_REVIEW = "return_to_review"
 
 
 class BusinessWizard(
-    GuardedPostMixin,
     ContractStepWizardMixin,
     RefreshableWizardMixin,
-    PortalWizardMixin,
-    SessionWizardView,
+    PortalWizardView,
 ):
     form_list = [
         (PROBLEM, ProblemForm),
