@@ -8,38 +8,15 @@ from partners.models import Location, Region
 from portal.lib.i18n import local_date
 
 from .models import Contract
-from .services import (
-    RegistrationError,
-    RegistrationThrottled,
-    pending_request_for,
-    register_contract,
-)
+from .services import pending_request_for
 
 
 class RegisterContractForm(forms.Form):
-    """Access ID + Contract ID. ``register()`` is called by the view after validation."""
+    """Access ID + Contract ID; the view registers them with
+    ``contracts.services.register_contract_from`` after validation."""
 
     access_id = forms.CharField(label=_("Access ID"), max_length=40)
     contract_id = forms.CharField(label=_("Contract ID"), max_length=40)
-
-    def __init__(self, *args, user=None, **kwargs):
-        self.user = user
-        self.throttled = False
-        super().__init__(*args, **kwargs)
-
-    def register(self):
-        """Register to ``self.user``; on failure adds a non-field error and returns None.
-
-        ``self.throttled`` tells the view to answer HTTP 429.
-        """
-        try:
-            return register_contract(
-                self.user, self.cleaned_data["access_id"], self.cleaned_data["contract_id"]
-            )
-        except RegistrationError as exc:
-            self.throttled = isinstance(exc, RegistrationThrottled)
-            self.add_error(None, str(exc))
-            return None
 
 
 def _wizard_helper() -> FormHelper:
