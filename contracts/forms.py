@@ -92,13 +92,16 @@ class ContactStepForm(forms.Form):
         required=False,
         help_text=_("From your profile; change it there."),
     )
-    membership_email = forms.EmailField(label=_("E-mail linked to the membership"), required=False)
+    membership_email = forms.EmailField(
+        max_length=254, label=_("E-mail linked to the membership"), required=False
+    )
     contact_name = forms.CharField(label=_("Name"), max_length=200)
     company = forms.CharField(label=_("Company"), max_length=200)
     phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
     city = forms.CharField(label=_("City"), max_length=100, required=False)
     country = LazyTypedChoiceField(label=_("Country"), choices=countries, required=False)
     alternate_email = forms.EmailField(
+        max_length=254,
         label=_("Alternate e-mail"),
         required=False,
         help_text=_(

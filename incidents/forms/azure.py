@@ -18,7 +18,7 @@ from phonenumber_field.formfields import PhoneNumberField
 from contracts.models import Contract, ContractKind, ContractOption, Platform, Product
 from incidents.forms.contract_step import ContractStepForm, by_model_ordering
 from incidents.forms.taxonomy import PreloadedChoiceMixin, TopicChainMixin, TopicChoiceField
-from incidents.models import Severity, Tree
+from incidents.models import TEXT_MAX_LENGTH, TITLE_MAX_LENGTH, Severity, Tree
 from partners.models import AzureSubscription, ScsProduct, SubscriptionRole, User
 from portal.lib.uploads import AttachmentsField
 
@@ -282,7 +282,7 @@ class ContactForm(forms.Form):
         label=_lazy("Telephone number"),
         help_text=_lazy("In international format, for example +36 1 234 5678."),
     )
-    email = forms.EmailField(label=_lazy("E-mail address"))
+    email = forms.EmailField(label=_lazy("E-mail address"), max_length=254)
     time_zone = forms.ChoiceField(label=_lazy("Time zone"), choices=time_zone_choices)
 
     def __init__(self, *args, **kwargs):
@@ -300,9 +300,11 @@ class SubscriptionChoiceField(PreloadedChoiceMixin, forms.ModelChoiceField):
 
 
 class DetailsForm(forms.Form):
-    title = forms.CharField(label=_lazy("Title"), max_length=200)
+    title = forms.CharField(label=_lazy("Title"), max_length=TITLE_MAX_LENGTH)
     description = forms.CharField(
-        label=_lazy("Description"), widget=forms.Textarea(attrs={"rows": 5})
+        label=_lazy("Description"),
+        max_length=TEXT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 5}),
     )
     subscription = SubscriptionChoiceField(
         label=_lazy("Azure subscription"),
@@ -321,7 +323,10 @@ class DetailsForm(forms.Form):
         label=_lazy("I need 24/7 support (severity A only)"), required=False
     )
     error_message = forms.CharField(
-        label=_lazy("Error message"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_lazy("Error message"),
+        max_length=TEXT_MAX_LENGTH,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
     started_at = forms.DateTimeField(
         label=_lazy("When did the problem start?"),

@@ -18,7 +18,7 @@ from incidents.csp import (
     who_may_open_non_technical,
 )
 from incidents.forms.business import time_zone_choices
-from incidents.models import MarketplaceProduct, Severity
+from incidents.models import TEXT_MAX_LENGTH, TITLE_MAX_LENGTH, MarketplaceProduct, Severity
 from partners.models import AzureSubscription
 
 MARKETPLACE_PREFIX = "mp-"
@@ -54,9 +54,11 @@ class CspRequestForm(forms.Form):
         label=_lazy("Customer's Azure subscription"),
         queryset=AzureSubscription.objects.none(),
     )
-    title = forms.CharField(label=_lazy("Title"), max_length=200)
+    title = forms.CharField(label=_lazy("Title"), max_length=TITLE_MAX_LENGTH)
     description = forms.CharField(
-        label=_lazy("Description"), widget=forms.Textarea(attrs={"rows": 5})
+        label=_lazy("Description"),
+        max_length=TEXT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 5}),
     )
     severity = forms.ChoiceField(
         label=_lazy("Severity"), choices=Severity.choices, widget=forms.RadioSelect
@@ -67,7 +69,7 @@ class CspRequestForm(forms.Form):
         help_text=_lazy("Available only with severity A (critical)."),
     )
     contact_name = forms.CharField(label=_lazy("Your name"), max_length=200)
-    contact_email = forms.EmailField(label=_lazy("Your e-mail address"))
+    contact_email = forms.EmailField(label=_lazy("Your e-mail address"), max_length=254)
     contact_phone = forms.CharField(label=_lazy("Your phone number"), max_length=40)
     time_zone = forms.ChoiceField(label=_lazy("Your time zone"), choices=())
     submission_key = forms.UUIDField(widget=forms.HiddenInput)

@@ -15,9 +15,9 @@ from contracts.models import Product
 from partners.models import Partner
 from portal.lib.uploads import AttachmentsField
 
-from ..models import IncidentContact, RoutedTeam, Severity, Status
+from ..models import TEXT_MAX_LENGTH, IncidentContact, RoutedTeam, Severity, Status
 
-MAX_MESSAGE = 10_000
+MAX_MESSAGE = TEXT_MAX_LENGTH
 
 
 def _helper() -> FormHelper:
@@ -139,7 +139,7 @@ class AssignForm(forms.Form):
 
 
 class StatusForm(forms.Form):
-    transition = forms.CharField()
+    transition = forms.CharField(max_length=40)
 
 
 class RejectForm(forms.Form):
