@@ -305,7 +305,8 @@ class Contract(models.Model):
         held = Q()
         if actor is not None and getattr(actor, "partner_id", None) is not None:
             if self.partner_id != actor.partner_id:
-                raise ContractNotHeld(_("This contract is not held by your company."))
+                # Not shown: the 403 page is the generic one.
+                raise ContractNotHeld(f"contract {self.pk} is held by another partner")
             held = Q(partner_id=actor.partner_id)
         with transaction.atomic(savepoint=False):
             taken = Contract.objects.filter(
