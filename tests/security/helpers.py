@@ -6,6 +6,7 @@ from pathlib import Path
 
 from django.apps import apps
 from django.conf import settings
+from django.db import connection
 from django.urls import URLPattern, URLResolver, get_resolver
 from formtools.wizard.views import WizardView
 
@@ -13,13 +14,20 @@ from formtools.wizard.views import WizardView
 WATCHED_APPS = ("partners", "contracts", "incidents")
 
 
-def row_counts() -> dict[str, int]:
-    """Rows of every model of the portal's apps."""
-    counts = {}
+def _watched_models():
     for label in WATCHED_APPS:
-        for model in apps.get_app_config(label).get_models():
-            counts[model._meta.label] = model._default_manager.count()
-    return counts
+        yield from apps.get_app_config(label).get_models(include_auto_created=True)
+
+
+def row_counts() -> dict[str, int]:
+    """Rows of every table of the portal's apps (many-to-many tables too), in one query."""
+    models = list(_watched_models())
+    tables = [connection.ops.quote_name(m._meta.db_table) for m in models]
+    sql = "SELECT " + ", ".join(f"(SELECT COUNT(*) FROM {t})" for t in tables)
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        row = cursor.fetchone()
+    return {m._meta.label: n for m, n in zip(models, row, strict=True)}
 
 
 def files_under(*roots) -> set[str]:
