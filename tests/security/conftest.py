@@ -4,7 +4,7 @@
 def pytest_terminal_summary(terminalreporter):
     from tests.security.fuzz import STATS
 
-    if STATS.requests:
+    if STATS.requests or STATS.forms:
         terminalreporter.section("hostile-input fuzz harness")
         for line in STATS.lines():
             terminalreporter.write_line(line)
