@@ -7,37 +7,66 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('contracts', '0003_activation_rules'),
-        ('incidents', '0003_incident_open_due_idx'),
-        ('partners', '0002_seed_competencies_and_eligibility'),
+        ("contracts", "0003_activation_rules"),
+        ("incidents", "0003_incident_open_due_idx"),
+        ("partners", "0002_seed_competencies_and_eligibility"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddConstraint(
-            model_name='historyevent',
-            constraint=models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('detail'), 10000), name='historyevent_detail_max_length'),
+            model_name="historyevent",
+            constraint=models.CheckConstraint(
+                condition=django.db.models.lookups.LessThanOrEqual(
+                    django.db.models.functions.text.Length("detail"), 10000
+                ),
+                name="historyevent_detail_max_length",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='incident',
-            constraint=models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('description'), 10000), name='incident_description_max_length'),
+            model_name="incident",
+            constraint=models.CheckConstraint(
+                condition=django.db.models.lookups.LessThanOrEqual(
+                    django.db.models.functions.text.Length("description"), 10000
+                ),
+                name="incident_description_max_length",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='incident',
-            constraint=models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('error_message'), 10000), name='incident_error_message_max_length'),
+            model_name="incident",
+            constraint=models.CheckConstraint(
+                condition=django.db.models.lookups.LessThanOrEqual(
+                    django.db.models.functions.text.Length("error_message"), 10000
+                ),
+                name="incident_error_message_max_length",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='incident',
-            constraint=models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('status_reason'), 10000), name='incident_status_reason_max_length'),
+            model_name="incident",
+            constraint=models.CheckConstraint(
+                condition=django.db.models.lookups.LessThanOrEqual(
+                    django.db.models.functions.text.Length("status_reason"), 10000
+                ),
+                name="incident_status_reason_max_length",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='message',
-            constraint=models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('body'), 10000), name='message_body_max_length'),
+            model_name="message",
+            constraint=models.CheckConstraint(
+                condition=django.db.models.lookups.LessThanOrEqual(
+                    django.db.models.functions.text.Length("body"), 10000
+                ),
+                name="message_body_max_length",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='selfhelparticle',
-            constraint=models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('summary'), 10000), name='selfhelparticle_summary_max_length'),
+            model_name="selfhelparticle",
+            constraint=models.CheckConstraint(
+                condition=django.db.models.lookups.LessThanOrEqual(
+                    django.db.models.functions.text.Length("summary"), 10000
+                ),
+                name="selfhelparticle_summary_max_length",
+            ),
         ),
     ]
