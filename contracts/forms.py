@@ -8,38 +8,15 @@ from portal.lib.forms import form_helper as _helper
 from portal.lib.i18n import local_date
 
 from .models import Contract
-from .services import (
-    RegistrationError,
-    RegistrationThrottled,
-    pending_request_for,
-    register_contract,
-)
+from .services import pending_request_for
 
 
 class RegisterContractForm(forms.Form):
-    """Access ID + Contract ID. ``register()`` is called by the view after validation."""
+    """Access ID + Contract ID; the view registers them with
+    ``contracts.services.register_contract_from`` after validation."""
 
     access_id = forms.CharField(label=_("Access ID"), max_length=40)
     contract_id = forms.CharField(label=_("Contract ID"), max_length=40)
-
-    def __init__(self, *args, user=None, **kwargs):
-        self.user = user
-        self.throttled = False
-        super().__init__(*args, **kwargs)
-
-    def register(self):
-        """Register to ``self.user``; on failure adds a non-field error and returns None.
-
-        ``self.throttled`` tells the view to answer HTTP 429.
-        """
-        try:
-            return register_contract(
-                self.user, self.cleaned_data["access_id"], self.cleaned_data["contract_id"]
-            )
-        except RegistrationError as exc:
-            self.throttled = isinstance(exc, RegistrationThrottled)
-            self.add_error(None, str(exc))
-            return None
 
 
 class LocationChoiceField(forms.ModelChoiceField):
@@ -108,13 +85,16 @@ class ContactStepForm(forms.Form):
         required=False,
         help_text=_("From your profile; change it there."),
     )
-    membership_email = forms.EmailField(label=_("E-mail linked to the membership"), required=False)
+    membership_email = forms.EmailField(
+        max_length=254, label=_("E-mail linked to the membership"), required=False
+    )
     contact_name = forms.CharField(label=_("Name"), max_length=200)
     company = forms.CharField(label=_("Company"), max_length=200)
     phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
     city = forms.CharField(label=_("City"), max_length=100, required=False)
     country = LazyTypedChoiceField(label=_("Country"), choices=countries, required=False)
     alternate_email = forms.EmailField(
+        max_length=254,
         label=_("Alternate e-mail"),
         required=False,
         help_text=_(

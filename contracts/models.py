@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.db.models import F, Q, StringAgg, Value
 from django.db.models.functions import Cast
@@ -89,6 +90,10 @@ PARTNER_NETWORK_KINDS = {
 }
 # Benefits usable only for product versions still in mainstream support.
 MAINSTREAM_ONLY_KINDS = {ContractKind.PRODUCT_SUPPORT, ContractKind.VISUAL_STUDIO}
+
+
+class ContractNotHeld(PermissionDenied):
+    """A partner user tried to spend a contract held by another partner (HTTP 403)."""
 
 
 class ContractQuerySet(models.QuerySet):
@@ -304,11 +309,20 @@ class Contract(models.Model):
         The conditional UPDATE makes two simultaneous consumers unable to take
         the last unit twice, on SQLite and PostgreSQL alike. No savepoint of its
         own: a failure rolls back the caller's whole transaction (the incident too).
+
+        A contract is used only by users of the partner that holds it: a partner
+        user (``actor``) of another partner gets :class:`ContractNotHeld` (403).
         """
+        held = Q()
+        if actor is not None and getattr(actor, "partner_id", None) is not None:
+            if self.partner_id != actor.partner_id:
+                # Not shown: the 403 page is the generic one.
+                raise ContractNotHeld(f"contract {self.pk} is held by another partner")
+            held = Q(partner_id=actor.partner_id)
         with transaction.atomic(savepoint=False):
-            taken = Contract.objects.filter(pk=self.pk, units_used__lt=F("units_granted")).update(
-                units_used=F("units_used") + 1
-            )
+            taken = Contract.objects.filter(
+                held, pk=self.pk, units_used__lt=F("units_granted")
+            ).update(units_used=F("units_used") + 1)
             if not taken:
                 return False
             ContractEvent.objects.create(

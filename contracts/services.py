@@ -8,6 +8,7 @@ import datetime as dt
 import logging
 from collections.abc import Iterable
 
+from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -48,11 +49,33 @@ class ActivationError(Exception):
 def register_contract(user, access_id: str, contract_id: str) -> Contract:
     """Register the contract identified by both IDs to ``user``.
 
-    A wrong pair gives one generic error that does not say which ID was wrong;
-    repeated wrong guesses are throttled per user.
+    Only a contract held by the user's own partner can be registered (sharing a
+    benefit = sharing the two IDs with a colleague). A wrong pair, or a pair of
+    another partner's contract, gives one generic error that does not say which
+    ID was wrong, and counts towards the per-user throttle.
+
+    The throttle counts atomically: the user's row is locked (``SELECT … FOR
+    UPDATE``) for the check, the look-up and the recording of a failure, so
+    parallel guesses of one user queue up and never more than
+    ``MAX_FAILURES`` wrong pairs are tried in the window.
     """
-    since = timezone.now() - FAILURE_WINDOW
-    if RegistrationFailure.objects.filter(user=user, created_at__gte=since).count() >= MAX_FAILURES:
+    access_id, contract_id = access_id.strip(), contract_id.strip()
+    with transaction.atomic():
+        # The per-user lock (PostgreSQL; SQLite serialises writers anyway).
+        list(get_user_model().objects.select_for_update().filter(pk=user.pk).values("pk"))
+        since = timezone.now() - FAILURE_WINDOW
+        failures = RegistrationFailure.objects.filter(user=user, created_at__gte=since).count()
+        if failures >= MAX_FAILURES:
+            throttled = True
+        else:
+            throttled = False
+            contract = Contract.objects.filter(
+                partner_id=user.partner_id, access_id=access_id, contract_id=contract_id
+            ).first()
+            if contract is None:
+                RegistrationFailure.objects.create(user=user)
+    # Raised outside the transaction: the failure just recorded is kept.
+    if throttled:
         logger.warning(
             "Contract registration throttled: user %s (id %s) made %s wrong attempts in %s",
             user.get_username(),
@@ -61,11 +84,7 @@ def register_contract(user, access_id: str, contract_id: str) -> Contract:
             FAILURE_WINDOW,
         )
         raise RegistrationThrottled(_("Too many wrong attempts. Wait 15 minutes, then try again."))
-    contract = Contract.objects.filter(
-        access_id=access_id.strip(), contract_id=contract_id.strip()
-    ).first()
     if contract is None:
-        RegistrationFailure.objects.create(user=user)
         logger.info("Wrong Access ID + Contract ID pair from user %s (id %s)", user, user.pk)
         raise RegistrationError(
             _("No contract matches this Access ID and Contract ID. Check both and try again.")
@@ -78,6 +97,22 @@ def register_contract(user, access_id: str, contract_id: str) -> Contract:
     except IntegrityError as exc:
         raise RegistrationError(_("Contract is already registered")) from exc
     return contract
+
+
+def register_contract_from(form, user) -> tuple[Contract | None, bool]:
+    """Register the pair of a valid ``RegisterContractForm`` to ``user``.
+
+    Returns ``(contract, False)``, or ``(None, throttled)`` with the (safe) reason
+    added to the form as a non-field error; ``throttled`` asks the view for HTTP 429.
+    """
+    try:
+        contract = register_contract(
+            user, form.cleaned_data["access_id"], form.cleaned_data["contract_id"]
+        )
+    except RegistrationError as exc:
+        form.add_error(None, str(exc))
+        return None, isinstance(exc, RegistrationThrottled)
+    return contract, False
 
 
 # --- requesting activation ---------------------------------------------------

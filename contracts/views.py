@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from .benefits import benefits_for
 from .forms import RegisterContractForm
 from .models import ActivationRequest, Contract
-from .services import can_request_activation
+from .services import can_request_activation, register_contract_from
 
 
 @require_GET
@@ -42,9 +42,9 @@ def register(request):
         raise Http404
     status = 200
     if request.method == "POST":
-        form = RegisterContractForm(request.POST, user=request.user)
+        form = RegisterContractForm(request.POST)
         if form.is_valid():
-            contract = form.register()
+            contract, throttled = register_contract_from(form, request.user)
             if contract is not None:
                 messages.success(
                     request,
@@ -52,10 +52,10 @@ def register(request):
                     % {"id": contract.contract_id},
                 )
                 return redirect("contracts:register")
-            if form.throttled:
+            if throttled:
                 status = 429
     else:
-        form = RegisterContractForm(user=request.user)
+        form = RegisterContractForm()
     registered = (
         Contract.objects.registered_to(request.user)
         .select_related("partner", "location")

@@ -9,10 +9,9 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _lazy
-from formtools.wizard.views import SessionWizardView
 
 from partners.models import User
-from portal.lib.wizards import PortalWizardMixin
+from portal.lib.wizards import PortalWizardView
 
 from .forms import BenefitStepForm, ContactStepForm, ReviewStepForm
 from .services import ActivationError, can_request_activation, request_activation
@@ -35,7 +34,7 @@ def not_allowed(request, reason: str):
 
 
 @method_decorator(login_required, name="dispatch")
-class ActivationWizard(PortalWizardMixin, SessionWizardView):
+class ActivationWizard(PortalWizardView):
     form_list = [
         ("benefit", BenefitStepForm),
         ("contact", ContactStepForm),

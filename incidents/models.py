@@ -8,12 +8,27 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
+from django.db.models.functions import Length
+from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from contracts.models import Contract, Product, ProductVersion
 from partners.models import AzureSubscription, Customer, Partner
 from portal.lib.i18n import TranslatedNameModel
+
+# Length limits of free text (issue 14): enforced by every form (max_length, with a
+# counter in the browser) and by the database (CharField length, or a check
+# constraint on the TextFields below).
+TITLE_MAX_LENGTH = 200
+TEXT_MAX_LENGTH = 10_000  # descriptions, error messages, messages, reasons
+
+
+def text_length_check(field: str, model: str) -> models.CheckConstraint:
+    return models.CheckConstraint(
+        condition=LessThanOrEqual(Length(field), TEXT_MAX_LENGTH),
+        name=f"{model}_{field}_max_length",
+    )
 
 
 class Tree(models.TextChoices):
@@ -128,6 +143,7 @@ class SelfHelpArticle(TranslatedNameModel):
         verbose_name = _("self-help article")
         verbose_name_plural = _("self-help articles")
         ordering = ["name"]
+        constraints = [text_length_check("summary", "selfhelparticle")]
 
 
 class MarketplaceProduct(models.Model):
@@ -252,7 +268,7 @@ class Incident(models.Model):
         related_name="incidents",
     )
     support_plan = models.CharField(_("support plan"), max_length=100, blank=True)
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(_("title"), max_length=TITLE_MAX_LENGTH)
     description = models.TextField(_("description"))
     error_message = models.TextField(_("error message"), blank=True)
     facts = models.JSONField(_("supporting information"), default=dict, blank=True)
@@ -326,6 +342,9 @@ class Incident(models.Model):
             models.CheckConstraint(
                 condition=Q(is_24x7=False) | Q(severity="A"), name="only_severity_a_is_24x7"
             ),
+            text_length_check("description", "incident"),
+            text_length_check("error_message", "incident"),
+            text_length_check("status_reason", "incident"),
         ]
 
     def __str__(self) -> str:
@@ -397,6 +416,7 @@ class Message(models.Model):
         verbose_name_plural = _("messages")
         ordering = ["created_at", "pk"]
         indexes = [models.Index(fields=["incident", "created_at"], name="message_incident_idx")]
+        constraints = [text_length_check("body", "message")]
 
     def __str__(self) -> str:
         return f"{self.author}: {self.body[:40]}"
@@ -460,6 +480,7 @@ class HistoryEvent(models.Model):
         verbose_name_plural = _("history")
         ordering = ["created_at", "pk"]
         indexes = [models.Index(fields=["incident", "created_at"], name="history_incident_idx")]
+        constraints = [text_length_check("detail", "historyevent")]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} ({self.created_at:%Y-%m-%d %H:%M})"

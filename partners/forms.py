@@ -55,10 +55,12 @@ class NameEmailForm(forms.Form):
     first_name = forms.CharField(label=_("First name"), disabled=True, required=False)
     last_name = forms.CharField(label=_("Last name"), disabled=True, required=False)
     email = forms.EmailField(
+        max_length=254,
         label=_("E-mail address"),
         help_text=_("We send confirmations and replies about your support requests here."),
     )
     alternate_email = forms.EmailField(
+        max_length=254,
         label=_("Alternate e-mail address (optional)"),
         required=False,
         help_text=_("Also receives your contract IDs when an activation request is approved."),

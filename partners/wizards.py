@@ -11,9 +11,8 @@ from django.utils import translation
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
-from formtools.wizard.views import SessionWizardView
 
-from portal.lib.wizards import PortalWizardMixin
+from portal.lib.wizards import PortalWizardView
 
 from .forms import ContactForm, NameEmailForm, ReviewForm, default_time_zone
 from .middleware import set_language_cookie
@@ -21,7 +20,7 @@ from .services import complete_profile
 
 
 @method_decorator(login_required, name="dispatch")
-class ProfileWizard(PortalWizardMixin, SessionWizardView):
+class ProfileWizard(PortalWizardView):
     form_list = [("name", NameEmailForm), ("contact", ContactForm), ("review", ReviewForm)]
     step_titles = {
         "name": _lazy("Your name and e-mail"),

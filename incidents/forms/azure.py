@@ -18,7 +18,7 @@ from incidents.forms.common import (
 )
 from incidents.forms.contract_step import ContractStepForm, by_model_ordering
 from incidents.forms.taxonomy import PreloadedChoiceMixin, TopicChainMixin, TopicChoiceField
-from incidents.models import Tree
+from incidents.models import TEXT_MAX_LENGTH, TITLE_MAX_LENGTH, Tree
 from partners.models import AzureSubscription, SubscriptionRole
 from portal.lib.forms import form_helper as _helper
 from portal.lib.forms import time_zone_choices
@@ -156,7 +156,7 @@ class ContactForm(forms.Form):
         label=_lazy("Telephone number"),
         help_text=_lazy("In international format, for example +36 1 234 5678."),
     )
-    email = forms.EmailField(label=_lazy("E-mail address"))
+    email = forms.EmailField(label=_lazy("E-mail address"), max_length=254)
     time_zone = forms.ChoiceField(label=_lazy("Time zone"), choices=time_zone_choices)
 
     def __init__(self, *args, **kwargs):
@@ -174,9 +174,11 @@ class SubscriptionChoiceField(PreloadedChoiceMixin, forms.ModelChoiceField):
 
 
 class DetailsForm(SeverityRuleMixin, forms.Form):
-    title = forms.CharField(label=_lazy("Title"), max_length=200)
+    title = forms.CharField(label=_lazy("Title"), max_length=TITLE_MAX_LENGTH)
     description = forms.CharField(
-        label=_lazy("Description"), widget=forms.Textarea(attrs={"rows": 5})
+        label=_lazy("Description"),
+        max_length=TEXT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 5}),
     )
     subscription = SubscriptionChoiceField(
         label=_lazy("Azure subscription"),
@@ -191,7 +193,10 @@ class DetailsForm(SeverityRuleMixin, forms.Form):
     severity = severity_field()
     is_24x7 = is_24x7_field()
     error_message = forms.CharField(
-        label=_lazy("Error message"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_lazy("Error message"),
+        max_length=TEXT_MAX_LENGTH,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
     started_at = StartTimeField(label=_lazy("When did the problem start?"))
     files = AttachmentsField(label=_lazy("Files"))

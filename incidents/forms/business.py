@@ -23,7 +23,13 @@ from incidents.forms.taxonomy import (
     TopicChainMixin,
     TopicChoiceField,
 )
-from incidents.models import SelfHelpArticle, Topic, Tree
+from incidents.models import (
+    TEXT_MAX_LENGTH,
+    TITLE_MAX_LENGTH,
+    SelfHelpArticle,
+    Topic,
+    Tree,
+)
 from partners.models import User
 from portal.lib.forms import form_helper as _helper
 from portal.lib.forms import time_zone_choices
@@ -88,11 +94,12 @@ class ProblemForm(TopicChainMixin, forms.Form):
     problem = TopicChoiceField(label=_lazy("Problem"), queryset=Topic.objects.none())
     title = forms.CharField(
         label=_lazy("Title"),
-        max_length=200,
+        max_length=TITLE_MAX_LENGTH,
         help_text=_lazy("One line that sums up the problem."),
     )
     description = forms.CharField(
         label=_lazy("Description"),
+        max_length=TEXT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_lazy("What happens, what you expected, error messages, what you have tried."),
     )

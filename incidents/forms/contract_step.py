@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from contracts.forms import RegisterContractForm
 from contracts.models import Contract
+from contracts.services import register_contract_from
 from incidents.forms.taxonomy import PreloadedChoiceMixin
 
 ADD_CONTRACT_FIELD = "add_contract"
@@ -82,10 +83,10 @@ class ContractStepWizardMixin:
 
     def post(self, *args, **kwargs):
         if ADD_CONTRACT_FIELD in self.request.POST and self.steps.current == self.contract_step:
-            add_form = RegisterContractForm(
-                self.request.POST, prefix=ADD_CONTRACT_PREFIX, user=self.request.user
-            )
-            contract = add_form.register() if add_form.is_valid() else None
+            add_form = RegisterContractForm(self.request.POST, prefix=ADD_CONTRACT_PREFIX)
+            contract = None
+            if add_form.is_valid():
+                contract, _throttled = register_contract_from(add_form, self.request.user)
             if contract is not None:
                 messages.success(
                     self.request,
@@ -93,7 +94,7 @@ class ContractStepWizardMixin:
                     % {"id": contract.contract_id},
                 )
                 self._contract_initial = {"contract": contract.pk}
-                add_form = RegisterContractForm(prefix=ADD_CONTRACT_PREFIX, user=self.request.user)
+                add_form = RegisterContractForm(prefix=ADD_CONTRACT_PREFIX)
             self._add_contract_form = add_form
             return self.render(self.get_form())
         return super().post(*args, **kwargs)
@@ -109,6 +110,6 @@ class ContractStepWizardMixin:
         if self.steps.current == self.contract_step:
             context["add_contract_form"] = getattr(
                 self, "_add_contract_form", None
-            ) or RegisterContractForm(prefix=ADD_CONTRACT_PREFIX, user=self.request.user)
+            ) or RegisterContractForm(prefix=ADD_CONTRACT_PREFIX)
             context["add_contract_field"] = ADD_CONTRACT_FIELD
         return context

@@ -16,6 +16,7 @@ from incidents.csp import (
     who_may_open_non_technical,
 )
 from incidents.forms.common import SeverityRuleMixin, is_24x7_field, severity_field
+from incidents.models import TEXT_MAX_LENGTH, TITLE_MAX_LENGTH
 from partners.models import AzureSubscription
 from portal.lib.forms import form_helper, time_zone_choices
 
@@ -33,14 +34,16 @@ class CspRequestForm(SeverityRuleMixin, forms.Form):
         label=_lazy("Customer's Azure subscription"),
         queryset=AzureSubscription.objects.none(),
     )
-    title = forms.CharField(label=_lazy("Title"), max_length=200)
+    title = forms.CharField(label=_lazy("Title"), max_length=TITLE_MAX_LENGTH)
     description = forms.CharField(
-        label=_lazy("Description"), widget=forms.Textarea(attrs={"rows": 5})
+        label=_lazy("Description"),
+        max_length=TEXT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 5}),
     )
     severity = severity_field()
     is_24x7 = is_24x7_field()
     contact_name = forms.CharField(label=_lazy("Your name"), max_length=200)
-    contact_email = forms.EmailField(label=_lazy("Your e-mail address"))
+    contact_email = forms.EmailField(label=_lazy("Your e-mail address"), max_length=254)
     contact_phone = forms.CharField(label=_lazy("Your phone number"), max_length=40)
     time_zone = forms.ChoiceField(label=_lazy("Your time zone"), choices=())
     submission_key = forms.UUIDField(widget=forms.HiddenInput)

@@ -12,9 +12,9 @@ from partners.models import Partner
 from portal.lib.forms import form_helper as _helper
 from portal.lib.uploads import AttachmentsField
 
-from ..models import RoutedTeam, Severity, Status
+from ..models import TEXT_MAX_LENGTH, RoutedTeam, Severity, Status
 
-MAX_MESSAGE = 10_000
+MAX_MESSAGE = TEXT_MAX_LENGTH
 
 
 def user_label(user) -> str:
@@ -122,7 +122,7 @@ class AssignForm(forms.Form):
 
 
 class StatusForm(forms.Form):
-    transition = forms.CharField()
+    transition = forms.CharField(max_length=40)
 
 
 class RejectForm(forms.Form):

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from phonenumber_field.formfields import PhoneNumberField
 from phonenumber_field.phonenumber import validate_region
 
-from incidents.models import Topic, Tree
+from incidents.models import TEXT_MAX_LENGTH, TITLE_MAX_LENGTH, Topic, Tree
 from portal.lib.forms import form_helper as _helper
 from portal.lib.uploads import AttachmentsField
 
@@ -123,13 +123,13 @@ class DescriptionForm(forms.Form):
 
     title = forms.CharField(
         label=_("Title"),
-        max_length=200,
+        max_length=TITLE_MAX_LENGTH,
         help_text=_("One line that sums up the problem."),
         error_messages={"required": _("Enter a title.")},
     )
     description = forms.CharField(
         label=_("Description"),
-        max_length=10_000,
+        max_length=TEXT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("What happens, what you expected, and the steps to reproduce it."),
         error_messages={"required": _("Describe the problem.")},
@@ -208,6 +208,7 @@ class SupportingInfoForm(SeverityRuleMixin, forms.Form):
         error_messages={"required": _("Tell us what you have already tried.")},
     )
     contact_email = forms.EmailField(
+        max_length=254,
         label=_("E-mail for the confirmation"),
         help_text=_("We send the confirmation and updates to this address."),
         error_messages={"required": _("Enter the e-mail address for the confirmation.")},

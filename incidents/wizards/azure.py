@@ -24,7 +24,6 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
-from formtools.wizard.views import SessionWizardView
 
 from contracts.models import ContractKind
 from incidents.azure import azure_holdings, azure_prerequisites, azure_product
@@ -41,7 +40,7 @@ from incidents.forms.contract_step import ContractStepWizardMixin
 from incidents.forms.taxonomy import RefreshableWizardMixin
 from incidents.models import Channel, RoutedTeam
 from incidents.services import IncidentDraft, SubmissionError, submit_incident
-from portal.lib.wizards import GuardedPostMixin, PortalWizardMixin
+from portal.lib.wizards import PortalWizardView
 
 # Remembers the last incident this session submitted, so that a repeated final
 # POST after the wizard was reset lands on the same confirmation.
@@ -65,11 +64,9 @@ def needs_contract(wizard) -> bool:
 
 
 class AzureIncidentWizard(
-    GuardedPostMixin,
     ContractStepWizardMixin,
     RefreshableWizardMixin,
-    PortalWizardMixin,
-    SessionWizardView,
+    PortalWizardView,
 ):
     last_submitted_key = LAST_SUBMITTED_KEY
     form_list = [

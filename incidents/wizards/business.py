@@ -11,7 +11,6 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
-from formtools.wizard.views import SessionWizardView
 
 from contracts.models import Contract
 from incidents.forms.business import (
@@ -28,7 +27,7 @@ from incidents.forms.contract_step import ADD_CONTRACT_FIELD, ContractStepWizard
 from incidents.forms.taxonomy import RefreshableWizardMixin
 from incidents.models import Channel, Incident
 from incidents.services import IncidentDraft, SubmissionError, submit_incident
-from portal.lib.wizards import GuardedPostMixin, PortalWizardMixin, display_value
+from portal.lib.wizards import PortalWizardView, display_value
 
 PROBLEM, SUPPORT, CONTACT, SHARE, REVIEW = "problem", "support", "contact", "share", "review"
 SUPPORT_FIELDS = ("severity", "is_24x7", "country", "time_zone", "support_language")
@@ -39,11 +38,9 @@ RESUME_PARAM = "resume"
 
 
 class BusinessWizard(
-    GuardedPostMixin,
     ContractStepWizardMixin,
     RefreshableWizardMixin,
-    PortalWizardMixin,
-    SessionWizardView,
+    PortalWizardView,
 ):
     form_list = [
         (PROBLEM, ProblemForm),

@@ -16,7 +16,6 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
-from formtools.wizard.views import SessionWizardView
 
 from contracts.models import Platform, Product
 from incidents.forms.office365 import (
@@ -29,7 +28,7 @@ from incidents.forms.taxonomy import RefreshableWizardMixin
 from incidents.models import Channel, RoutedTeam, Topic
 from incidents.services import IncidentDraft, submit_incident
 from partners.models import ScsProduct
-from portal.lib.wizards import GuardedPostMixin, PortalWizardMixin
+from portal.lib.wizards import PortalWizardView
 
 PRODUCT_SLUG = "office-365"
 # Remembers the last incident this session submitted, so that a repeated final
@@ -44,9 +43,7 @@ def office365_product() -> Product:
     return product
 
 
-class Office365Wizard(
-    GuardedPostMixin, RefreshableWizardMixin, PortalWizardMixin, SessionWizardView
-):
+class Office365Wizard(RefreshableWizardMixin, PortalWizardView):
     last_submitted_key = LAST_SUBMITTED_KEY
     form_list = [
         ("problem", ProblemForm),

@@ -19,6 +19,7 @@ from django.utils.datastructures import MultiValueDict
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from formtools.wizard.forms import ManagementForm
+from formtools.wizard.views import SessionWizardView
 
 # formtools keeps one file per field name; several files of one field are stored
 # under "<field>__<n>" and put back together as a list when the form is rebuilt.
@@ -309,3 +310,13 @@ class GuardedPostMixin:
     def remember_submitted(self, number: str) -> None:
         if self.last_submitted_key:
             self.request.session[self.last_submitted_key] = number
+
+
+class PortalWizardView(GuardedPostMixin, PortalWizardMixin, SessionWizardView):
+    """The base class of every wizard of the portal: the shared steps, review and
+    uploads (:class:`PortalWizardMixin`) behind one guard against forged steps,
+    tampered management data and fresh-session posts (:class:`GuardedPostMixin`).
+
+    ``tests/security/test_wizard_guard.py`` finds every wizard of the project and
+    checks that it inherits this class and refuses forged posts.
+    """

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from contracts.models import Contract, ContractRegistration, Platform, RegistrationFailure
 from contracts.services import MAX_FAILURES
-from tests.builders import make_contract, make_product, make_staff
+from tests.builders import make_contract, make_product, make_staff, make_user
 
 URL = reverse("contracts:register")
 GENERIC = "No contract matches this Access ID and Contract ID. Check both and try again."
@@ -130,14 +130,21 @@ def test_a_user_never_sees_another_partners_contract_without_both_ids(
     assert not Contract.objects.registered_to(partner_user).exists()
 
 
-def test_holding_both_ids_is_how_a_benefit_is_shared(partner_client, partner_user, other_partner):
-    theirs = make_contract(other_partner, access_id="THEIR-A", contract_id="THEIR-C")
+def test_holding_both_ids_is_how_a_benefit_is_shared_within_the_partner(
+    partner_client, partner_user
+):
+    # Issue 14: a contract is used only by users of the partner that holds it;
+    # another partner's pair is refused (tests/contracts/test_contract_ownership.py).
+    colleague = make_user(partner_user.partner, username="colleague")
+    ours = make_contract(
+        partner_user.partner, access_id="OUR-A", contract_id="OUR-C", register_to=colleague
+    )
 
-    assert post(partner_client, "THEIR-A", "THEIR-C").status_code == 302
+    assert post(partner_client, "OUR-A", "OUR-C").status_code == 302
 
     azure = make_product("Microsoft Azure", Platform.AZURE)
     usable, _ = Contract.options_for(partner_user, azure)
-    assert [o.contract for o in usable] == [theirs]
+    assert [o.contract for o in usable] == [ours]
 
 
 @pytest.mark.parametrize("field", ["access_id", "contract_id"])
