@@ -1,6 +1,16 @@
 """Each feature module of ``incidents.views`` owns its own ``urlpatterns``."""
 
-from .views import azure, business, catalog, confirmation, csp, manage, office365, queue
+from .views import (
+    azure,
+    business,
+    catalog,
+    confirmation,
+    csp,
+    manage,
+    office365,
+    queue,
+    queue_detail,
+)
 
 app_name = "incidents"
 
@@ -13,4 +23,5 @@ urlpatterns = [
     *csp.urlpatterns,
     *manage.urlpatterns,
     *queue.urlpatterns,
+    *queue_detail.urlpatterns,
 ]
