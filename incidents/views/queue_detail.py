@@ -28,6 +28,8 @@ from .engineer import get_incident
 # The reply box keeps Django's id_body; the internal note gets its own ids, so its label
 # never puts the cursor in the reply to the partner.
 NOTE_ID = "note_%s"
+
+
 def _render_detail(request, incident, *, status=200, **forms):
     context = {
         "incident": incident,
@@ -41,7 +43,8 @@ def _render_detail(request, incident, *, status=200, **forms):
         "contacts": IncidentContact.objects.filter(incident=incident).select_related("user"),
         "transitions": workflow.available_transitions(incident),
         "reply_form": forms.get("reply_form") or MessageForm(label=_("Reply to the partner")),
-        "note_form": forms.get("note_form") or MessageForm(label=_("Internal note"), auto_id=NOTE_ID),
+        "note_form": forms.get("note_form")
+        or MessageForm(label=_("Internal note"), auto_id=NOTE_ID),
         "assign_form": forms.get("assign_form")
         or AssignForm(initial={"engineer": incident.owner_id or request.user.pk}),
         "reject_form": forms.get("reject_form") or RejectForm(prefix="reject"),
