@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import models
@@ -173,6 +175,30 @@ class Channel(models.TextChoices):
     CSP = "csp", _("CSP service request")
 
 
+DUE_SOON = dt.timedelta(hours=1)
+
+
+@dataclass(frozen=True)
+class ResponseClock:
+    """The first-response deadline of an incident that still awaits its first response."""
+
+    due_at: dt.datetime
+    now: dt.datetime
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.due_at < self.now
+
+    @property
+    def is_due_soon(self) -> bool:
+        return not self.is_overdue and self.due_at < self.now + DUE_SOON
+
+    @property
+    def state(self) -> str:
+        """A CSS class: ``due-overdue``, ``due-soon`` or empty."""
+        return "due-overdue" if self.is_overdue else "due-soon" if self.is_due_soon else ""
+
+
 class IncidentQuerySet(models.QuerySet):
     def visible_to(self, user):
         """The one access rule: lists and detail pages both start here.
@@ -334,14 +360,18 @@ class Incident(models.Model):
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
 
+    def response_clock(self, now: dt.datetime | None = None) -> ResponseClock | None:
+        """The one first-response deadline, or None once answered, closed or never dated."""
+        if self.first_response_at is not None or self.response_due_at is None:
+            return None
+        if not self.is_open:
+            return None
+        return ResponseClock(due_at=self.response_due_at, now=now or timezone.now())
+
     @property
     def is_overdue(self) -> bool:
-        return (
-            self.first_response_at is None
-            and self.response_due_at is not None
-            and self.is_open
-            and self.response_due_at < timezone.now()
-        )
+        clock = self.response_clock()
+        return clock is not None and clock.is_overdue
 
 
 class IncidentContact(models.Model):

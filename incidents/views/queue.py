@@ -26,13 +26,12 @@ from django.utils.text import Truncator
 from django.views.decorators.http import require_GET
 
 from incidents.forms.followup import QueueFilterForm
-from incidents.models import OPEN_STATUSES, Incident
+from incidents.models import DUE_SOON, OPEN_STATUSES, Incident
 
 from .engineer import require_engineer
 
 PAGE_SIZE = 25
 TITLE_LENGTH = 80
-DUE_SOON = dt.timedelta(hours=1)
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
 
@@ -351,15 +350,12 @@ def queue_rows(rows: list[Incident], *, now: dt.datetime) -> list[QueueRow]:
     marker = "0"
     detail = reverse("incidents:queue_detail", args=[marker])
     prefix, suffix = detail[: detail.rindex(marker)], detail[detail.rindex(marker) + 1 :]
-    soon = now + DUE_SOON
     # get_FOO_display() rebuilds a dict of lazy labels on every call: translate once.
     severities = _labels("severity")
     statuses = _labels("status")
     out = []
     for incident in rows:
-        due, state = incident.response_due_at, ""
-        if due is not None and incident.first_response_at is None and incident.is_open:
-            state = "due-overdue" if due < now else "due-soon" if due < soon else ""
+        due, clock = incident.response_due_at, incident.response_clock(now)
         title = unicodedata.normalize("NFC", incident.title)
         if len(title) > TITLE_LENGTH:
             title = Truncator(title).chars(TITLE_LENGTH)
@@ -378,7 +374,7 @@ def queue_rows(rows: list[Incident], *, now: dt.datetime) -> list[QueueRow]:
                 status=statuses.get(incident.status, incident.status),
                 owner=(owner.get_full_name() or owner.username) if owner else "",
                 due=timezone.localtime(due) if due is not None else None,
-                due_state=state,
+                due_state=clock.state if clock else "",
                 answered=incident.first_response_at is not None,
             )
         )

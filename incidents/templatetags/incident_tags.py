@@ -1,0 +1,95 @@
+"""Engineer-facing pieces of an incident page: its labelled facts and its response clock."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django import template
+from django.utils import timezone, translation
+from django.utils.timesince import timeuntil
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+register = template.Library()
+
+# The keys each channel stores in Incident.facts, with the label an engineer reads.
+FACT_LABELS = {
+    "tenant_domain": gettext_lazy("Tenant domain"),
+    "tenant": gettext_lazy("Tenant domain"),
+    "customer_tenant": gettext_lazy("Customer tenant"),
+    "users_affected": gettext_lazy("Users affected"),
+    "affected": gettext_lazy("Affected"),
+    "started_at": gettext_lazy("Problem started"),
+    "started": gettext_lazy("Problem started"),
+    "what_tried": gettext_lazy("What was tried"),
+    "support_option": gettext_lazy("Support option"),
+    "subscription_id": gettext_lazy("Subscription ID"),
+    "subscription_role": gettext_lazy("Role on the subscription"),
+    "country": gettext_lazy("Country"),
+    "category": gettext_lazy("Category"),
+    "request_type": gettext_lazy("Request type"),
+}
+
+
+def _fact_label(key: str) -> str:
+    label = FACT_LABELS.get(key)
+    if label is not None:
+        return str(label)
+    # A key no channel stores today: readable words, never the raw key.
+    return key.replace("_", " ").strip().capitalize()
+
+
+def _fact_value(value):
+    """A stored ISO timestamp becomes an aware datetime, shown in the reader's zone."""
+    if isinstance(value, str) and len(value) >= 16 and value[4:5] == "-" and "T" in value:
+        try:
+            moment = dt.datetime.fromisoformat(value)
+        except ValueError:
+            return value
+        if timezone.is_naive(moment):
+            moment = timezone.make_aware(moment, dt.UTC)
+        return timezone.localtime(moment)
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    return value
+
+
+@register.inclusion_tag("incidents/includes/facts.html")
+def incident_facts(incident):
+    """The channel's supporting information, each fact with its label."""
+    facts = [
+        (_fact_label(key), _fact_value(value))
+        for key, value in (incident.facts or {}).items()
+        if value not in (None, "")
+    ]
+    return {"facts": facts}
+
+
+def relative_due(clock) -> str:
+    """Such as "in 25 minutes" or "overdue by 2 hours", in the active language."""
+    if clock.is_overdue:
+        return _("overdue by %(time)s") % {"time": timeuntil(clock.now, clock.due_at, depth=1)}
+    return _("in %(time)s") % {"time": timeuntil(clock.due_at, clock.now, depth=1)}
+
+
+@register.inclusion_tag("incidents/includes/due_clock.html")
+def response_clock(incident, now=None):
+    """The incident's one first-response deadline: local time, its zone and how far off."""
+    clock = incident.response_clock(now)
+    if clock is None:
+        return {"clock": None}
+    return {
+        "clock": clock,
+        "due": timezone.localtime(clock.due_at),
+        "zone": timezone.get_current_timezone_name(),
+        "relative": relative_due(clock),
+    }
+
+
+@register.filter
+def language_label(code: str) -> str:
+    """A language code as the language's name in the active language (the code if unknown)."""
+    try:
+        return translation.get_language_info(code)["name_translated"]
+    except KeyError:
+        return code
