@@ -7,6 +7,7 @@ import uuid
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
@@ -220,6 +221,12 @@ class IncidentQuerySet(models.QuerySet):
     def open(self):
         return self.filter(status__in=OPEN_STATUSES)
 
+    def search(self, text: str):
+        """Incidents matching ``text`` anywhere an engineer would look, with a ``rank``."""
+        from incidents.search import search
+
+        return search(self, text)
+
     def awaiting_first_response(self):
         return self.open().filter(first_response_at__isnull=True)
 
@@ -323,6 +330,8 @@ class Incident(models.Model):
         editable=False,
         help_text="Idempotency key of the wizard run that created it.",
     )
+    # PostgreSQL: written by a trigger, read by incidents.search (migration 0004).
+    search_vector = SearchVectorField(null=True, editable=False)
 
     objects = IncidentQuerySet.as_manager()
 
@@ -408,6 +417,8 @@ class Message(models.Model):
         _("internal note"), default=False, help_text=_("Never shown to partners.")
     )
     created_at = models.DateTimeField(_("sent"), default=timezone.now)
+    # PostgreSQL: written by a trigger, read by incidents.search (migration 0004).
+    search_vector = SearchVectorField(null=True, editable=False)
 
     class Meta:
         verbose_name = _("message")

@@ -157,6 +157,28 @@ def _by_pk(incidents: QuerySet, ids: QuerySet) -> QuerySet:
     return rows
 
 
+def by_relevance(form: QueueFilterForm) -> bool:
+    """A search with no sort chosen lists the best matches first."""
+    return bool(form.cleaned_data.get("q")) and not form.data.get("sort")
+
+
+def relevance_page(incidents: QuerySet, *, after: str | None, size: int = PAGE_SIZE) -> QueuePage:
+    """One page of search results, best first (then by due time); cursors are offsets."""
+    try:
+        offset = max(0, int(after[1:])) if after and after.startswith("r") else 0
+    except ValueError:
+        offset = 0
+    order = ("-rank", F("response_due_at").asc(nulls_last=True), "id")
+    rows = list(incidents.order_by(*order)[offset : offset + size + 1])
+    more = len(rows) > size
+    return QueuePage(
+        rows=rows[:size],
+        next_cursor=f"r{offset + size}" if more else None,
+        previous_cursor=f"r{max(0, offset - size)}" if offset else None,
+        is_first=offset == 0,
+    )
+
+
 def implies_due_time(form: QueueFilterForm) -> bool:
     """Whether the filters only match incidents that have a response due time.
 
@@ -202,7 +224,7 @@ def filtered_queue(user, form: QueueFilterForm) -> QuerySet:
         .only(*ROW_FIELDS)
     )
     if data.get("q"):
-        incidents = incidents.filter(number=data["q"].strip().upper())
+        incidents = incidents.search(data["q"])
     status = data.get("status")
     if status == QueueFilterForm.OPEN:
         incidents = incidents.filter(status__in=OPEN_STATUSES)
@@ -245,15 +267,19 @@ def queue(request):
         undated = not implies_due_time(form)
     else:
         incidents, descending, undated = Incident.objects.none(), False, False
-    # The open filters ("status IN open statuses") read incident_open_due_idx, the
-    # partial index of open incidents, in order: no per-status split is needed.
-    page = queue_page(
-        incidents,
-        after=request.GET.get("after"),
-        before=request.GET.get("before"),
-        descending=descending,
-        undated=undated,
-    )
+    if form.is_valid() and by_relevance(form):
+        cursor = request.GET.get("after") or request.GET.get("before")
+        page = relevance_page(incidents, after=cursor)
+    else:
+        # The open filters ("status IN open statuses") read incident_open_due_idx, the
+        # partial index of open incidents, in order: no per-status split is needed.
+        page = queue_page(
+            incidents,
+            after=request.GET.get("after"),
+            before=request.GET.get("before"),
+            descending=descending,
+            undated=undated,
+        )
     params = data.copy()
     params.pop("after", None)
     params.pop("before", None)
