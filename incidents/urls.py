@@ -9,6 +9,7 @@ from .views import (
     manage,
     office365,
     queue,
+    queue_bulk,
     queue_detail,
 )
 
@@ -23,5 +24,7 @@ urlpatterns = [
     *csp.urlpatterns,
     *manage.urlpatterns,
     *queue.urlpatterns,
+    # Before queue_detail: its queue/<number>/ would take these paths.
+    *queue_bulk.urlpatterns,
     *queue_detail.urlpatterns,
 ]

@@ -294,6 +294,9 @@ def queue(request):
             "rows": queue_rows(page.rows, now=now),
             "time_zone": timezone.get_current_timezone_name(),
             "first_url": f"?{params.urlencode()}",
+            "filters_query": params.urlencode(),
+            "bulk": True,
+            "engineers": bulk_engineers(form),
             "next_url": _page_url(params, "after", page.next_cursor),
             "previous_url": _page_url(params, "before", page.previous_cursor),
         },
@@ -405,6 +408,15 @@ def queue_rows(rows: list[Incident], *, now: dt.datetime) -> list[QueueRow]:
             )
         )
     return out
+
+
+def bulk_engineers(form: QueueFilterForm) -> list[tuple[str, str]]:
+    """The engineers a selection can be assigned to: the owner filter's, read once."""
+    return [
+        (key, str(label))
+        for key, label in form.fields["owner"].choices
+        if key not in ("", "me", "none")
+    ]
 
 
 def _page_url(params: QueryDict, name: str, cursor: str | None) -> str:
