@@ -11,6 +11,7 @@ from .views import (
     queue,
     queue_bulk,
     queue_detail,
+    queue_export,
 )
 
 app_name = "incidents"
@@ -26,5 +27,6 @@ urlpatterns = [
     *queue.urlpatterns,
     # Before queue_detail: its queue/<number>/ would take these paths.
     *queue_bulk.urlpatterns,
+    *queue_export.urlpatterns,
     *queue_detail.urlpatterns,
 ]

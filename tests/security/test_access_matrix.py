@@ -84,6 +84,7 @@ RULES: dict[str, Rule] = {
     "incidents:queue_detail": Rule("engineer", obj="incident"),
     "incidents:queue_action": Rule("engineer", obj="incident", post_only=True),
     "incidents:queue_bulk": Rule("engineer", post_only=True),
+    "incidents:queue_export": Rule("engineer"),
 }
 
 
