@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
@@ -16,6 +15,8 @@ from django.utils.translation import gettext_lazy as _
 from contracts.models import Contract, Product, ProductVersion
 from partners.models import AzureSubscription, Customer, Partner
 from portal.lib.i18n import TranslatedNameModel
+
+from .clock import ResponseClock
 
 
 class Tree(models.TextChoices):
@@ -174,30 +175,6 @@ class Channel(models.TextChoices):
     AZURE = "azure", _("Microsoft Azure (Signature Cloud Support)")
     BUSINESS = "business", _("Support for Business")
     CSP = "csp", _("CSP service request")
-
-
-DUE_SOON = dt.timedelta(hours=1)
-
-
-@dataclass(frozen=True)
-class ResponseClock:
-    """The first-response deadline of an incident that still awaits its first response."""
-
-    due_at: dt.datetime
-    now: dt.datetime
-
-    @property
-    def is_overdue(self) -> bool:
-        return self.due_at < self.now
-
-    @property
-    def is_due_soon(self) -> bool:
-        return not self.is_overdue and self.due_at < self.now + DUE_SOON
-
-    @property
-    def state(self) -> str:
-        """A CSS class: ``due-overdue``, ``due-soon`` or empty."""
-        return "due-overdue" if self.is_overdue else "due-soon" if self.is_due_soon else ""
 
 
 class IncidentQuerySet(models.QuerySet):
@@ -491,3 +468,33 @@ class HistoryEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} ({self.created_at:%Y-%m-%d %H:%M})"
+
+
+class SavedView(models.Model):
+    """A named set of queue filters, private to the engineer who saved it (issue 18)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_views"
+    )
+    name = models.CharField(_("name"), max_length=80)
+    query = models.CharField(_("filters"), max_length=500, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("saved view")
+        verbose_name_plural = _("saved views")
+        ordering = ["name", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "name"], name="unique_saved_view_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @classmethod
+    def save_for(cls, user, *, name: str, query: str) -> SavedView:
+        """Save (or replace) the user's view of this name."""
+        view, _created = cls.objects.update_or_create(
+            user=user, name=name, defaults={"query": query}
+        )
+        return view

@@ -12,6 +12,7 @@ from .views import (
     queue_bulk,
     queue_detail,
     queue_export,
+    queue_saved,
 )
 
 app_name = "incidents"
@@ -28,5 +29,6 @@ urlpatterns = [
     # Before queue_detail: its queue/<number>/ would take these paths.
     *queue_bulk.urlpatterns,
     *queue_export.urlpatterns,
+    *queue_saved.urlpatterns,
     *queue_detail.urlpatterns,
 ]

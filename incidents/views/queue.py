@@ -25,8 +25,9 @@ from django.utils import timezone
 from django.utils.text import Truncator
 from django.views.decorators.http import require_GET
 
+from incidents.clock import DUE_SOON
 from incidents.forms.followup import QueueFilterForm
-from incidents.models import DUE_SOON, OPEN_STATUSES, Incident
+from incidents.models import OPEN_STATUSES, Incident
 
 from .engineer import require_engineer
 
