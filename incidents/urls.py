@@ -6,6 +6,7 @@ from .views import (
     catalog,
     confirmation,
     csp,
+    dashboard,
     manage,
     office365,
     queue,
@@ -25,6 +26,7 @@ urlpatterns = [
     *business.urlpatterns,
     *csp.urlpatterns,
     *manage.urlpatterns,
+    *dashboard.urlpatterns,
     *queue.urlpatterns,
     # Before queue_detail: its queue/<number>/ would take these paths.
     *queue_bulk.urlpatterns,

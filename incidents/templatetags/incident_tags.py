@@ -93,3 +93,64 @@ def language_label(code: str) -> str:
         return translation.get_language_info(code)["name_translated"]
     except KeyError:
         return code
+
+
+CHART_WIDTH, CHART_HEIGHT = 640, 260
+PLOT_LEFT, PLOT_TOP, PLOT_BOTTOM = 44, 12, 200
+
+
+def _nice_ceiling(value: int) -> int:
+    """The smallest of 1, 2, 5, 10, 20, 50… that is at least ``value``."""
+    step = 1
+    while True:
+        for factor in (1, 2, 5):
+            if step * factor >= value:
+                return step * factor
+        step *= 10
+
+
+@register.inclusion_tag("incidents/includes/bar_chart.html")
+def bar_chart(chart):
+    """Geometry of a stacked bar chart (numbers only; the template draws the SVG)."""
+    groups = chart.groups or []
+    top = _nice_ceiling(max([g.total for g in groups] + [1]))
+    plot_height = PLOT_BOTTOM - PLOT_TOP
+    slot = (CHART_WIDTH - PLOT_LEFT - 8) / max(len(groups), 1)
+    width = round(slot * 0.6, 1)
+    bars = []
+    for index, group in enumerate(groups):
+        x = round(PLOT_LEFT + index * slot + (slot - width) / 2, 1)
+        y = PLOT_BOTTOM
+        segments = []
+        for series, value in zip(chart.series, group.values, strict=True):
+            if not value:
+                continue
+            height = round(value / top * plot_height, 1)
+            y = round(y - height, 1)
+            segments.append(
+                {
+                    "y": y,
+                    "height": height,
+                    "colour": series.colour,
+                    "label": series.label,
+                    "value": value,
+                }
+            )
+        bars.append(
+            {"x": x, "label_x": round(x + width / 2, 1), "group": group, "segments": segments}
+        )
+    ticks = [
+        {"value": value, "y": round(PLOT_BOTTOM - value / top * plot_height, 1)}
+        for value in (0, top // 2, top)
+    ]
+    return {
+        "chart": chart,
+        "bars": bars,
+        "bar_width": width,
+        "ticks": ticks,
+        "width": CHART_WIDTH,
+        "height": CHART_HEIGHT,
+        "left": PLOT_LEFT,
+        "bottom": PLOT_BOTTOM,
+        "label_y": PLOT_BOTTOM + 14,
+    }

@@ -86,6 +86,7 @@ RULES: dict[str, Rule] = {
     "incidents:queue_bulk": Rule("engineer", post_only=True),
     "incidents:queue_export": Rule("engineer"),
     "incidents:saved_views": Rule("engineer"),
+    "incidents:dashboard": Rule("engineer"),
     "incidents:saved_view_save": Rule("engineer", post_only=True),
     "incidents:saved_view_delete": Rule("engineer", post_only=True),
 }
