@@ -7,7 +7,6 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -52,7 +51,6 @@ def _render_detail(request, incident, *, status=200, **forms):
         "contact_form": forms.get("contact_form")
         or AddContactForm(incident=incident, allow_primary=True),
         "is_owner": incident.owner_id == request.user.pk,
-        "now": timezone.now(),
     }
     return render(request, "incidents/queue/detail.html", context, status=status)
 
