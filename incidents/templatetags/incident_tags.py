@@ -39,6 +39,17 @@ def _fact_label(key: str) -> str:
     return key.replace("_", " ").strip().capitalize()
 
 
+def _value_labels() -> dict[str, dict]:
+    """Facts stored as a code, with the label the partner chose it by."""
+    from incidents.csp import RequestType
+    from incidents.forms.azure import SupportOptionForm
+
+    return {
+        "request_type": dict(RequestType.choices),
+        "support_option": dict(SupportOptionForm.base_fields["option"].choices),
+    }
+
+
 def _fact_value(value):
     """A stored ISO timestamp becomes an aware datetime, shown in the reader's zone."""
     if isinstance(value, str) and len(value) >= 16 and value[4:5] == "-" and "T" in value:
@@ -57,8 +68,9 @@ def _fact_value(value):
 @register.inclusion_tag("incidents/includes/facts.html")
 def incident_facts(incident):
     """The channel's supporting information, each fact with its label."""
+    labels = _value_labels()
     facts = [
-        (_fact_label(key), _fact_value(value))
+        (_fact_label(key), _fact_value(labels.get(key, {}).get(value, value)))
         for key, value in (incident.facts or {}).items()
         if value not in (None, "")
     ]

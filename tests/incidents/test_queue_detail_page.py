@@ -110,3 +110,11 @@ def test_a_status_change_reads_without_a_stray_space(engineer_client, office_inc
     assert "Status changed</strong>:" in html
     assert "Status changed</strong> :" not in html and "Status changed</strong>\n" not in html
     assert "Times in Europe/Budapest" in html
+
+
+def test_a_fact_stored_as_a_code_shows_its_label(engineer_client, office_incident):
+    office_incident.facts = {"request_type": "non_technical", "odd_new_key": "x"}
+    office_incident.save(update_fields=["facts"])
+    html = page(engineer_client, office_incident)
+    assert "Non-technical: billing or subscription management" in html
+    assert "Odd new key" in html and "odd_new_key" not in html
