@@ -51,6 +51,9 @@ PAGE_TITLES = {
     "queue_first_page": "Engineer queue, first page",
     "queue_filtered": "Queue filtered (overdue, severity A)",
     "queue_deep_page": "Queue deep page (page 500)",
+    "queue_search_word": "Queue search: a title word",
+    "queue_search_number": "Queue search: part of a number",
+    "queue_search_customer": "Queue search: a customer's name",
     "confirmation": "Confirmation page",
 }
 # Pairs that must issue the same number of queries (1 row vs many).

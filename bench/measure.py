@@ -367,6 +367,9 @@ def measure_all(info: dict, requests: int, warmup: int, log) -> dict:
         deep, how = find_deep_page(as_engineer, queue, html, log)
         page("queue_deep_page", as_engineer, deep, how)
         pages["queue_deep_page"]["how"] = how
+        for key, text in search_terms().items():
+            page(key, as_engineer, _with_params(queue, {"q": text, "status": ""}))
+            pages[key]["q"] = text
     else:
         pages["queue_filtered"] = not_available("the queue is not available")
         pages["queue_deep_page"] = not_available("the queue is not available")
@@ -386,6 +389,21 @@ def measure_all(info: dict, requests: int, warmup: int, log) -> dict:
         # For the load generator: a logged-in engineer's session.
         "engineer_session": as_engineer.cookies["sessionid"].value,
     }
+
+
+def search_terms() -> dict[str, str]:
+    """What an engineer would type: a title word, part of a number, a customer's name."""
+    count = Incident.objects.count()
+    sample = Incident.objects.select_related("customer").order_by("pk")[count // 2]
+    word = max(sample.title.split(), key=len)
+    terms = {"queue_search_word": word, "queue_search_number": sample.number[-6:]}
+    customer = (
+        sample.customer
+        or Incident.objects.filter(customer__isnull=False).select_related("customer").first()
+    )
+    if customer is not None:
+        terms["queue_search_customer"] = getattr(customer, "customer", customer).name
+    return terms
 
 
 def _short(result: dict) -> str:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
+from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -73,6 +74,14 @@ class ExtendForm(forms.Form):
     )
 
 
+class RejectForm(forms.Form):
+    reason = forms.CharField(
+        label=_lazy("Reason (e-mailed to the requester)"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
 class AddUnitsForm(forms.Form):
     count = forms.IntegerField(label=_lazy("Units to add"), min_value=1, max_value=1000)
     note = forms.CharField(label=_lazy("Note"), max_length=300, required=False)
@@ -100,19 +109,9 @@ def _action_form(modeladmin, request, queryset, form_class, title, action):
 
 @admin.register(Contract)
 class ContractAdmin(admin.ModelAdmin):
-    list_display = [
-        "name",
-        "partner",
-        "location",
-        "kind",
-        "access_id",
-        "contract_id",
-        "status",
-        "units_granted",
-        "units_used",
-        "activated_on",
-        "ends_on",
-    ]
+    # Fits a laptop screen: IDs, location and activation date are on the change page
+    # (and searchable).
+    list_display = ["name", "partner", "kind", "status", "units", "ends_on"]
     list_filter = ["kind", "status", "partner__region"]
     list_select_related = ["partner", "location"]
     search_fields = [
@@ -127,6 +126,10 @@ class ContractAdmin(admin.ModelAdmin):
     inlines = [ContractRegistrationInline, ContractEventInline]
     actions = ["activate_selected", "extend_selected", "add_units_selected"]
     date_hierarchy = "ends_on"
+
+    @admin.display(description=_lazy("units used / granted"), ordering="units_used")
+    def units(self, contract):
+        return f"{contract.units_used} / {contract.units_granted}"
 
     def get_readonly_fields(self, request, obj=None):
         # Units, state and dates change only through the actions, which write the ledger.
@@ -176,10 +179,15 @@ class ContractAdmin(admin.ModelAdmin):
             return form
         for contract in queryset:
             contract.extend(until=form.cleaned_data["until"], actor=request.user)
+        count = queryset.count()
         self.message_user(
             request,
-            _("%(n)d contracts extended to %(date)s.")
-            % {"n": queryset.count(), "date": local_date(form.cleaned_data["until"])},
+            ngettext(
+                "%(n)d contract extended to %(date)s.",
+                "%(n)d contracts extended to %(date)s.",
+                count,
+            )
+            % {"n": count, "date": local_date(form.cleaned_data["until"])},
             messages.SUCCESS,
         )
         return None
@@ -195,10 +203,13 @@ class ContractAdmin(admin.ModelAdmin):
             contract.add_units(
                 form.cleaned_data["count"], actor=request.user, note=form.cleaned_data["note"]
             )
+        units, count = form.cleaned_data["count"], queryset.count()
+        # Two numbers, two plurals: each half of the sentence agrees with its own.
+        added = ngettext("%(count)d unit added", "%(count)d units added", units) % {"count": units}
         self.message_user(
             request,
-            _("%(count)d units added to %(n)d contracts.")
-            % {"count": form.cleaned_data["count"], "n": queryset.count()},
+            ngettext("%(added)s to %(n)d contract.", "%(added)s to %(n)d contracts.", count)
+            % {"added": added, "n": count},
             messages.SUCCESS,
         )
         return None
@@ -229,7 +240,7 @@ class ActivationRequestAdmin(admin.ModelAdmin):
         "created_at",
         "partner",
         "location",
-        "requested_by",
+        "requester",
         "routed_to",
         "status",
         "decided_at",
@@ -256,9 +267,22 @@ class ActivationRequestAdmin(admin.ModelAdmin):
     ]
     actions = ["activate", "reject"]
     date_hierarchy = "created_at"
+    change_form_template = "contracts/admin/activationrequest_change_form.html"
 
     def has_add_permission(self, request):
         return False  # requests come from the partner's wizard
+
+    @admin.display(description=_lazy("requested by"), ordering="requested_by__last_name")
+    def requester(self, activation):
+        user = activation.requested_by
+        return user.get_full_name() or user.username
+
+    def response_change(self, request, obj):
+        """The "Activate" button of the request's own page."""
+        if "_activate" not in request.POST:
+            return super().response_change(request, obj)
+        self.activate(request, ActivationRequest.objects.filter(pk=obj.pk))
+        return HttpResponseRedirect(request.path)
 
     @admin.action(description=_lazy("Activate"))
     def activate(self, request, queryset):
@@ -280,14 +304,29 @@ class ActivationRequestAdmin(admin.ModelAdmin):
                 messages.SUCCESS,
             )
 
-    @admin.action(description=_lazy("Reject"))
+    @admin.action(description=_lazy("Reject…"))
     def reject(self, request, queryset):
-        count = sum(reject_request(activation, request.user) for activation in queryset)
+        form = _action_form(
+            self, request, queryset, RejectForm, _("Reject activation requests"), "reject"
+        )
+        if not isinstance(form, forms.Form):
+            return form
+        reason = form.cleaned_data["reason"]
+        count = sum(
+            reject_request(activation, request.user, reason=reason)
+            for activation in queryset.select_related("partner", "location", "requested_by")
+        )
         self.message_user(
             request,
-            ngettext("%(n)d request rejected.", "%(n)d requests rejected.", count) % {"n": count},
+            ngettext(
+                "%(n)d request rejected; the requester was e-mailed the reason.",
+                "%(n)d requests rejected; the requesters were e-mailed the reason.",
+                count,
+            )
+            % {"n": count},
             messages.SUCCESS if count else messages.WARNING,
         )
+        return None
 
 
 @admin.register(CountryActivationRule)

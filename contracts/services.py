@@ -283,16 +283,29 @@ def activate_request(request: ActivationRequest, actor) -> list[Contract]:
     return activated
 
 
-def reject_request(request: ActivationRequest, actor) -> bool:
-    return bool(
-        ActivationRequest.objects.filter(
-            pk=request.pk, status=ActivationRequest.Status.PENDING
-        ).update(
-            status=ActivationRequest.Status.REJECTED,
-            decided_at=timezone.now(),
-            decided_by=actor,
+def reject_request(request: ActivationRequest, actor, reason: str = "") -> bool:
+    """Staff decision: refuse the request and tell the requester why (in their language)."""
+    with transaction.atomic():
+        rejected = bool(
+            ActivationRequest.objects.filter(
+                pk=request.pk, status=ActivationRequest.Status.PENDING
+            ).update(
+                status=ActivationRequest.Status.REJECTED,
+                decided_at=timezone.now(),
+                decided_by=actor,
+            )
         )
-    )
+        requester = request.requested_by
+        if rejected and requester.email:
+            send_after_commit(
+                make_message(
+                    "activation-rejected",
+                    [requester.email],
+                    {"activation": request, "reason": reason},
+                    language=requester.language,
+                )
+            )
+    return rejected
 
 
 def auto_activate(on: dt.date | None = None) -> list[Contract]:

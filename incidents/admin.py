@@ -1,16 +1,17 @@
 """Django admin for program staff: the incident catalogue and incidents (SPEC §6).
 
 Incidents are created by the wizards (one service function), so the admin
-cannot add them. A status or owner change made here goes through the same
-workflow functions the engineers use (incidents/workflow.py): allowed
-transitions only, reason required to reject or route, the unit given back,
-history recorded, contacts told.
+cannot add them. The status is read-only here: it changes only through the
+workflow on the engineers' page. An owner change made here goes through the
+same workflow function the engineers use (incidents/workflow.py), with history.
 """
 
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.db import transaction
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -25,7 +26,6 @@ from .models import (
     MarketplaceProduct,
     Message,
     SelfHelpArticle,
-    Status,
     Topic,
 )
 
@@ -204,61 +204,28 @@ class OwnerFilter(admin.SimpleListFilter):
         return queryset
 
 
-def transition_between(old: str, new: str):
-    for step in workflow.TRANSITIONS.values():
-        if old in step.sources and step.target == new:
-            return step
-    return None
-
-
 class IncidentAdminForm(forms.ModelForm):
-    """Validates status and owner changes by the workflow's rules before anything is saved."""
+    """Validates an owner change by the workflow's rules before anything is saved.
+
+    The status is read-only here: it changes only through the workflow, on the
+    engineers' incident page (allowed transitions, reasons, the unit given back,
+    history, e-mail), never by editing a field.
+    """
 
     class Meta:
         model = Incident
-        # The admin builds the form from IncidentAdmin.fieldsets; these are the ones checked here.
-        fields = ["status", "status_reason", "routed_to", "owner"]
+        # The admin builds the form from IncidentAdmin.fieldsets; this one is checked here.
+        fields = ["owner"]
 
     def clean(self):
         cleaned = super().clean()
         incident = self.instance  # still holds the stored values here
-        if incident.pk is None:
-            return cleaned
-        if "owner" in self.changed_data:
+        if incident.pk is not None and "owner" in self.changed_data:
             owner = cleaned.get("owner")
             if owner is not None and not owner.is_support_engineer:
                 self.add_error("owner", gettext("Only a support engineer can own a request."))
             elif not incident.is_open:
                 self.add_error("owner", gettext("Only an open request can be reassigned."))
-        if "status" in self.changed_data:
-            new = cleaned.get("status")
-            if new in (Status.REJECTED, Status.ROUTED):
-                if not incident.is_open:
-                    self.add_error(
-                        "status", gettext("Only an open request can be rejected or routed.")
-                    )
-                if not (cleaned.get("status_reason") or "").strip():
-                    self.add_error(
-                        "status_reason", gettext("Give the reason; the partner will see it.")
-                    )
-                if new == Status.ROUTED and not cleaned.get("routed_to"):
-                    self.add_error("routed_to", gettext("Choose the team to route the request to."))
-            elif transition_between(incident.status, new) is None:
-                allowed = [
-                    str(Status(step.target).label)
-                    for step in workflow.available_transitions(incident)
-                ]
-                self.add_error(
-                    "status",
-                    gettext(
-                        "A request that is %(old)s cannot become %(new)s. Allowed: %(allowed)s."
-                    )
-                    % {
-                        "old": incident.get_status_display(),
-                        "new": Status(new).label if new else "—",
-                        "allowed": ", ".join(allowed) or gettext("none"),
-                    },
-                )
         return cleaned
 
 
@@ -271,12 +238,12 @@ class IncidentAdmin(admin.ModelAdmin):
         "partner",
         "channel",
         "status",
-        "severity",
-        "owner",
+        "severity_letter",
+        "owner_name",
         "response_due_at",
         "created_at",
     )
-    list_filter = ("status", "severity", "channel", OwnerFilter, "routed_to")
+    list_filter = ("status", "severity", "channel", "product", OwnerFilter, "routed_to")
     search_fields = ("number", "title", "partner__name", "=partner__partner_number")
     list_select_related = ("partner", "owner")
     autocomplete_fields = (
@@ -291,6 +258,11 @@ class IncidentAdmin(admin.ModelAdmin):
     raw_id_fields = ("product", "product_version")
     readonly_fields = (
         "number",
+        # Status, reason and team change only through the workflow (engineers' page).
+        "status",
+        "status_reason",
+        "routed_to",
+        "workflow_link",
         "contract",  # its unit is taken or given back only by the services
         "created_at",
         "updated_at",
@@ -305,7 +277,7 @@ class IncidentAdmin(admin.ModelAdmin):
             {
                 "fields": (
                     ("status", "status_reason"),
-                    "routed_to",
+                    ("routed_to", "workflow_link"),
                     "owner",
                     ("severity", "is_24x7"),
                     ("created_at", "updated_at"),
@@ -345,32 +317,38 @@ class IncidentAdmin(admin.ModelAdmin):
         # Incidents come from the wizards (incidents.services.submit_incident).
         return False
 
+    @admin.display(description=_("severity"), ordering="severity")
+    def severity_letter(self, incident):
+        return incident.severity
+
+    @admin.display(description=_("owner"), ordering="owner__last_name")
+    def owner_name(self, incident):
+        owner = incident.owner
+        return (owner.get_full_name() or owner.username) if owner else "—"
+
+    @admin.display(description=_("status changes"))
+    def workflow_link(self, incident):
+        if incident.pk is None:
+            return "—"
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("incidents:queue_detail", args=[incident.number]),
+            gettext("Change the status on the incident's page (workflow)"),
+        )
+
     def save_model(self, request, obj, form, change):
-        if not change:
+        if not change or "owner" not in form.changed_data:
             return super().save_model(request, obj, form, change)
-        status_changed = "status" in form.changed_data
-        owner_changed = "owner" in form.changed_data
-        new_status, reason, team = obj.status, obj.status_reason, obj.routed_to
         new_owner = obj.owner
-        stored = Incident.objects.get(pk=obj.pk)
         # Save everything else first; the workflow then re-reads the row under a lock.
-        if status_changed:
-            obj.status, obj.status_reason, obj.routed_to = (
-                stored.status,
-                stored.status_reason,
-                stored.routed_to,
-            )
-        if owner_changed:
-            obj.owner = stored.owner
+        obj.owner = Incident.objects.select_related("owner").get(pk=obj.pk).owner
         try:
             with transaction.atomic():
                 super().save_model(request, obj, form, change)
-                if owner_changed:
-                    self.change_owner(request, obj, new_owner)
-                if status_changed:
-                    self.change_status(request, obj, new_status, reason, team)
+                self.change_owner(request, obj, new_owner)
         except workflow.WorkflowError as exc:
             messages.error(request, str(exc))
+        return None
 
     def change_owner(self, request, incident, owner) -> None:
         if owner is not None:
@@ -386,17 +364,6 @@ class IncidentAdmin(admin.ModelAdmin):
             detail=gettext("Unassigned"),
             is_internal=True,
         )
-
-    def change_status(self, request, incident, status, reason, team) -> None:
-        if status == Status.REJECTED:
-            workflow.reject(incident, actor=request.user, reason=reason)
-        elif status == Status.ROUTED:
-            workflow.route(incident, actor=request.user, team=team, reason=reason)
-        else:
-            step = transition_between(incident.status, status)
-            if step is None:
-                raise workflow.WorkflowError(gettext("That status change is not allowed."))
-            workflow.change_status(incident, transition=step.name, actor=request.user, note=reason)
 
     def save_formset(self, request, form, formset, change):
         if formset.model is not Message:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Length
@@ -16,6 +18,8 @@ from django.utils.translation import gettext_lazy as _
 from contracts.models import Contract, Product, ProductVersion
 from partners.models import AzureSubscription, Customer, Partner
 from portal.lib.i18n import TranslatedNameModel
+
+from .clock import ResponseClock
 
 # Length limits of free text (issue 14): enforced by every form (max_length, with a
 # counter in the browser) and by the database (CharField length, or a check
@@ -211,6 +215,12 @@ class IncidentQuerySet(models.QuerySet):
     def open(self):
         return self.filter(status__in=OPEN_STATUSES)
 
+    def search(self, text: str):
+        """Incidents matching ``text`` anywhere an engineer would look, with a ``rank``."""
+        from incidents.search import search
+
+        return search(self, text)
+
     def awaiting_first_response(self):
         return self.open().filter(first_response_at__isnull=True)
 
@@ -314,6 +324,8 @@ class Incident(models.Model):
         editable=False,
         help_text="Idempotency key of the wizard run that created it.",
     )
+    # PostgreSQL: written by a trigger, read by incidents.search (migration 0004).
+    search_vector = SearchVectorField(null=True, editable=False)
 
     objects = IncidentQuerySet.as_manager()
 
@@ -365,15 +377,18 @@ class Incident(models.Model):
             .objects.partner_users(self.partner_id)
             .exclude(pk__in=IncidentContact.objects.filter(incident=self).values("user_id"))
         )
+    def response_clock(self, now: dt.datetime | None = None) -> ResponseClock | None:
+        """The one first-response deadline, or None once answered, closed or never dated."""
+        if self.first_response_at is not None or self.response_due_at is None:
+            return None
+        if not self.is_open:
+            return None
+        return ResponseClock(due_at=self.response_due_at, now=now or timezone.now())
 
     @property
     def is_overdue(self) -> bool:
-        return (
-            self.first_response_at is None
-            and self.response_due_at is not None
-            and self.is_open
-            and self.response_due_at < timezone.now()
-        )
+        clock = self.response_clock()
+        return clock is not None and clock.is_overdue
 
 
 class IncidentContact(models.Model):
@@ -410,6 +425,8 @@ class Message(models.Model):
         _("internal note"), default=False, help_text=_("Never shown to partners.")
     )
     created_at = models.DateTimeField(_("sent"), default=timezone.now)
+    # PostgreSQL: written by a trigger, read by incidents.search (migration 0004).
+    search_vector = SearchVectorField(null=True, editable=False)
 
     class Meta:
         verbose_name = _("message")
@@ -484,3 +501,33 @@ class HistoryEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} ({self.created_at:%Y-%m-%d %H:%M})"
+
+
+class SavedView(models.Model):
+    """A named set of queue filters, private to the engineer who saved it (issue 18)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_views"
+    )
+    name = models.CharField(_("name"), max_length=80)
+    query = models.CharField(_("filters"), max_length=500, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("saved view")
+        verbose_name_plural = _("saved views")
+        ordering = ["name", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "name"], name="unique_saved_view_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @classmethod
+    def save_for(cls, user, *, name: str, query: str) -> SavedView:
+        """Save (or replace) the user's view of this name."""
+        view, _created = cls.objects.update_or_create(
+            user=user, name=name, defaults={"query": query}
+        )
+        return view

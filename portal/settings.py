@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.postgres",  # full-text search of incidents (SearchVectorField)
     "formtools",
     "crispy_forms",
     "crispy_bootstrap5",

@@ -162,7 +162,14 @@ class QueueFilterForm(forms.Form):
         ("-due", _("Response due: latest first")),
     ]
 
-    q = forms.CharField(label=_("Number"), required=False, max_length=32)
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(
+            attrs={"placeholder": _("Number, title, text, customer, partner, contact")}
+        ),
+    )
     status = forms.ChoiceField(label=_("Status"), choices=STATUS_CHOICES, required=False)
     severity = forms.ChoiceField(
         label=_("Severity"),

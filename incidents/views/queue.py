@@ -10,81 +10,30 @@ dated ones, as their own segment ordered by id.
 from __future__ import annotations
 
 import datetime as dt
-import html
 import unicodedata
 from dataclasses import dataclass
 from urllib.parse import quote
 
 from django import forms
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db.models import F, QuerySet
 from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan, TupleLessThan
-from django.forms.utils import flatatt
-from django.http import Http404, QueryDict
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import QueryDict
+from django.shortcuts import render
 from django.urls import path, reverse
-from django.utils import dateformat, timezone
-from django.utils.formats import get_format
-from django.utils.safestring import mark_safe
+from django.utils import timezone
 from django.utils.text import Truncator
-from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET
 
-from incidents import workflow
-from incidents.forms.followup import (
-    AddContactForm,
-    AssignForm,
-    ContactChoiceForm,
-    MessageForm,
-    QueueFilterForm,
-    RejectForm,
-    RouteForm,
-    StatusForm,
-)
-from incidents.models import (
-    OPEN_STATUSES,
-    Attachment,
-    HistoryEvent,
-    Incident,
-    IncidentContact,
-    Message,
-)
+from incidents.clock import DUE_SOON
+from incidents.forms.followup import QueueFilterForm
+from incidents.models import OPEN_STATUSES, Incident
+
+from .engineer import require_engineer
 
 PAGE_SIZE = 25
 TITLE_LENGTH = 80
-DUE_SOON = dt.timedelta(hours=1)
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
-
-
-# --- access -------------------------------------------------------------------------
-
-
-def _require_engineer(request, *, as_404: bool) -> None:
-    if not request.user.is_support_engineer:
-        # Pages about one object answer 404, so they do not confirm that it exists.
-        if as_404:
-            raise Http404
-        raise PermissionDenied
-
-
-def _get_incident(request, number, *, for_update=False) -> Incident:
-    _require_engineer(request, as_404=True)
-    related = (
-        "partner",
-        "product",
-        "product_version",
-        "topic",
-        "contract",
-        "owner",
-        "submitted_by",
-        "customer",
-        "subscription",
-    )
-    return get_object_or_404(
-        Incident.objects.visible_to(request.user).select_related(*related), number=number
-    )
 
 
 # --- keyset pagination ----------------------------------------------------------------
@@ -209,6 +158,28 @@ def _by_pk(incidents: QuerySet, ids: QuerySet) -> QuerySet:
     return rows
 
 
+def by_relevance(form: QueueFilterForm) -> bool:
+    """A search with no sort chosen lists the best matches first."""
+    return bool(form.cleaned_data.get("q")) and not form.data.get("sort")
+
+
+def relevance_page(incidents: QuerySet, *, after: str | None, size: int = PAGE_SIZE) -> QueuePage:
+    """One page of search results, best first (then by due time); cursors are offsets."""
+    try:
+        offset = max(0, int(after[1:])) if after and after.startswith("r") else 0
+    except ValueError:
+        offset = 0
+    order = ("-rank", F("response_due_at").asc(nulls_last=True), "id")
+    rows = list(incidents.order_by(*order)[offset : offset + size + 1])
+    more = len(rows) > size
+    return QueuePage(
+        rows=rows[:size],
+        next_cursor=f"r{offset + size}" if more else None,
+        previous_cursor=f"r{max(0, offset - size)}" if offset else None,
+        is_first=offset == 0,
+    )
+
+
 def implies_due_time(form: QueueFilterForm) -> bool:
     """Whether the filters only match incidents that have a response due time.
 
@@ -254,7 +225,7 @@ def filtered_queue(user, form: QueueFilterForm) -> QuerySet:
         .only(*ROW_FIELDS)
     )
     if data.get("q"):
-        incidents = incidents.filter(number=data["q"].strip().upper())
+        incidents = incidents.search(data["q"])
     status = data.get("status")
     if status == QueueFilterForm.OPEN:
         incidents = incidents.filter(status__in=OPEN_STATUSES)
@@ -287,7 +258,7 @@ def filtered_queue(user, form: QueueFilterForm) -> QuerySet:
 @login_required
 def queue(request):
     """Open incidents by response due time, with filters; engineers only (others 403)."""
-    _require_engineer(request, as_404=False)
+    require_engineer(request, as_404=False)
     # With no parameters at all, show what needs work: the open incidents.
     data = request.GET if request.GET else QueryDict("status=open")
     form = QueueFilterForm(data)
@@ -297,15 +268,19 @@ def queue(request):
         undated = not implies_due_time(form)
     else:
         incidents, descending, undated = Incident.objects.none(), False, False
-    # The open filters ("status IN open statuses") read incident_open_due_idx, the
-    # partial index of open incidents, in order: no per-status split is needed.
-    page = queue_page(
-        incidents,
-        after=request.GET.get("after"),
-        before=request.GET.get("before"),
-        descending=descending,
-        undated=undated,
-    )
+    if form.is_valid() and by_relevance(form):
+        cursor = request.GET.get("after") or request.GET.get("before")
+        page = relevance_page(incidents, after=cursor)
+    else:
+        # The open filters ("status IN open statuses") read incident_open_due_idx, the
+        # partial index of open incidents, in order: no per-status split is needed.
+        page = queue_page(
+            incidents,
+            after=request.GET.get("after"),
+            before=request.GET.get("before"),
+            descending=descending,
+            undated=undated,
+        )
     params = data.copy()
     params.pop("after", None)
     params.pop("before", None)
@@ -317,10 +292,12 @@ def queue(request):
             "form": form,
             "filters": filter_controls(form),
             "page": page,
-            "rows_html": rows_html(page.rows, now=now),
-            "now": now,
-            "soon": now + DUE_SOON,
+            "rows": queue_rows(page.rows, now=now),
+            "time_zone": timezone.get_current_timezone_name(),
             "first_url": f"?{params.urlencode()}",
+            "filters_query": params.urlencode(),
+            "bulk": True,
+            "engineers": bulk_engineers(form),
             "next_url": _page_url(params, "after", page.next_cursor),
             "previous_url": _page_url(params, "before", page.previous_cursor),
         },
@@ -328,119 +305,119 @@ def queue(request):
 
 
 # --- rendering -------------------------------------------------------------------------
-# The queue is the busiest page: its rows and filter controls are built here once per
-# request as plain strings (every value escaped), not by the template engine per cell
-# nor by the form renderer per widget, which cost ten times the page's SQL.
+# The rows and the filter controls are plain data prepared once per request (labels
+# translated once, the overdue state computed once per row); the templates
+# incidents/queue/includes/rows.html and filters.html turn them into markup.
 
 
 @dataclass(frozen=True)
 class FilterControl:
     id: str
+    name: str
     label: str
-    html: str
+    value: str
+    choices: list[tuple[str, str]] | None
+    attrs: dict[str, str]
+    invalid: bool
 
 
 def filter_controls(form: QueueFilterForm) -> list[FilterControl]:
-    """Plain Bootstrap markup for each filter field, with its current value."""
+    """Each filter field with its current value and, for a list, its choices."""
     controls = []
     for bound in form:
         field = bound.field
-        attrs = {**field.widget.attrs, "name": bound.html_name, "id": bound.auto_id}
-        if bound.errors:
-            attrs["aria-invalid"] = "true"
         value = bound.value()
-        current = "" if value is None else str(value)
+        attrs = dict(field.widget.attrs)
+        choices = None
         if isinstance(field, forms.ChoiceField):
-            options = "".join(
-                f'<option value="{_esc(key)}"{" selected" if key == current else ""}>'
-                f"{_esc(label)}</option>"
-                for key, label in _choices(field)
+            choices = list(_choices(field))
+        elif field.max_length:
+            attrs["maxlength"] = str(field.max_length)
+        controls.append(
+            FilterControl(
+                id=bound.auto_id,
+                name=bound.html_name,
+                label=str(bound.label),
+                value="" if value is None else str(value),
+                choices=choices,
+                attrs=attrs,
+                invalid=bool(bound.errors),
             )
-            markup = f"<select{flatatt(attrs)}>{options}</select>"
-        else:
-            if field.max_length:
-                attrs["maxlength"] = str(field.max_length)
-            attrs["value"] = current
-            markup = f'<input type="text"{flatatt(attrs)}>'
-        # Safe: flatatt escapes the attributes, _esc() every value and label.
-        controls.append(FilterControl(bound.auto_id, str(bound.label), mark_safe(markup)))  # noqa: S308
+        )
     return controls
 
 
 def _choices(field: forms.ChoiceField):
     for key, label in field.choices:
         # ModelChoiceField yields ModelChoiceIteratorValue keys.
-        yield str(getattr(key, "value", key)), label
-
-
-def _esc(value) -> str:
-    """django.utils.html.escape without its lazy-argument wrapper (called ~500 times here)."""
-    return html.escape(str(value))
+        yield str(getattr(key, "value", key)), str(label)
 
 
 def _labels(field_name: str) -> dict[str, str]:
-    choices = Incident._meta.get_field(field_name).flatchoices
-    return {key: _esc(label) for key, label in choices}
+    return {key: str(label) for key, label in Incident._meta.get_field(field_name).flatchoices}
 
 
-def rows_html(rows: list[Incident], *, now: dt.datetime) -> str:
-    """The queue's table rows: links, labels and the overdue state computed once per row.
+@dataclass(frozen=True)
+class QueueRow:
+    number: str
+    url: str
+    title: str
+    partner_name: str
+    partner_number: str
+    product: str
+    severity: str
+    severity_label: str
+    is_24x7: bool
+    status: str
+    owner: str
+    due: dt.datetime | None
+    due_state: str  # "", "due-soon" or "due-overdue"
+    answered: bool
 
-    Every value goes through _esc(); the fixed markup is ours.
-    """
-    if not rows:
-        return ""
+
+def queue_rows(rows: list[Incident], *, now: dt.datetime) -> list[QueueRow]:
+    """What each row of the queue shows: links, labels and the due state, computed once."""
     marker = "0"
     detail = reverse("incidents:queue_detail", args=[marker])
     prefix, suffix = detail[: detail.rindex(marker)], detail[detail.rindex(marker) + 1 :]
-    soon = now + DUE_SOON
-    sent = f'<span class="text-success" title="{_esc(_("First response sent"))}">✓</span> '
-    overdue = f' <span class="visually-hidden">{_esc(_("overdue"))}</span>'
-    unassigned = f'<span class="text-muted">{_esc(_("unassigned"))}</span>'
-    short_format = get_format("SHORT_DATETIME_FORMAT")
     # get_FOO_display() rebuilds a dict of lazy labels on every call: translate once.
     severities = _labels("severity")
     statuses = _labels("status")
     out = []
     for incident in rows:
-        due = incident.response_due_at
-        if due is None:
-            due_html = "—"
-        else:
-            local = timezone.localtime(due)
-            awaiting = incident.first_response_at is None and incident.is_open
-            css = ""
-            if awaiting and due < now:
-                css = "due-overdue"
-            elif awaiting and due < soon:
-                css = "due-soon"
-            due_html = (
-                f'<time datetime="{local.isoformat()}" class="{css}">'
-                f"{_esc(dateformat.format(local, short_format))}</time>"
-                f"{overdue if css == 'due-overdue' else ''}"
-            )
-        if incident.first_response_at:
-            due_html = sent + due_html
-        partner, product, owner = incident.partner, incident.product, incident.owner
-        severity = incident.severity
-        owner_html = _esc(owner.get_full_name() or owner.username) if owner else unassigned
+        due, clock = incident.response_due_at, incident.response_clock(now)
         title = unicodedata.normalize("NFC", incident.title)
         if len(title) > TITLE_LENGTH:
             title = Truncator(title).chars(TITLE_LENGTH)
+        owner = incident.owner
         out.append(
-            f"<tr><td>{due_html}</td>"
-            f'<td><a href="{_esc(prefix + quote(incident.number) + suffix)}">'
-            f"{_esc(incident.number)}</a></td>"
-            f'<td class="text-break-all">{_esc(title)}</td>'
-            f"<td>{_esc(partner.name)} "
-            f'<span class="small text-muted">{_esc(partner.partner_number)}</span></td>'
-            f"<td>{_esc(product.label) if product else '—'}</td>"
-            f'<td><abbr title="{severities.get(severity) or _esc(severity)}">'
-            f"{_esc(severity)}</abbr>{' · 24/7' if incident.is_24x7 else ''}</td>"
-            f"<td>{statuses.get(incident.status) or _esc(incident.status)}</td>"
-            f"<td>{owner_html}</td></tr>\n"
+            QueueRow(
+                number=incident.number,
+                url=prefix + quote(incident.number) + suffix,
+                title=title,
+                partner_name=incident.partner.name,
+                partner_number=incident.partner.partner_number,
+                product=incident.product.label if incident.product else "",
+                severity=incident.severity,
+                severity_label=severities.get(incident.severity, incident.severity),
+                is_24x7=incident.is_24x7,
+                status=statuses.get(incident.status, incident.status),
+                owner=(owner.get_full_name() or owner.username) if owner else "",
+                due=timezone.localtime(due) if due is not None else None,
+                due_state=clock.state if clock else "",
+                answered=incident.first_response_at is not None,
+            )
         )
-    return mark_safe("".join(out))  # noqa: S308 - every value above went through _esc()
+    return out
+
+
+def bulk_engineers(form: QueueFilterForm) -> list[tuple[str, str]]:
+    """The engineers a selection can be assigned to: the owner filter's, read once."""
+    return [
+        (key, str(label))
+        for key, label in form.fields["owner"].choices
+        if key not in ("", "me", "none")
+    ]
 
 
 def _page_url(params: QueryDict, name: str, cursor: str | None) -> str:
@@ -451,175 +428,6 @@ def _page_url(params: QueryDict, name: str, cursor: str | None) -> str:
     return f"?{params.urlencode()}"
 
 
-# --- detail and actions ----------------------------------------------------------------
-
-
-def _render_detail(request, incident, *, status=200, **forms):
-    context = {
-        "incident": incident,
-        "thread": Message.objects.filter(incident=incident)
-        .select_related("author")
-        .order_by("created_at", "pk"),
-        "history": HistoryEvent.objects.filter(incident=incident)
-        .select_related("actor")
-        .order_by("created_at", "pk"),
-        "attachments": Attachment.objects.filter(incident=incident).select_related("uploaded_by"),
-        "contacts": IncidentContact.objects.filter(incident=incident).select_related("user"),
-        "transitions": workflow.available_transitions(incident),
-        "reply_form": forms.get("reply_form") or MessageForm(label=_("Reply to the partner")),
-        "note_form": forms.get("note_form") or MessageForm(label=_("Internal note")),
-        "assign_form": forms.get("assign_form")
-        or AssignForm(initial={"engineer": incident.owner_id or request.user.pk}),
-        "reject_form": forms.get("reject_form") or RejectForm(prefix="reject"),
-        "route_form": forms.get("route_form") or RouteForm(prefix="route"),
-        "contact_form": forms.get("contact_form")
-        or AddContactForm(incident=incident, allow_primary=True),
-        "is_owner": incident.owner_id == request.user.pk,
-        "now": timezone.now(),
-    }
-    return render(request, "incidents/queue/detail.html", context, status=status)
-
-
-@require_GET
-@login_required
-def queue_detail(request, number):
-    return _render_detail(request, _get_incident(request, number))
-
-
-def _take(request, incident):
-    workflow.take(incident, engineer=request.user)
-    return _("You own this request now.")
-
-
-def _assign(request, incident):
-    form = AssignForm(request.POST)
-    if not form.is_valid():
-        return {"assign_form": form}
-    engineer = form.cleaned_data["engineer"]
-    workflow.assign(incident, engineer=engineer, actor=request.user)
-    return _("Assigned to %(name)s.") % {"name": engineer.get_full_name() or engineer.username}
-
-
-def _reply(request, incident):
-    form = MessageForm(request.POST, label=_("Reply to the partner"))
-    if not form.is_valid():
-        return {"reply_form": form}
-    workflow.reply(incident, engineer=request.user, body=form.cleaned_data["body"])
-    return _("Your reply was sent to the contacts.")
-
-
-def _note(request, incident):
-    form = MessageForm(request.POST, label=_("Internal note"))
-    if not form.is_valid():
-        return {"note_form": form}
-    workflow.add_note(incident, engineer=request.user, body=form.cleaned_data["body"])
-    return _("Internal note added.")
-
-
-def _status(request, incident):
-    form = StatusForm(request.POST)
-    if not form.is_valid():
-        raise workflow.WorkflowError(_("Unknown status change."))
-    workflow.change_status(incident, transition=form.cleaned_data["transition"], actor=request.user)
-    return _("Status changed to %(status)s.") % {"status": incident.get_status_display()}
-
-
-def _reject(request, incident):
-    form = RejectForm(request.POST, prefix="reject")
-    if not form.is_valid():
-        return {"reject_form": form}
-    workflow.reject(incident, actor=request.user, reason=form.cleaned_data["reason"])
-    return _("The request was rejected.")
-
-
-def _route(request, incident):
-    form = RouteForm(request.POST, prefix="route")
-    if not form.is_valid():
-        return {"route_form": form}
-    workflow.route(
-        incident,
-        actor=request.user,
-        team=form.cleaned_data["team"],
-        reason=form.cleaned_data["reason"],
-    )
-    return _("The request was routed to %(team)s.") % {"team": incident.get_routed_to_display()}
-
-
-def _require_owner(request, incident):
-    if incident.owner_id != request.user.pk:
-        raise workflow.WorkflowError(
-            _("Only the engineer who owns a request can change its contacts. Take it first.")
-        )
-
-
-def _contact_add(request, incident):
-    _require_owner(request, incident)
-    form = AddContactForm(request.POST, incident=incident, allow_primary=True)
-    if not form.is_valid():
-        return {"contact_form": form}
-    workflow.add_contact(
-        incident,
-        user=form.cleaned_data["user"],
-        actor=request.user,
-        primary=form.cleaned_data.get("primary", False),
-    )
-    return _("Contact added.")
-
-
-def _contact_remove(request, incident):
-    _require_owner(request, incident)
-    form = ContactChoiceForm(request.POST, incident=incident)
-    if not form.is_valid():
-        raise workflow.WorkflowError(_("Choose one of the request's contacts."))
-    workflow.remove_contact(incident, user=form.cleaned_data["user"], actor=request.user)
-    return _("Contact removed.")
-
-
-def _contact_primary(request, incident):
-    _require_owner(request, incident)
-    form = ContactChoiceForm(request.POST, incident=incident)
-    if not form.is_valid():
-        raise workflow.WorkflowError(_("Choose one of the request's contacts."))
-    workflow.make_primary(incident, user=form.cleaned_data["user"], actor=request.user)
-    return _("Primary contact changed.")
-
-
-# Whitelisted actions: the URL names the handler, nothing else is dispatched.
-ACTIONS = {
-    "take": _take,
-    "assign": _assign,
-    "reply": _reply,
-    "note": _note,
-    "status": _status,
-    "reject": _reject,
-    "route": _route,
-    "contact-add": _contact_add,
-    "contact-remove": _contact_remove,
-    "contact-primary": _contact_primary,
-}
-
-
-@require_POST
-@login_required
-def queue_action(request, number, action):
-    """Run one named workflow action; a refused change comes back as a message."""
-    handler = ACTIONS.get(action)
-    incident = _get_incident(request, number)
-    if handler is None:
-        raise Http404
-    try:
-        result = handler(request, incident)
-    except workflow.WorkflowError as exc:
-        messages.error(request, str(exc))
-        return redirect("incidents:queue_detail", number=incident.number)
-    if isinstance(result, dict):  # an invalid form: show it again with its errors
-        return _render_detail(request, incident, status=400, **result)
-    messages.success(request, result)
-    return redirect(reverse("incidents:queue_detail", args=[incident.number]))
-
-
 urlpatterns = [
     path("queue/", queue, name="queue"),
-    path("queue/<str:number>/", queue_detail, name="queue_detail"),
-    path("queue/<str:number>/<slug:action>/", queue_action, name="queue_action"),
 ]
