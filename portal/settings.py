@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "partners",
     "contracts",
     "incidents",
+    "drafts",
 ]
 
 MIDDLEWARE = [
@@ -179,8 +180,31 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_URL = "/_private-media/"
 FILE_UPLOAD_PERMISSIONS = 0o600
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
+# Attachments and wizard files go through the default storage: the local file system
+# under MEDIA_ROOT, or S3-compatible object storage (django-storages) when a bucket is
+# configured, so that several app servers share them. Objects are private; downloads
+# are streamed by the permission-checked view, never linked.
+AWS_STORAGE_BUCKET_NAME = os.environ.get("AWS_STORAGE_BUCKET_NAME", "")
+if AWS_STORAGE_BUCKET_NAME:
+    _default_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": AWS_STORAGE_BUCKET_NAME,
+            "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,
+            "access_key": os.environ.get("AWS_ACCESS_KEY_ID") or None,
+            "secret_key": os.environ.get("AWS_SECRET_ACCESS_KEY") or None,
+            "region_name": os.environ.get("AWS_S3_REGION_NAME") or None,
+            "location": os.environ.get("AWS_LOCATION", ""),
+            "addressing_style": os.environ.get("AWS_S3_ADDRESSING_STYLE") or None,
+            "default_acl": "private",
+            "querystring_auth": True,  # never an unsigned public URL (none is handed out)
+            "file_overwrite": False,
+        },
+    }
+else:
+    _default_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _default_storage,
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -189,7 +213,11 @@ STORAGES = {
         )
     },
 }
-WIZARD_TEMP_DIR = VAR_DIR / "wizard-uploads"
+
+# Saved wizard drafts (drafts app): how long an untouched draft is kept, and how many
+# bytes of not-yet-submitted wizard files one user may hold across their drafts.
+DRAFT_MAX_AGE_DAYS = int(os.environ.get("DRAFT_MAX_AGE_DAYS", "30"))
+DRAFT_UPLOAD_QUOTA_BYTES = int(os.environ.get("DRAFT_UPLOAD_QUOTA_BYTES", str(50 * 1024 * 1024)))
 
 # Attachment limits (SPEC §7, issue 4): checked on content, not only the name.
 ATTACHMENT_MAX_BYTES = int(os.environ.get("ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024)))

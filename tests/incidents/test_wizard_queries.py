@@ -26,7 +26,8 @@ from partners.models import User
 
 MAX_QUERIES = 10
 # Measured (issue 10 report): what the final submits still need.
-FINAL_SUBMIT_MAX = {"office365": 15, "azure": 20, "business": 19}
+# +2 since drafts (issue 17): the saved draft is read, and deleted once submitted.
+FINAL_SUBMIT_MAX = {"office365": 17, "azure": 22, "business": 19}
 WIZARDS = ["office365", "azure", "business"]
 FILL = {"severity": "B", "is_24x7": False}
 
