@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import logging
 import uuid
 from collections.abc import Iterable, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.core.files import File
 from django.db import IntegrityError, transaction
@@ -15,6 +18,34 @@ from portal.lib.mail import make_message, send_after_commit
 from portal.lib.sla import response_due_at
 
 from .models import Attachment, HistoryEvent, Incident, IncidentContact, Status
+
+logger = logging.getLogger(__name__)
+# The attachment files written inside the innermost files_removed_on_rollback() block.
+_written_files: ContextVar[list | None] = ContextVar("written_attachment_files", default=None)
+
+
+@contextmanager
+def files_removed_on_rollback():
+    """Attachment files saved inside this block are deleted if the block fails.
+
+    Wrap it around the ``transaction.atomic()`` that saves the rows: when an
+    exception rolls the transaction back, no file is left without its row. (A
+    process killed outright leaves files that housekeeping sweeps:
+    ``drafts.services.purge_orphaned_files``.)
+    """
+    written: list[str] = []
+    token = _written_files.set(written)
+    try:
+        yield written
+    except BaseException:
+        for name in written:
+            try:
+                Attachment.file.field.storage.delete(name)
+            except Exception:  # noqa: BLE001 - best effort; the sweep catches the rest
+                logger.warning("Could not delete attachment file %s", name, exc_info=True)
+        raise
+    finally:
+        _written_files.reset(token)
 
 
 class SubmissionError(Exception):
@@ -80,7 +111,7 @@ def submit_incident(
         status, reason = Status.SUBMITTED, ""
     primary_contact = primary_contact or user
     try:
-        with transaction.atomic():
+        with files_removed_on_rollback(), transaction.atomic():
             incident = Incident.objects.create(
                 number=f"pending-{uuid.uuid4().hex[:24]}",  # fits max_length=32
                 channel=channel,
@@ -181,5 +212,13 @@ def save_attachment(incident: Incident, upload, user) -> Attachment:
     )
     upload.seek(0)
     attachment.file.save(name, File(upload), save=False)
-    attachment.save()
+    written = _written_files.get()
+    if written is not None:
+        written.append(attachment.file.name)
+    try:
+        attachment.save()
+    except BaseException:
+        if written is None:  # no enclosing guard: remove the file here
+            attachment.file.storage.delete(attachment.file.name)
+        raise
     return attachment

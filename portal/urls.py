@@ -21,5 +21,6 @@ urlpatterns = [
     path("", include("partners.urls")),
     path("contracts/", include("contracts.urls")),
     path("incidents/", include("incidents.urls")),
+    path("drafts/", include("drafts.views")),
     path("admin/", admin.site.urls),
 ]

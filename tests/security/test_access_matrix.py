@@ -17,6 +17,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from contracts.models import ActivationRequest, RoutedTo
+from drafts.models import Draft
 from incidents.models import Attachment, HistoryEvent, Incident, IncidentContact, Message, Topic
 from incidents.services import save_attachment, submit_incident
 from partners.models import CspRole, Customer, CustomerPartner
@@ -83,6 +84,8 @@ RULES: dict[str, Rule] = {
     "incidents:queue": Rule("engineer"),
     "incidents:queue_detail": Rule("engineer", obj="incident"),
     "incidents:queue_action": Rule("engineer", obj="incident", post_only=True),
+    # A saved wizard draft is private to its user (not even shared within the partner).
+    "drafts:discard": Rule("partner", obj="draft", post_only=True),
 }
 
 
@@ -132,7 +135,9 @@ def world(partner_user, other_user, engineer, staff, settings, tmp_path):
     CustomerPartner.objects.create(customer=customer, partner=partner, relationship="reseller")
     topic = make_topic_path("office365", "Technical", "Exchange Online")[0]
     onprem_root = make_topic_path("onprem", "Windows Server", product=_product())[0]
+    draft = Draft.objects.create(user=partner_user, wizard="wizard_office365_wizard", state={})
     return {
+        "draft": draft,
         "a": partner_user,
         "b": other_user,
         "engineer": engineer,
@@ -177,6 +182,7 @@ def snapshot(world) -> tuple:
         HistoryEvent.objects.count(),
         ActivationRequest.objects.count(),
         Topic.objects.count(),
+        Draft.objects.count(),
     )
 
 
