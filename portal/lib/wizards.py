@@ -12,6 +12,8 @@ from django.contrib import messages
 from django.core.exceptions import SuspiciousOperation, ValidationError
 from django.core.files.storage import default_storage
 from django.db.models import Model
+from django.forms.utils import ErrorDict
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.utils.datastructures import MultiValueDict
 from django.utils.formats import date_format
@@ -22,6 +24,7 @@ from formtools.wizard.forms import ManagementForm
 # under "<field>__<n>" and put back together as a list when the form is rebuilt.
 MULTI_FILE_SEP = "__"
 CSRF_FIELD = "csrfmiddlewaretoken"
+SAVE_DRAFT_FIELD = "wizard_save_draft"
 
 # Wizard state is saved per user as a draft (drafts.storage.DraftStorage); its files
 # go to the default storage, so any app server can continue a wizard.
@@ -94,6 +97,17 @@ class PortalWizardMixin:
         self.submission_key()
         return response
 
+    def save_draft(self):
+        """What was typed on the current step, kept as it is (wizard-draft.js, on leaving)."""
+        management = ManagementForm(self.request.POST, prefix=self.prefix)
+        step = management.cleaned_data["current_step"] if management.is_valid() else None
+        if step not in self.get_form_list():
+            return HttpResponse(status=400)
+        self.storage.current_step = step
+        form = self.get_form(step=step, data=self.request.POST)
+        self.storage.set_step_data(step, self.process_step(form))
+        return HttpResponse(status=204)
+
     def resume(self):
         """Back at the step where the user left, with every answer and file."""
         names = list(self.get_form_list())
@@ -102,14 +116,20 @@ class PortalWizardMixin:
             step = next((n for n in names if self.storage.get_step_data(n) is None), names[-1])
         self.storage.current_step = step
         self.resumed = True
-        return self.render(
-            self.get_form(
-                data=self.storage.get_step_data(step), files=self.storage.get_step_files(step)
-            )
+        form = self.get_form(
+            data=self.storage.get_step_data(step), files=self.storage.get_step_files(step)
         )
+        if form.is_bound and isinstance(form, forms.BaseForm):
+            # What was typed, as it was: no "required" errors before the user goes on.
+            form.is_valid()
+            self.forget_forms()
+            form._errors = ErrorDict()
+        return self.render(form)
 
     def post(self, *args, **kwargs):
         self.submission_key()  # saved with the draft: a repeated final POST finds the first
+        if self.request.POST.get(SAVE_DRAFT_FIELD):
+            return self.save_draft()
         try:
             return super().post(*args, **kwargs)
         except ValidationError as exc:

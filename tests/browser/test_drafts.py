@@ -98,3 +98,31 @@ def test_discarding_a_draft_from_the_manage_page(page, partner_user):
     page.wait_for_url("**/incidents/manage/")
     assert page.get_by_test_id("drafts").count() == 0
     assert not Draft.objects.exists()
+
+
+def test_what_was_typed_on_step_2_without_continue_is_kept_when_leaving_by_a_link(
+    page, partner_user
+):
+    o365_catalogue()
+    login(page, partner_user.username)
+    page.wait_for_url("**/")
+    page.goto(URL)
+    choose(page, "problem-issue_type", "Technical issue")
+    choose(page, "problem-service", "Exchange Online")
+    choose(page, "problem-service_area", "Mail flow")
+    choose(page, "problem-problem_area", "Messages delayed")
+    page.get_by_role("button", name="Continue").click()
+    page.get_by_role("heading", name="Add a detailed description").wait_for()
+    page.get_by_label("Title").fill("Typed, never continued")
+    page.get_by_label("Description").fill("Left for My benefits half-way.")
+
+    page.get_by_role("navigation").get_by_role("link", name="My benefits").first.click()
+    page.wait_for_url("**/contracts/benefits/")
+    page.wait_for_function("() => document.readyState === 'complete'")
+
+    page.goto("/")
+    page.get_by_test_id("drafts").get_by_role("link", name=re.compile("Continue")).click()
+    page.get_by_role("heading", name="Add a detailed description").wait_for()
+    assert page.get_by_label("Title").input_value() == "Typed, never continued"
+    assert page.get_by_label("Description").input_value() == "Left for My benefits half-way."
+    assert page.locator(".error-summary").count() == 0  # no "required" errors on return

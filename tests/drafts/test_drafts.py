@@ -257,3 +257,28 @@ def test_starting_over_from_the_resumed_wizard(partner_client, partner_user, cat
     assert response.url == URL
     assert partner_client.get(URL).context["wizard"]["steps"].current == "problem"
     assert STEP == f"{P}-current_step"
+
+
+def test_leaving_a_step_saves_what_was_typed_without_validating_it(
+    partner_client, partner_user, catalogue
+):
+    partner_client.get(URL)
+    partner_client.post(URL, problem_data(catalogue["mail"]))
+    typed = {STEP: "description", "description-title": "Half typed", "wizard_save_draft": "1"}
+
+    response = partner_client.post(URL, typed)
+
+    assert response.status_code == 204
+    response = new_client(partner_user).get(URL)
+    assert response.context["wizard"]["steps"].current == "description"
+    form = response.context["form"]
+    assert form["title"].value() == "Half typed"
+    assert not form.errors  # shown as typed, without "required" errors yet
+    assert not Incident.objects.exists()
+
+
+def test_a_save_for_a_forged_step_is_refused(partner_client, catalogue):
+    partner_client.get(URL)
+    partner_client.post(URL, problem_data(catalogue["mail"]))
+    response = partner_client.post(URL, {STEP: "nonsense", "wizard_save_draft": "1"})
+    assert response.status_code == 400
