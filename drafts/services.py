@@ -20,6 +20,7 @@ from .models import Draft, state_file_names
 logger = logging.getLogger(__name__)
 
 DRAFT_FILES_DIR = "drafts"
+ATTACHMENTS_DIR = "attachments"  # incidents.models.attachment_path
 # A file younger than this is never an orphan: its draft may be being saved right now.
 ORPHAN_GRACE = timedelta(hours=6)
 
@@ -83,7 +84,12 @@ def purge_expired_drafts(now=None) -> dict:
         files += len(draft.file_names())
         discard_draft(draft)
         drafts += 1
-    return {"drafts": drafts, "files": files, "orphans": purge_orphaned_files(now)}
+    return {
+        "drafts": drafts,
+        "files": files,
+        "orphans": purge_orphaned_files(now),
+        "attachment_orphans": purge_orphaned_attachment_files(now),
+    }
 
 
 def purge_orphaned_files(now=None, storage=None) -> int:
@@ -103,6 +109,28 @@ def purge_orphaned_files(now=None, storage=None) -> int:
             continue
         if now - modified < ORPHAN_GRACE:
             continue
+        delete_files([name], storage)
+        removed += 1
+    return removed
+
+
+def purge_orphaned_attachment_files(now=None, storage=None) -> int:
+    """Delete attachment files without an Attachment row (a worker killed mid-submit)."""
+    from incidents.models import Attachment
+
+    storage = storage or Attachment.file.field.storage
+    now = now or timezone.now()
+    referenced = set(Attachment.objects.values_list("file", flat=True).iterator())
+    removed = 0
+    for name in _walk(storage, ATTACHMENTS_DIR):
+        if name in referenced:
+            continue
+        try:
+            modified = storage.get_modified_time(name)
+        except (FileNotFoundError, NotImplementedError, OSError):
+            continue
+        if now - modified < ORPHAN_GRACE:
+            continue  # maybe inside a transaction that has not committed yet
         delete_files([name], storage)
         removed += 1
     return removed

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 
 import pytest
@@ -227,16 +228,22 @@ def test_purge_removes_orphaned_files_but_not_young_or_referenced_ones(
     old.write_bytes(b"left by a worker killed half-way")
     young.write_bytes(b"being saved right now")
     week_ago = (timezone.now() - dt.timedelta(days=7)).timestamp()
-    import os
-
     os.utime(old, (week_ago, week_ago))
     for path in kept:
         os.utime(path, (week_ago, week_ago))
+
+    # An attachment file whose row was never committed (a worker killed mid-submit).
+    attachments = Path(settings.MEDIA_ROOT) / "attachments" / "2026" / "01"
+    attachments.mkdir(parents=True)
+    lost = attachments / "lost.png"
+    lost.write_bytes(PNG)
+    os.utime(lost, (week_ago, week_ago))
 
     call_command("purge_drafts")
 
     assert not old.exists() and young.exists()
     assert all(p.exists() for p in kept)
+    assert not lost.exists()
 
 
 def PNG_file():

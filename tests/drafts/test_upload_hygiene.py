@@ -117,3 +117,20 @@ def test_a_successful_submit_keeps_its_files(partner_user, settings):
     attachment = Attachment.objects.get(incident=incident)
     assert attachment.file.read() == PNG
     assert len(stored_files(settings)) == 1
+
+
+def test_the_orphan_sweep_keeps_the_files_of_attachments(partner_user, settings):
+    import os
+
+    from django.utils import timezone
+
+    from drafts.services import purge_orphaned_attachment_files
+
+    incident = _incident(partner_user)
+    attachment = save_attachment(incident, upload("a.txt", b"log"), partner_user)
+    path = Path(attachment.file.path)
+    old = (timezone.now().timestamp()) - 7 * 24 * 3600
+    os.utime(path, (old, old))
+
+    assert purge_orphaned_attachment_files() == 0
+    assert path.exists()

@@ -9,6 +9,6 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         result = purge_expired_drafts()
         self.stdout.write(
-            "Deleted {drafts} expired draft(s) with {files} file(s), "
-            "and {orphans} orphaned file(s).".format(**result)
+            "Deleted {drafts} expired draft(s) with {files} file(s), {orphans} orphaned "
+            "draft file(s) and {attachment_orphans} orphaned attachment file(s).".format(**result)
         )
