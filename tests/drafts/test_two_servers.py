@@ -125,6 +125,7 @@ class Servers:
         return f"http://127.0.0.1:{self.ports[name]}{path}"
 
     def start(self) -> None:
+        """Start both; a server that does not answer is stopped with the other (by stop())."""
         for name, port in self.ports.items():
             env = {**self.env, "PORTAL_VAR_DIR": str(self.tmp_path / f"var-{name}")}
             self.procs[name] = subprocess.Popen(
@@ -150,8 +151,8 @@ def servers(transactional_db, s3, tmp_path, settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]
     endpoint, _client = s3
     group = Servers(tmp_path, endpoint)
-    group.start()
     try:
+        group.start()
         yield group
     finally:
         group.stop()
