@@ -134,3 +134,36 @@ def test_the_orphan_sweep_keeps_the_files_of_attachments(partner_user, settings)
 
     assert purge_orphaned_attachment_files() == 0
     assert path.exists()
+
+
+def test_a_file_posted_three_times_to_a_failing_step_is_kept_once(
+    partner_client, partner_user, settings
+):
+    """Issue 14: three posts of a file to a refused details step used to leave three."""
+    from drafts.models import Draft
+    from tests.builders import make_contract
+    from tests.incidents.test_azure_wizard import (
+        details,
+        make_subscription,
+        post_step,
+        walk_to_details,
+    )
+    from tests.incidents.test_azure_wizard import azure as azure_fixture
+
+    azure = azure_fixture.__wrapped__(None)
+    subscription = make_subscription(partner_user)
+    contract = make_contract(partner_user.partner, register_to=partner_user)
+    walk_to_details(partner_client, azure, contract=contract)
+    for n in range(3):
+        body = f"attempt {n}\n".encode()
+        refused = post_step(
+            partner_client,
+            "details",
+            details(subscription, title=""),  # refused: the title is required
+            **{"details-files": [upload("trace.txt", body)]},
+        )
+        assert refused.status_code == 200 and refused.context["form"].errors
+
+    files = [p for p in (Path(settings.MEDIA_ROOT) / "drafts").rglob("*") if p.is_file()]
+    assert [p.read_bytes() for p in files] == [b"attempt 2\n"]
+    assert Draft.objects.get(user=partner_user).upload_bytes == len(b"attempt 2\n")
