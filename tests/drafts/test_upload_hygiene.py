@@ -142,13 +142,13 @@ def test_a_file_posted_three_times_to_a_failing_step_is_kept_once(
     """Issue 14: three posts of a file to a refused details step used to leave three."""
     from drafts.models import Draft
     from tests.builders import make_contract
+    from tests.incidents.test_azure_wizard import azure as azure_fixture
     from tests.incidents.test_azure_wizard import (
         details,
         make_subscription,
         post_step,
         walk_to_details,
     )
-    from tests.incidents.test_azure_wizard import azure as azure_fixture
 
     azure = azure_fixture.__wrapped__(None)
     subscription = make_subscription(partner_user)
