@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import logging
 import uuid
 from collections.abc import Iterable, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from django.core.files import File
@@ -17,6 +20,34 @@ from portal.lib.mail import make_message, send_after_commit
 from portal.lib.sla import response_due_at
 
 from .models import Attachment, HistoryEvent, Incident, IncidentContact, Status, Topic
+
+logger = logging.getLogger(__name__)
+# The attachment files written inside the innermost files_removed_on_rollback() block.
+_written_files: ContextVar[list | None] = ContextVar("written_attachment_files", default=None)
+
+
+@contextmanager
+def files_removed_on_rollback():
+    """Attachment files saved inside this block are deleted if the block fails.
+
+    Wrap it around the ``transaction.atomic()`` that saves the rows: when an
+    exception rolls the transaction back, no file is left without its row. (A
+    process killed outright leaves files that housekeeping sweeps:
+    ``drafts.services.purge_orphaned_files``.)
+    """
+    written: list[str] = []
+    token = _written_files.set(written)
+    try:
+        yield written
+    except BaseException:
+        for name in written:
+            try:
+                Attachment.file.field.storage.delete(name)
+            except Exception:  # noqa: BLE001 - best effort; the sweep catches the rest
+                logger.warning("Could not delete attachment file %s", name, exc_info=True)
+        raise
+    finally:
+        _written_files.reset(token)
 
 
 class SubmissionError(Exception):
@@ -96,7 +127,7 @@ def submit_incident(draft: IncidentDraft) -> Incident:
     user, contact_email = draft.user, draft.contact_email
     primary_contact = draft.primary_contact or user
     try:
-        with transaction.atomic():
+        with files_removed_on_rollback(), transaction.atomic():
             incident = _create_incident(draft, status, reason, now)
             if draft.contract is not None and status == Status.SUBMITTED:
                 _take_unit(incident, draft.contract, user)
@@ -209,5 +240,13 @@ def save_attachment(incident: Incident, upload, user) -> Attachment:
     )
     upload.seek(0)
     attachment.file.save(name, File(upload), save=False)
-    attachment.save()
+    written = _written_files.get()
+    if written is not None:
+        written.append(attachment.file.name)
+    try:
+        attachment.save()
+    except BaseException:
+        if written is None:  # no enclosing guard: remove the file here
+            attachment.file.storage.delete(attachment.file.name)
+        raise
     return attachment

@@ -26,7 +26,7 @@ from .models import (
     RoutedTeam,
     Status,
 )
-from .services import save_attachment
+from .services import files_removed_on_rollback, save_attachment
 
 
 class WorkflowError(Exception):
@@ -200,7 +200,7 @@ def add_note(incident: Incident, *, engineer, body: str) -> Message:
 
 def add_attachments(incident: Incident, *, files: Sequence, actor) -> list:
     """Store files already validated by :class:`portal.lib.uploads.AttachmentsField`."""
-    with transaction.atomic():
+    with files_removed_on_rollback(), transaction.atomic():
         _locked(incident)
         if incident.status in (Status.CLOSED, Status.REJECTED, Status.ROUTED):
             raise WorkflowError(

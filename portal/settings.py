@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "notifications",
     "demo",
+    "drafts",
 ]
 
 MIDDLEWARE = [
@@ -209,8 +210,31 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_URL = "/_private-media/"
 FILE_UPLOAD_PERMISSIONS = 0o600
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
+# Attachments and wizard files go through the default storage: the local file system
+# under MEDIA_ROOT, or S3-compatible object storage (django-storages) when a bucket is
+# configured, so that several app servers share them. Objects are private; downloads
+# are streamed by the permission-checked view, never linked.
+AWS_STORAGE_BUCKET_NAME = os.environ.get("AWS_STORAGE_BUCKET_NAME", "")
+if AWS_STORAGE_BUCKET_NAME:
+    _default_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": AWS_STORAGE_BUCKET_NAME,
+            "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,
+            "access_key": os.environ.get("AWS_ACCESS_KEY_ID") or None,
+            "secret_key": os.environ.get("AWS_SECRET_ACCESS_KEY") or None,
+            "region_name": os.environ.get("AWS_S3_REGION_NAME") or None,
+            "location": os.environ.get("AWS_LOCATION", ""),
+            "addressing_style": os.environ.get("AWS_S3_ADDRESSING_STYLE") or None,
+            "default_acl": "private",
+            "querystring_auth": True,  # never an unsigned public URL (none is handed out)
+            "file_overwrite": False,
+        },
+    }
+else:
+    _default_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _default_storage,
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -219,7 +243,11 @@ STORAGES = {
         )
     },
 }
-WIZARD_TEMP_DIR = VAR_DIR / "wizard-uploads"
+
+# Saved wizard drafts (drafts app): how long an untouched draft is kept, and how many
+# bytes of not-yet-submitted wizard files one user may hold across their drafts.
+DRAFT_MAX_AGE_DAYS = int(os.environ.get("DRAFT_MAX_AGE_DAYS", "30"))
+DRAFT_UPLOAD_QUOTA_BYTES = int(os.environ.get("DRAFT_UPLOAD_QUOTA_BYTES", str(50 * 1024 * 1024)))
 
 # Attachment limits (SPEC §7, issue 4): checked on content, not only the name.
 ATTACHMENT_MAX_BYTES = int(os.environ.get("ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024)))
@@ -272,7 +300,6 @@ EMAIL_SENDING_TIMEOUT_SECONDS = int(os.environ.get("EMAIL_SENDING_TIMEOUT_SECOND
 # Pending messages whose own task has not run this long after being due are enqueued again.
 EMAIL_REQUEUE_AFTER_SECONDS = int(os.environ.get("EMAIL_REQUEUE_AFTER_SECONDS", "120"))
 REMINDER_MARGIN_MINUTES = int(os.environ.get("REMINDER_MARGIN_MINUTES", "30"))
-WIZARD_UPLOAD_MAX_AGE = int(os.environ.get("WIZARD_UPLOAD_MAX_AGE", str(24 * 60 * 60)))
 TASK_RESULTS_MAX_AGE_DAYS = int(os.environ.get("TASK_RESULTS_MAX_AGE_DAYS", "7"))
 # name -> {"task": dotted path of a function, "interval": seconds}. Add yours here.
 PORTAL_PERIODIC_TASKS = {
@@ -286,6 +313,8 @@ PORTAL_PERIODIC_TASKS = {
         "interval": 24 * 60 * 60,
     },
     "housekeeping": {"task": "portal.lib.housekeeping.run", "interval": 60 * 60},
+    # Expired drafts with their files, orphaned draft and attachment files (issue 17).
+    "drafts-purge": {"task": "drafts.services.purge_expired_drafts", "interval": 60 * 60},
 }
 
 # --- Forms ----------------------------------------------------------------

@@ -28,5 +28,6 @@ urlpatterns = [
     path("incidents/", include("incidents.urls")),
     path("purchases/", include("purchases.urls")),
     path("payments/", include("payments.urls")),
+    path("drafts/", include("drafts.views")),
     path("admin/", admin.site.urls),
 ]

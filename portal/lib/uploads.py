@@ -7,6 +7,7 @@ could run is refused wherever it hides (e.g. a PNG that is also HTML).
 
 from __future__ import annotations
 
+import codecs
 import os
 import re
 import unicodedata
@@ -39,7 +40,9 @@ ACTIVE_MARKUP = re.compile(
     rb"|onerror\s*=|onload\s*=",
     re.IGNORECASE,
 )
-SNIFF_BYTES = 256 * 1024
+SNIFF_BYTES = 256 * 1024  # enough to tell the type
+SCAN_CHUNK = 1024 * 1024  # the whole file is scanned in chunks of this size...
+SCAN_OVERLAP = 64  # ...overlapping, so that markup cut by a chunk boundary is found
 MAX_NAME_LENGTH = 120
 
 
@@ -93,8 +96,9 @@ def validate_attachment(upload) -> str:
     head = upload.read(SNIFF_BYTES)
     upload.seek(0)
     expected = ALLOWED_TYPES[ext]
+    is_text, has_markup = _scan_whole_file(upload, text=expected is None)
     if expected is None:
-        if b"\x00" in head or not _is_text(head):
+        if not is_text:
             raise ValidationError(
                 _("%(name)s is not a plain text file."), code="bad_content", params={"name": name}
             )
@@ -108,7 +112,7 @@ def validate_attachment(upload) -> str:
                 params={"name": name, "ext": ext},
             )
         content_type = "application/vnd.openxmlformats" if ext in {"docx", "xlsx"} else kind.mime
-    if ACTIVE_MARKUP.search(head):
+    if has_markup:
         raise ValidationError(
             _("%(name)s contains web markup or script, which is not accepted."),
             code="active_content",
@@ -117,13 +121,36 @@ def validate_attachment(upload) -> str:
     return content_type
 
 
-def _is_text(data: bytes) -> bool:
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        # A multi-byte character cut at the sniff boundary is still text.
-        return exc.start >= len(data) - 4
-    return True
+def _scan_whole_file(upload, *, text: bool) -> tuple[bool, bool]:
+    """Read the whole file once, in chunks: (valid UTF-8 without NUL, markup anywhere).
+
+    The type is told by the first bytes; markup a browser could run, and bytes that
+    are not text in a text file, are looked for in every byte (not only the start).
+    """
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    is_text = text
+    has_markup = False
+    tail = b""
+    for chunk in upload.chunks(SCAN_CHUNK):
+        if is_text:
+            try:
+                decoder.decode(chunk)
+            except UnicodeDecodeError:
+                is_text = False
+            is_text = is_text and b"\x00" not in chunk
+        window = tail + chunk
+        if not has_markup and ACTIVE_MARKUP.search(window):
+            has_markup = True
+        tail = window[-SCAN_OVERLAP:]
+        if has_markup and not is_text:
+            break
+    if is_text:
+        try:
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            is_text = False
+    upload.seek(0)
+    return is_text, has_markup
 
 
 class MultipleFileInput(forms.ClearableFileInput):

@@ -6,14 +6,14 @@ from __future__ import annotations
 
 import datetime
 import uuid
-from pathlib import Path
 
 from django import forms
-from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import SuspiciousOperation
-from django.core.files.storage import FileSystemStorage
+from django.core.exceptions import SuspiciousOperation, ValidationError
+from django.core.files.storage import default_storage
 from django.db.models import Model
+from django.forms.utils import ErrorDict
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.utils.datastructures import MultiValueDict
 from django.utils.formats import date_format
@@ -24,12 +24,12 @@ from formtools.wizard.views import SessionWizardView
 # formtools keeps one file per field name; several files of one field are stored
 # under "<field>__<n>" and put back together as a list when the form is rebuilt.
 MULTI_FILE_SEP = "__"
+CSRF_FIELD = "csrfmiddlewaretoken"
+SAVE_DRAFT_FIELD = "wizard_save_draft"
 
-wizard_file_storage = FileSystemStorage(
-    location=Path(settings.WIZARD_TEMP_DIR),
-    file_permissions_mode=0o600,
-    directory_permissions_mode=0o700,
-)
+# Wizard state is saved per user as a draft (drafts.storage.DraftStorage); its files
+# go to the default storage, so any app server can continue a wizard.
+DRAFT_STORAGE = "drafts.storage.DraftStorage"
 
 
 class PortalWizardMixin:
@@ -41,7 +41,8 @@ class PortalWizardMixin:
     """
 
     template_name = "wizard/step.html"
-    file_storage = wizard_file_storage
+    storage_name = DRAFT_STORAGE
+    file_storage = default_storage
     step_titles: dict = {}
     page_title = ""
     intro_template = ""
@@ -69,6 +70,8 @@ class PortalWizardMixin:
             is_last_step=current == self.steps.last,
         )
         context["stored_files"] = self.stored_file_names(current)
+        context["draft"] = getattr(self.storage, "draft", None)
+        context["draft_resumed"] = getattr(self, "resumed", False)
         if current == self.review_step:
             context["review_sections"] = self.review_sections()
         return context
@@ -81,10 +84,66 @@ class PortalWizardMixin:
             self.storage.extra_data = extra
         return uuid.UUID(extra["submission_key"])
 
+    # --- saved drafts (drafts.storage.DraftStorage) ---------------------------
+    def dispatch(self, request, *args, **kwargs):
+        # The draft remembers which wizard it belongs to (its title on the drafts list).
+        request.wizard_view_path = f"{type(self).__module__}.{type(self).__qualname__}"
+        return super().dispatch(request, *args, **kwargs)
+
     def get(self, request, *args, **kwargs):
-        response = super().get(request, *args, **kwargs)
+        if getattr(self.storage, "resumable", False):
+            response = self.resume()
+        else:
+            response = super().get(request, *args, **kwargs)
         self.submission_key()
         return response
+
+    def save_draft(self):
+        """What was typed on the current step, kept as it is (wizard-draft.js, on leaving)."""
+        management = ManagementForm(self.request.POST, prefix=self.prefix)
+        step = management.cleaned_data["current_step"] if management.is_valid() else None
+        if step not in self.get_form_list():
+            return HttpResponse(status=400)
+        self.storage.current_step = step
+        form = self.get_form(step=step, data=self.request.POST)
+        self.storage.set_step_data(step, self.process_step(form))
+        return HttpResponse(status=204)
+
+    def resume(self):
+        """Back at the step where the user left, with every answer and file."""
+        names = list(self.get_form_list())
+        step = self.storage.current_step
+        if step not in names:
+            step = next((n for n in names if self.storage.get_step_data(n) is None), names[-1])
+        self.storage.current_step = step
+        self.resumed = True
+        form = self.get_form(
+            data=self.storage.get_step_data(step), files=self.storage.get_step_files(step)
+        )
+        if form.is_bound and isinstance(form, forms.BaseForm):
+            # What was typed, as it was: no "required" errors before the user goes on.
+            form.is_valid()
+            self.forget_forms()
+            form._errors = ErrorDict()
+        return self.render(form)
+
+    def post(self, *args, **kwargs):
+        self.submission_key()  # saved with the draft: a repeated final POST finds the first
+        if self.request.POST.get(SAVE_DRAFT_FIELD):
+            return self.save_draft()
+        try:
+            return super().post(*args, **kwargs)
+        except ValidationError as exc:
+            if getattr(exc, "code", None) != "quota":
+                raise
+            # Over the upload quota: nothing was stored; the step again, with its answers.
+            form = self.get_form(data=self.request.POST, files=self.request.FILES)
+            form.is_valid()
+            self.forget_forms()
+            form.add_error(None, exc)
+            response = self.render(form)
+            response.status_code = 400
+            return response
 
     # --- several files per field, kept across Back and Next -----------------
     def process_step_files(self, form):
@@ -92,9 +151,8 @@ class PortalWizardMixin:
         for key in form.files:
             for index, upload in enumerate(form.files.getlist(key)):
                 flat[f"{key}{MULTI_FILE_SEP}{index}"] = upload
-        if flat:
-            # New files replace what this step held; no new files keep the old ones.
-            self.storage.data[self.storage.step_files_key][self.steps.current] = {}
+        # New files replace (and delete) what this step held; no new files keep the old
+        # ones: the storage does both.
         return flat
 
     def get_cleaned_data_for_step(self, step):
@@ -197,9 +255,14 @@ class PortalWizardMixin:
 
 
 def _data_key(data) -> tuple:
+    # The CSRF token is no answer (and is not kept with a saved draft).
     if hasattr(data, "lists"):
-        return tuple(sorted((key, tuple(values)) for key, values in data.lists()))
-    return tuple(sorted((key, repr(value)) for key, value in dict(data).items()))
+        return tuple(
+            sorted((key, tuple(values)) for key, values in data.lists() if key != CSRF_FIELD)
+        )
+    return tuple(
+        sorted((key, repr(value)) for key, value in dict(data).items() if key != CSRF_FIELD)
+    )
 
 
 def _files_key(files) -> tuple | None:

@@ -5,15 +5,19 @@ SQLite serialises writers, so the race only means something on PostgreSQL.
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 
 import pytest
 from django.db import connections
 from django.test import Client
 
-from contracts.models import Contract, ContractEvent
+from contracts.models import Contract, ContractEvent, ContractRegistration
+from incidents.forms import azure as azure_forms
 from incidents.models import Incident
-from tests.builders import make_contract
+from incidents.wizards import azure as azure_wizard
+from partners.models import SubscriptionRole
+from tests.builders import make_contract, make_user
 from tests.conftest import is_postgres
 from tests.incidents import test_azure_wizard as flow
 from tests.incidents.test_azure_wizard import details, post_step, walk_to_details
@@ -50,10 +54,30 @@ def _submit_together(clients, data):
     return responses
 
 
-def _walk_two_sessions(user, azure, contract):
+def _walk_two_sessions(user, azure, contract, monkeypatch):
+    # Two wizard runs at once: two colleagues with the same contract and subscription.
+    # (One user's browsers share that user's saved draft, i.e. one run: issue 17.) Only
+    # one user per partner is the technical contact; here the colleague counts as one
+    # too, so that two runs can race for the unit.
+    def both_are_technical_contacts(person, **kwargs):
+        found = real_prerequisites(person, **kwargs)
+        if person.username != "colleague":
+            return found
+        contact = {"technical_contact", "email_matches"}
+        return [dataclasses.replace(p, met=True) if p.key in contact else p for p in found]
+
+    real_prerequisites = azure_forms.azure_prerequisites
+    monkeypatch.setattr(azure_forms, "azure_prerequisites", both_are_technical_contacts)
+    monkeypatch.setattr(azure_wizard, "azure_prerequisites", both_are_technical_contacts)
+    colleague = make_user(user.partner, username="colleague")
+    ContractRegistration.objects.create(contract=contract, user=colleague)
+    for role in SubscriptionRole.objects.filter(user=user):
+        SubscriptionRole.objects.create(
+            subscription=role.subscription, user=colleague, role=role.role
+        )
     clients = [Client(), Client()]
-    for client in clients:
-        client.force_login(user)  # two browsers, two sessions, two wizard runs
+    for client, person in zip(clients, (user, colleague), strict=True):
+        client.force_login(person)  # two browsers, two sessions, two wizard runs
         walk_to_details(client, azure, contract=contract)
     return clients
 
@@ -62,7 +86,7 @@ def test_two_sessions_racing_for_the_last_unit_create_exactly_one_incident(
     partner_user, azure, subscription, monkeypatch
 ):
     contract = make_contract(partner_user.partner, units=1, register_to=partner_user)
-    clients = _walk_two_sessions(partner_user, azure, contract)
+    clients = _walk_two_sessions(partner_user, azure, contract, monkeypatch)
     # Hold both submissions just before taking the unit: each has already checked
     # the contract and inserted its incident in its own open transaction.
     both_inside = threading.Barrier(2)
@@ -88,10 +112,10 @@ def test_two_sessions_racing_for_the_last_unit_create_exactly_one_incident(
 
 
 def test_two_sessions_submitting_freely_for_the_last_unit_create_one_incident(
-    partner_user, azure, subscription
+    partner_user, azure, subscription, monkeypatch
 ):
     contract = make_contract(partner_user.partner, units=1, register_to=partner_user)
-    clients = _walk_two_sessions(partner_user, azure, contract)
+    clients = _walk_two_sessions(partner_user, azure, contract, monkeypatch)
 
     responses = _submit_together(clients, details(subscription))
 

@@ -4,8 +4,6 @@ housekeeping of wizard uploads."""
 from __future__ import annotations
 
 import datetime as dt
-import os
-import time
 
 import pytest
 from django.contrib.auth.models import Group
@@ -47,34 +45,28 @@ def test_a_due_periodic_task_is_claimed_by_one_tick_only(db_queue, settings):
     assert scheduler.enqueue_due(now=later) == ["housekeeping"]
 
 
-def test_the_worker_runs_the_periodic_tasks_it_enqueues(db_queue, settings, tmp_path):
-    settings.WIZARD_TEMP_DIR = tmp_path
-    old = tmp_path / "old.txt"
-    old.write_text("left behind")
-    os.utime(old, (time.time() - 3 * 86400,) * 2)
+def test_the_worker_runs_the_periodic_tasks_it_enqueues(db_queue, settings, partner_user):
+    from drafts.models import Draft
+
+    expired = Draft.objects.create(
+        user=partner_user,
+        wizard="wizard_office365_wizard",
+        state={},
+        expires_at=timezone.now() - dt.timedelta(days=1),
+    )
     settings.PORTAL_PERIODIC_TASKS = {
-        "housekeeping": {"task": "portal.lib.housekeeping.run", "interval": 3600}
+        "drafts-purge": {"task": "drafts.services.purge_expired_drafts", "interval": 3600}
     }
     run_worker()
-    assert not old.exists()
-    assert PeriodicTask.objects.get(name="housekeeping").last_run_at is not None
+    assert not Draft.objects.filter(pk=expired.pk).exists()
+    assert PeriodicTask.objects.get(name="drafts-purge").last_run_at is not None
 
 
-def test_housekeeping_deletes_only_expired_wizard_uploads(settings, tmp_path):
-    settings.WIZARD_TEMP_DIR = tmp_path
-    settings.WIZARD_UPLOAD_MAX_AGE = 3600
-    (tmp_path / "run").mkdir()
-    old, fresh = tmp_path / "run" / "old.png", tmp_path / "fresh.png"
-    old.write_bytes(b"x")
-    fresh.write_bytes(b"y")
-    os.utime(old, (time.time() - 7200,) * 2)
-    assert housekeeping.run()["wizard_uploads"] == 1
-    assert not old.exists() and fresh.exists()
+def test_the_schedule_purges_expired_drafts_and_housekeeping_runs(settings):
+    from django.conf import settings as live
 
-
-def test_housekeeping_without_an_upload_folder_does_nothing(settings, tmp_path):
-    settings.WIZARD_TEMP_DIR = tmp_path / "missing"
-    assert housekeeping.run()["wizard_uploads"] == 0
+    tasks = {entry["task"] for entry in live.PORTAL_PERIODIC_TASKS.values()}
+    assert {"drafts.services.purge_expired_drafts", "portal.lib.housekeeping.run"} <= tasks
 
 
 def test_housekeeping_prunes_old_finished_task_records(db_queue, settings):

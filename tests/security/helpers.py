@@ -40,7 +40,7 @@ def files_under(*roots) -> set[str]:
 
 
 def upload_roots() -> tuple:
-    return (settings.MEDIA_ROOT, settings.WIZARD_TEMP_DIR)
+    return (settings.MEDIA_ROOT,)  # wizard files live under MEDIA_ROOT/drafts/ (issue 17)
 
 
 def _walk_callbacks(patterns, namespace=None):

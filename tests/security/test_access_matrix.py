@@ -18,6 +18,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from contracts.models import ActivationRequest, Contract, RoutedTo
+from drafts.models import Draft
 from incidents.models import Attachment, HistoryEvent, Incident, IncidentContact, Message, Topic
 from incidents.services import IncidentDraft, save_attachment, submit_incident
 from partners.models import CspRole, Customer, CustomerPartner
@@ -102,6 +103,8 @@ RULES: dict[str, Rule] = {
     "incidents:dashboard": Rule("engineer"),
     "incidents:saved_view_save": Rule("engineer", post_only=True),
     "incidents:saved_view_delete": Rule("engineer", post_only=True),
+    # A saved wizard draft is private to its user (not even shared within the partner).
+    "drafts:discard": Rule("partner", obj="draft", post_only=True),
 }
 
 
@@ -154,7 +157,9 @@ def world(partner_user, other_user, engineer, staff, settings, tmp_path):
     topic = make_topic_path("office365", "Technical", "Exchange Online")[0]
     onprem_root = make_topic_path("onprem", "Windows Server", product=_product())[0]
     order = _order(partner_user)
+    draft = Draft.objects.create(user=partner_user, wizard="wizard_office365_wizard", state={})
     return {
+        "draft": draft,
         "a": partner_user,
         "b": other_user,
         "engineer": engineer,
@@ -222,6 +227,7 @@ def snapshot(world) -> tuple:
         Topic.objects.count(),
         Order.objects.count(),
         Contract.objects.count(),
+        Draft.objects.count(),
     )
 
 

@@ -1,0 +1,181 @@
+"""A formtools storage that keeps each user's wizard state in a :class:`Draft`.
+
+Every step is saved server-side as the user goes: the state is loaded from the
+database when a request starts and written back when it ends (only if it
+changed). Files go to the default storage (``STORAGES["default"]``) under
+generated names; a step's new files replace (and delete) the old ones at once,
+and a draft's files are deleted when the wizard finishes or the draft is
+discarded or expires. Anonymous requests fall back to the session.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+
+from django.utils import timezone
+from formtools.wizard.storage.base import BaseStorage
+
+from .models import Draft, draft_expiry, state_file_bytes, state_file_names
+from .services import check_upload_quota, delete_files, discard_draft, draft_file_name
+
+
+class DraftStorage(BaseStorage):
+    def __init__(self, prefix, request=None, file_storage=None):
+        super().__init__(prefix, request, file_storage)
+        user = getattr(request, "user", None)
+        self.user = user if user is not None and user.is_authenticated else None
+        self.draft: Draft | None = None
+        self.quota_refused = False
+        self._replaced: list[str] = []  # deleted once the new state is saved
+        self._written: list[str] = []  # deleted if the new state cannot be saved
+        if self.user is None:
+            if self.prefix not in request.session:
+                self.init_data()
+            return
+        draft = Draft.objects.filter(user=self.user, wizard=self.prefix).first()
+        if draft is not None and draft.expires_at <= timezone.now():
+            discard_draft(draft)
+            draft = None
+        self.draft = draft
+        self._data = copy.deepcopy(draft.state) if draft else None
+        self._saved = _dump(self._data) if draft else None
+        if not self._data:
+            self.init_data()
+
+    # --- where the state lives ----------------------------------------------
+    def _get_data(self):
+        if self.user is None:
+            self.request.session.modified = True
+            return self.request.session[self.prefix]
+        return self._data
+
+    def _set_data(self, value):
+        if self.user is None:
+            self.request.session[self.prefix] = value
+            self.request.session.modified = True
+        else:
+            self._data = value
+
+    data = property(_get_data, _set_data)
+
+    @property
+    def resumable(self) -> bool:
+        """A saved draft with answers: GET resumes it instead of starting over."""
+        return self.draft is not None and self.has_content()
+
+    def has_content(self) -> bool:
+        return bool(self.data[self.step_data_key]) or any(self.data[self.step_files_key].values())
+
+    def set_step_data(self, step, cleaned_data):
+        # The CSRF token is no answer: it is not kept with the draft.
+        if cleaned_data is not None and "csrfmiddlewaretoken" in cleaned_data:
+            cleaned_data = cleaned_data.copy()
+            cleaned_data.pop("csrfmiddlewaretoken")
+        super().set_step_data(step, cleaned_data)
+
+    # --- files ------------------------------------------------------------
+    def get_step_files(self, step):
+        step_files = self.data[self.step_files_key].get(step) or {}
+        missing = [
+            field
+            for field, info in step_files.items()
+            if (step, field) not in self._files and not self.file_storage.exists(info["tmp_name"])
+        ]
+        for field in missing:  # deleted under us (expired, discarded elsewhere): forget it
+            del step_files[field]
+        return super().get_step_files(step)
+
+    def set_step_files(self, step, files):
+        if not files:
+            self.data[self.step_files_key].setdefault(step, {})
+            return
+        if self.quota_refused:
+            return  # refused once in this request: the form shows why
+        old = self.data[self.step_files_key].get(step) or {}
+        if self.user is not None:
+            incoming = sum(upload.size or 0 for upload in files.values())
+            kept = {s: f for s, f in self.data[self.step_files_key].items() if s != step}
+            try:
+                check_upload_quota(
+                    self.user,
+                    incoming=incoming,
+                    held_here=state_file_bytes({"step_files": kept}),
+                    draft_pk=self.draft.pk if self.draft else None,
+                )
+            except Exception:
+                self.quota_refused = True
+                raise
+        # New files replace what this step held.
+        self._replaced.extend(info["tmp_name"] for info in old.values() if info.get("tmp_name"))
+        for key in [k for k in self._files if k[0] == step]:
+            self._files.pop(key).close()
+        self.data[self.step_files_key][step] = {}
+        owner = self.user or _Anonymous
+        for field, upload in files.items():
+            upload.seek(0)
+            name = self.file_storage.save(draft_file_name(owner, upload.name), upload)
+            self._written.append(name)
+            self.data[self.step_files_key][step][field] = {
+                "tmp_name": name,
+                "name": upload.name,
+                "content_type": upload.content_type,
+                "size": upload.size,
+                "charset": upload.charset,
+            }
+
+    def reset(self):
+        self._replaced.extend(state_file_names(self.data))
+        self.init_data()
+
+    # --- end of the request: save ---------------------------------------------
+    def update_response(self, response):
+        try:
+            self.save()
+        except Exception:
+            delete_files(self._written, self.file_storage)
+            raise
+        super().update_response(response)  # closes the opened files after rendering
+        delete_files([n for n in self._replaced if n not in self._live_names()], self.file_storage)
+
+    def _live_names(self) -> set[str]:
+        return set(state_file_names(self.data))
+
+    def save(self) -> None:
+        if self.user is None:
+            return
+        if not self.has_content():
+            if self.draft is not None:
+                Draft.objects.filter(pk=self.draft.pk).delete()
+                self.draft = None
+            return
+        dumped = _dump(self._data)
+        if self.draft is not None and dumped == self._saved:
+            return
+        now = timezone.now()
+        fields = {
+            "state": self._data,
+            "current_step": self._data.get(self.step_key) or "",
+            "upload_bytes": state_file_bytes(self._data),
+            "updated_at": now,
+            "expires_at": draft_expiry(now),
+            "url": self.request.path[:200],
+            "view": getattr(self.request, "wizard_view_path", "")[:200],
+        }
+        # One upsert (INSERT ... ON CONFLICT UPDATE): no read, no race between two tabs.
+        Draft.objects.bulk_create(
+            [Draft(user=self.user, wizard=self.prefix, created_at=now, **fields)],
+            update_conflicts=True,
+            unique_fields=["user", "wizard"],
+            update_fields=list(fields),
+        )
+        self.draft = self.draft or Draft(user=self.user, wizard=self.prefix, **fields)
+        self._saved = dumped
+
+
+class _Anonymous:
+    pk = "anonymous"
+
+
+def _dump(data) -> str:
+    return json.dumps(data, sort_keys=True, default=str)
