@@ -16,7 +16,7 @@ from contracts.services import (
     register_contract,
 )
 from incidents.models import Incident
-from incidents.services import submit_incident
+from incidents.services import IncidentDraft, submit_incident
 from tests.builders import make_contract, make_partner, make_user
 from tests.conftest import is_postgres
 
@@ -72,14 +72,16 @@ def test_an_incident_paid_by_another_partners_contract_is_refused_whole(
 
     with pytest.raises(ContractNotHeld):
         submit_incident(
-            user=partner_user,
-            channel="office365",
-            title="Mail flow stopped",
-            description="No mail since 9:00",
-            severity="B",
-            contact_name="Anna",
-            contact_email=partner_user.email,
-            contract=theirs,
+            IncidentDraft(
+                user=partner_user,
+                channel="office365",
+                title="Mail flow stopped",
+                description="No mail since 9:00",
+                severity="B",
+                contact_name="Anna",
+                contact_email=partner_user.email,
+                contract=theirs,
+            )
         )
 
     assert not Incident.objects.exists()

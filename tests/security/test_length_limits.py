@@ -17,7 +17,7 @@ import incidents.forms
 from incidents.forms.azure import DetailsForm
 from incidents.forms.followup import MessageForm, RejectForm
 from incidents.models import TEXT_MAX_LENGTH, TITLE_MAX_LENGTH, Incident, Message
-from incidents.services import submit_incident
+from incidents.services import IncidentDraft, submit_incident
 
 FORM_MODULES = [
     "partners.forms",
@@ -94,7 +94,7 @@ def _incident(user, **overrides):
         contact_email=user.email,
     )
     data.update(overrides)
-    return submit_incident(**data)
+    return submit_incident(IncidentDraft(**data))
 
 
 @pytest.mark.parametrize("field", ["description", "error_message", "status_reason"])
