@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "partners",
     "contracts",
     "incidents",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -271,3 +272,8 @@ LOGGING = {
 # Portal-wide names used by templates and e-mails.
 PORTAL_NAME = _("Partner Support Portal")
 SUPPORT_ENGINEERS_GROUP = "Support engineers"
+
+# --- API v1 (api/, issue 22) ------------------------------------------------
+# Calls per token in each fixed window (429 with Retry-After beyond it).
+API_THROTTLE_CALLS = int(os.environ.get("API_THROTTLE_CALLS", "120"))
+API_THROTTLE_WINDOW = int(os.environ.get("API_THROTTLE_WINDOW_SECONDS", "60"))

@@ -22,4 +22,5 @@ urlpatterns = [
     path("contracts/", include("contracts.urls")),
     path("incidents/", include("incidents.urls")),
     path("admin/", admin.site.urls),
+    path("", include("api.urls")),  # /api/v1/ and the API token page
 ]

@@ -26,6 +26,7 @@ from incidents.forms.office365 import (
     SupportingInfoForm,
 )
 from incidents.forms.taxonomy import RefreshableWizardMixin
+from incidents.intake import office365_decision
 from incidents.models import Channel, RoutedTeam, Topic
 from incidents.services import submit_incident
 from partners.models import ScsProduct
@@ -131,7 +132,7 @@ class Office365Wizard(
         user = self.request.user
         leaf: Topic = problem.leaf()
         path = leaf.path()
-        eligibility = self.eligibility
+        route, reject_reason = office365_decision(user, leaf)
         incident = submit_incident(
             user=user,
             channel=Channel.OFFICE365,
@@ -146,8 +147,8 @@ class Office365Wizard(
             severity=info["severity"],
             is_24x7=info["is_24x7"],
             facts=supporting.facts(),
-            route_to=leaf.effective_route,
-            reject_reason="" if eligibility.eligible else eligibility.reason,
+            route_to=route,
+            reject_reason=reject_reason,
             files=form_dict["attach"].cleaned_data["attachments"],
             submission_key=self.submission_key(),
             support_language=user.language,
