@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Header, Query, Router
+from ninja import Status as Reply
 
 from contracts.models import Contract
 from incidents.csp import CspRefusal, role_refusal, submit_csp_request
@@ -135,7 +136,7 @@ def create_customer_request(
     if key is not None:
         existing = Incident.objects.visible_to(request.user).filter(submission_key=key).first()
         if existing is not None:
-            return 200, present.service_request_detail(existing)
+            return Reply(200, present.service_request_detail(existing))
     name, email, phone = clean_contact(payload.primaryContact)
     subscription = None
     if payload.azureSubscriptionId:
@@ -163,4 +164,4 @@ def create_customer_request(
         )
     except (CspRefusal, SubmissionError) as exc:
         raise ApiProblem(422, str(exc)) from exc
-    return 201, present.service_request_detail(incident)
+    return Reply(201, present.service_request_detail(incident))

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from phonenumber_field.formfields import PhoneNumberField
 
-from contracts.models import Contract
+from contracts.models import Contract, ContractKind
 from incidents.forms.azure import azure_prerequisites, azure_product
 from incidents.intake import azure_decision, azure_route, office365_decision
 from incidents.models import Channel, Incident, RoutedTeam, Topic, Tree
@@ -164,6 +164,16 @@ def _azure(user, topic, payload, common) -> Incident:
                 "contractId",
                 _("The contract %(contract)s is not registered to your account.")
                 % {"contract": payload.contractId},
+            )
+        if contract.kind != ContractKind.SIGNATURE_CLOUD:
+            # The message of the wizard's contract step (AzureContractForm).
+            raise field_problem(
+                "contractId",
+                _(
+                    "%(kind)s cannot be used here: Azure incidents need a Signature "
+                    "Cloud Support contract."
+                )
+                % {"kind": contract.get_kind_display()},
             )
     decision = azure_decision(
         user,

@@ -11,6 +11,7 @@ from django.http import FileResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import File, Header, Query, Router, Schema
+from ninja import Status as Reply
 from ninja.files import UploadedFile
 
 from incidents import workflow
@@ -121,9 +122,9 @@ def create(request, payload: ServiceRequestIn, idempotency_key: str = Header(Non
     if key is not None:
         existing = visible(request).filter(submission_key=key).first()
         if existing is not None:
-            return 200, present.service_request_detail(existing)
+            return Reply(200, present.service_request_detail(existing))
     incident = create_service_request(request.user, payload, key=key)
-    return 201, present.service_request_detail(incident)
+    return Reply(201, present.service_request_detail(incident))
 
 
 @router.get("/serviceRequests/{number}", response={200: ServiceRequestDetail, **OBJECT_ERRORS})
@@ -170,7 +171,7 @@ def upload_attachments(request, number: str, files: File[list[UploadedFile]]):
         saved = workflow.add_attachments(incident, files=cleaned, actor=request.user)
     except workflow.WorkflowError as exc:
         raise ApiProblem(409, str(exc)) from exc
-    return 201, [present.attachment(a, incident.number) for a in saved]
+    return Reply(201, [present.attachment(a, incident.number) for a in saved])
 
 
 @router.get(
