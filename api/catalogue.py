@@ -7,15 +7,20 @@ from django.utils.translation import gettext as _
 from ninja import Header, Query, Router
 from ninja import Status as Reply
 
-from contracts.models import Contract
-from incidents.csp import CspRefusal, role_refusal, submit_csp_request
+from contracts.models import Contract, Platform
+from incidents.csp import (
+    CspRefusal,
+    customer_address_refusal,
+    role_refusal,
+    submit_csp_request,
+)
 from incidents.models import Incident, Topic
 from incidents.services import SubmissionError
 from partners.models import AzureSubscription, Customer, CustomerPartner
 
 from . import present
 from .auth import require_write
-from .intake import API_TREES, clean_contact, clean_time_zone, submission_key
+from .intake import API_TREES, clean_contact, clean_time_zone, field_problem, submission_key
 from .problems import ApiProblem
 from .requests import OBJECT_ERRORS, READ_ERRORS, WRITE_ERRORS, ListFilters, page_of
 from .schemas import (
@@ -138,13 +143,20 @@ def create_customer_request(
         if existing is not None:
             return Reply(200, present.service_request_detail(existing))
     name, email, phone = clean_contact(payload.primaryContact)
+    refusal = customer_address_refusal(customer, email)
+    if refusal:
+        raise field_problem("primaryContact.email", refusal)
     subscription = None
-    if payload.azureSubscriptionId:
+    if payload.service == Platform.AZURE:
+        if not payload.azureSubscriptionId:
+            raise field_problem("azureSubscriptionId", _("This field is required."))
         subscription = AzureSubscription.objects.filter(
-            subscription_id=payload.azureSubscriptionId
+            subscription_id=payload.azureSubscriptionId, is_active=True
         ).first()
         if subscription is None:
-            raise ApiProblem(422, _("The subscription does not belong to this customer."))
+            raise field_problem(
+                "azureSubscriptionId", _("The subscription does not belong to this customer.")
+            )
     try:
         incident = submit_csp_request(
             user=request.user,

@@ -14,6 +14,7 @@ from contracts.models import Platform
 from incidents.csp import (
     CSP_SERVICES,
     RequestType,
+    customer_address_refusal,
     non_technical_azure_refusal,
     who_may_open_non_technical,
 )
@@ -105,16 +106,9 @@ class CspRequestForm(forms.Form):
 
     def clean_contact_email(self):
         email = self.cleaned_data["contact_email"]
-        domain = email.rsplit("@", 1)[-1].lower()
-        tenant = self.customer.tenant_domain.lower()
-        if domain == tenant or domain.endswith("." + tenant):
-            raise forms.ValidationError(
-                _(
-                    "%(email)s is an address of the customer. Enter your own contact details "
-                    "(the partner's), not the customer's."
-                )
-                % {"email": email}
-            )
+        refusal = customer_address_refusal(self.customer, email)
+        if refusal:
+            raise forms.ValidationError(refusal)
         return email
 
     def clean(self):
