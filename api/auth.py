@@ -14,6 +14,8 @@ from ninja.security import HttpBearer
 from .models import ApiToken
 from .problems import ApiProblem
 
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+
 
 class TokenAuth(HttpBearer):
     def authenticate(self, request, token: str):
@@ -30,17 +32,14 @@ class TokenAuth(HttpBearer):
                 % {"seconds": wait},
                 headers={"Retry-After": str(wait)},
             )
+        if request.method not in SAFE_METHODS and not found.can_write:
+            # Scopes are checked here, once, before any input is read.
+            raise ApiProblem(
+                403, _("This API token may only read. Create a token with the write scope.")
+            )
         request.user = found.user
         request.api_token = found
         return found
 
 
 token_auth = TokenAuth()
-
-
-def require_write(request) -> None:
-    """Writes need a token with the write scope."""
-    if not request.auth.can_write:
-        raise ApiProblem(
-            403, _("This API token may only read. Create a token with the write scope.")
-        )
