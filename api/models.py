@@ -12,7 +12,7 @@ import secrets
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F
+from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -109,18 +109,22 @@ class ApiToken(models.Model):
     def count_call(self, *, limit: int, window_seconds: int) -> int:
         """Count one call in the current window; 0 if allowed, else seconds until the next one.
 
-        Two conditional UPDATEs, so concurrent calls can never exceed ``limit``.
-        Also records the last-used time.
+        One conditional UPDATE (the right-hand sides read the row as it was), so
+        concurrent calls can never exceed ``limit``. Also records the last-used time.
         """
         now = timezone.now()
         current = int(now.timestamp()) // window_seconds
-        mine = ApiToken.objects.filter(pk=self.pk)
-        in_window = mine.filter(window=current, window_calls__lt=limit)
-        if in_window.update(window_calls=F("window_calls") + 1, last_used_at=now):
-            return 0
-        if mine.exclude(window=current).update(window=current, window_calls=1, last_used_at=now):
-            return 0
-        # Another call may have opened the window between the two updates.
-        if in_window.update(window_calls=F("window_calls") + 1, last_used_at=now):
+        counted = (
+            ApiToken.objects.filter(pk=self.pk)
+            .filter(~Q(window=current) | Q(window_calls__lt=limit))
+            .update(
+                window_calls=Case(
+                    When(window=current, then=F("window_calls") + 1), default=Value(1)
+                ),
+                window=current,
+                last_used_at=now,
+            )
+        )
+        if counted:
             return 0
         return max(1, (current + 1) * window_seconds - int(now.timestamp()))
