@@ -172,7 +172,7 @@ def upload_attachments(request, number: str, files: File[list[UploadedFile]]):
 
 @router.get(
     "/serviceRequests/{number}/attachments/{attachment_id}",
-    response={200: None, **OBJECT_ERRORS},
+    response=OBJECT_ERRORS,
     openapi_extra={
         "responses": {
             "200": {
