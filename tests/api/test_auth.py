@@ -118,3 +118,13 @@ def test_a_validation_error_lists_each_field(api, azure, subscription):
     fields = {e["field"] for e in body["errors"]}
     assert {"description", "severity", "supportTopicId", "primaryContact"} <= fields
     assert all(e["detail"] == "This field is required." for e in body["errors"])
+
+
+def test_a_session_that_would_be_redirected_never_redirects_the_api(client, partner_user):
+    partner_user.profile_completed_at = None  # the portal would send them to the profile
+    partner_user.save()
+    client.force_login(partner_user)
+    assert client.get("/api/v1/contracts").status_code == 401
+    partner_user.partner.is_active = False  # the portal would sign them out to log in
+    partner_user.partner.save()
+    assert client.get("/api/v1/contracts").status_code == 401
