@@ -6,7 +6,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from contracts.models import Contract, ContractKind
+from contracts.models import Contract, ContractEvent, ContractKind
 from incidents.models import Incident, Message, Status, Tree
 from tests.api.conftest import CONTACT, Api, azure_request, issue
 from tests.builders import make_contract, make_partner, make_topic_path, make_user
@@ -30,6 +30,13 @@ def test_it_creates_an_azure_request_and_takes_one_unit_as_the_wizard_does(
     assert incident.channel == "azure" and incident.subscription == subscription
     assert incident.contract == contract and incident.response_due_at is not None
     assert units_used(contract) == 1
+    # The ledger records it as the wizard's submission does: one unit, this incident.
+    event = ContractEvent.objects.get(contract=contract)
+    assert (event.kind, event.units_delta, event.incident_number) == (
+        ContractEvent.Kind.CONSUMED,
+        -1,
+        incident.number,
+    )
     assert [m.to for m in mail.outbox] == [[CONTACT["email"]]]
 
 
