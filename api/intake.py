@@ -21,6 +21,7 @@ from phonenumber_field.formfields import PhoneNumberField
 
 from contracts.models import Contract, ContractKind
 from incidents.forms.azure import azure_prerequisites, azure_product
+from incidents.forms.office365 import DATETIME_LOCAL_FORMAT, SupportingInfoForm
 from incidents.intake import azure_decision, azure_route, office365_decision
 from incidents.models import Channel, Incident, RoutedTeam, Topic, Tree
 from incidents.services import SubmissionError, submit_incident
@@ -126,14 +127,53 @@ def create_service_request(user, payload, *, key: uuid.UUID | None) -> Incident:
         ) from exc
 
 
+_SUPPORTING_FIELDS = {
+    "tenant_domain": "supportingInfo.tenantDomain",
+    "users_affected": "supportingInfo.usersAffected",
+    "started_at": "supportingInfo.startedAt",
+    "what_tried": "supportingInfo.whatTried",
+}
+
+
+def office365_facts(payload, *, time_zone: str, email: str) -> dict:
+    """The wizard's "supporting information", validated by its own form (same messages)."""
+    info = payload.supportingInfo
+    zone = zoneinfo.ZoneInfo(time_zone)
+    data = {
+        "severity": payload.severity,
+        "contact_email": email,
+        "tenant_domain": info.tenantDomain if info else "",
+        "users_affected": info.usersAffected if info else "",
+        # The form reads wall-clock time in the contact's time zone, as a browser sends it.
+        "started_at": (
+            timezone.localtime(info.startedAt, zone).strftime(DATETIME_LOCAL_FORMAT)
+            if info and timezone.is_aware(info.startedAt)
+            else (info.startedAt.strftime(DATETIME_LOCAL_FORMAT) if info else "")
+        ),
+        "what_tried": info.whatTried if info else "",
+    }
+    form = SupportingInfoForm(data, time_zone=time_zone)
+    if not form.is_valid():
+        errors = [
+            {"field": _SUPPORTING_FIELDS.get(name, name), "detail": str(message)}
+            for name, messages in form.errors.items()
+            if name in _SUPPORTING_FIELDS
+            for message in messages
+        ]
+        if errors:
+            raise ApiProblem(422, errors[0]["detail"], errors=errors)
+    return form.facts()
+
+
 def _office365(user, topic, payload, common) -> Incident:
     """As the Office 365 wizard's last step: no contract unit is taken."""
     path = topic.path()
     route, reject_reason = office365_decision(user, topic)
+    facts = office365_facts(payload, time_zone=common["time_zone"], email=common["contact_email"])
     return submit_incident(
         channel=Channel.OFFICE365,
         product=Office365Wizard._product_of(path[0]),
-        facts={"submitted_through": "api"},
+        facts={**facts, "submitted_through": "api"},
         route_to=route,
         reject_reason=reject_reason,
         break_fix=all(node.is_break_fix for node in path),

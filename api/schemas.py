@@ -58,6 +58,15 @@ class Contact(Schema):
     phone: str = Field(..., min_length=1, max_length=40)
 
 
+class SupportingInfo(Schema):
+    """Office 365 requests: what the wizard's "Add supporting information" step asks."""
+
+    tenantDomain: str = Field(..., min_length=1, max_length=253)
+    usersAffected: int = Field(..., ge=0, le=10_000_000)
+    startedAt: dt.datetime
+    whatTried: str = Field(..., min_length=1, max_length=20000)
+
+
 class ServiceRequestIn(Schema):
     title: str = Field(..., min_length=1, max_length=200)
     description: str = Field(..., min_length=1, max_length=20000)
@@ -71,6 +80,7 @@ class ServiceRequestIn(Schema):
     errorMessage: str = Field("", max_length=20000)
     azureSubscriptionId: uuid.UUID | None = None
     supportOption: Literal["professional", "billing"] = "professional"
+    supportingInfo: SupportingInfo | None = None  # required for an Office 365 topic
 
 
 class CustomerRequestIn(Schema):

@@ -189,12 +189,51 @@ def test_an_office365_request_takes_no_unit_and_follows_eligibility(api, partner
         "supportTopicId": leaf.pk,
         "primaryContact": CONTACT,
         "locale": "hu",
+        "timeZone": "Europe/Budapest",
+        "supportingInfo": {
+            "tenantDomain": "contoso.onmicrosoft.com",
+            "usersAffected": 40,
+            "startedAt": "2026-01-05T07:30:00Z",
+            "whatTried": "Restarted the connector.",
+        },
     }
     response = api.post("/serviceRequests", body)
     assert response.status_code == 201, response.content
     incident = Incident.objects.get()
     assert incident.channel == "office365" and incident.contract is None
     assert incident.status == Status.SUBMITTED and incident.support_language == "hu"
+    assert incident.facts["tenant_domain"] == "contoso.onmicrosoft.com"
+    assert incident.facts["started_at"] == "2026-01-05T08:30:00+01:00"
+
+
+def test_an_office365_request_needs_the_wizards_supporting_information(api):
+    leaf = make_topic_path(Tree.OFFICE365, "Technical", "Exchange Online", "Mail flow", "Delays")[
+        -1
+    ]
+    body = {
+        "title": "Mail delayed",
+        "description": "Mail arrives an hour late.",
+        "severity": "C",
+        "supportTopicId": leaf.pk,
+        "primaryContact": CONTACT,
+    }
+    missing = api.post("/serviceRequests", body)
+    assert missing.status_code == 422
+    assert {e["field"] for e in missing.json()["errors"]} == {
+        "supportingInfo.tenantDomain",
+        "supportingInfo.usersAffected",
+        "supportingInfo.startedAt",
+        "supportingInfo.whatTried",
+    }
+    body["supportingInfo"] = {
+        "tenantDomain": "not a domain",
+        "usersAffected": 1,
+        "startedAt": "2026-01-05T07:30:00Z",
+        "whatTried": "Nothing yet.",
+    }
+    invalid = api.post("/serviceRequests", body, headers={"Accept-Language": "en"})
+    assert invalid.json()["detail"] == "Enter a domain name such as contoso.onmicrosoft.com."
+    assert not Incident.objects.exists()
 
 
 def test_a_topic_that_is_not_a_leaf_is_refused(api, azure, subscription, contract):
