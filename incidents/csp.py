@@ -141,6 +141,18 @@ def non_technical_azure_refusal(
     ) % {"provider": provider.name, "customer": customer.name}
 
 
+def customer_address_refusal(customer: Customer, email: str) -> str | None:
+    """The contact is the partner, never the customer (seed 001): refuse the tenant's domain."""
+    domain = email.rsplit("@", 1)[-1].lower()
+    tenant = customer.tenant_domain.lower()
+    if domain == tenant or domain.endswith("." + tenant):
+        return _(
+            "%(email)s is an address of the customer. Enter your own contact details "
+            "(the partner's), not the customer's."
+        ) % {"email": email}
+    return None
+
+
 def own_tenant_refusal() -> str:
     return _(
         "CSP support does not cover your own partner tenant or subscriptions. Use another "

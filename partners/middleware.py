@@ -8,6 +8,7 @@ from portal.lib.language import set_language_cookie
 
 # Paths a partner user may open before completing the one-time profile.
 PROFILE_EXEMPT_PREFIXES = ("/accounts/", "/profile/", "/i18n/", "/static/", "/admin/")
+API_PREFIX = "/api/"
 
 
 class PartnerAccessMiddleware:
@@ -25,7 +26,8 @@ class PartnerAccessMiddleware:
 
     def __call__(self, request):
         user = request.user
-        if not user.is_authenticated:
+        if not user.is_authenticated or request.path.startswith(API_PREFIX):
+            # The API ignores sessions (bearer tokens only): never a redirect there.
             return self.get_response(request)
         partner = user.partner if user.partner_id else None
         if partner is not None and not partner.is_active:

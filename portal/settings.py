@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "notifications",
     "demo",
     "drafts",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -410,3 +411,7 @@ PAYMENT_VARIANT = next(iter(PAYMENT_VARIANTS))
 # Test cards would give plans away: in production buying needs Stripe, unless a
 # staging site turns the test provider on explicitly.
 PAYMENTS_ENABLED = bool(STRIPE_API_KEY) or env_bool("PAYMENT_TEST_PROVIDER", not PRODUCTION)
+# --- API v1 (api/, issue 22) ------------------------------------------------
+# Calls per token in each fixed window (429 with Retry-After beyond it).
+API_THROTTLE_CALLS = int(os.environ.get("API_THROTTLE_CALLS", "120"))
+API_THROTTLE_WINDOW = int(os.environ.get("API_THROTTLE_WINDOW_SECONDS", "60"))

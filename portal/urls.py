@@ -30,4 +30,5 @@ urlpatterns = [
     path("payments/", include("payments.urls")),
     path("drafts/", include("drafts.views")),
     path("admin/", admin.site.urls),
+    path("", include("api.urls")),  # /api/v1/ and the API token page
 ]

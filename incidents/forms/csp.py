@@ -6,12 +6,12 @@ import uuid
 
 from django import forms
 from django.utils.html import escape
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from contracts.models import Platform
 from incidents.csp import (
     RequestType,
+    customer_address_refusal,
     non_technical_azure_refusal,
     who_may_open_non_technical,
 )
@@ -79,16 +79,9 @@ class CspRequestForm(SeverityRuleMixin, forms.Form):
 
     def clean_contact_email(self):
         email = self.cleaned_data["contact_email"]
-        domain = email.rsplit("@", 1)[-1].lower()
-        tenant = self.customer.tenant_domain.lower()
-        if domain == tenant or domain.endswith("." + tenant):
-            raise forms.ValidationError(
-                _(
-                    "%(email)s is an address of the customer. Enter your own contact details "
-                    "(the partner's), not the customer's."
-                )
-                % {"email": email}
-            )
+        refusal = customer_address_refusal(self.customer, email)
+        if refusal:
+            raise forms.ValidationError(refusal)
         return email
 
     def clean(self):

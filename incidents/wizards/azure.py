@@ -25,11 +25,9 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from contracts.models import ContractKind
 from incidents.azure import azure_holdings, azure_prerequisites, azure_product
 from incidents.forms.azure import (
     BILLING,
-    PROFESSIONAL,
     AzureContractForm,
     AzureTopicForm,
     ContactForm,
@@ -38,6 +36,7 @@ from incidents.forms.azure import (
 )
 from incidents.forms.contract_step import ContractStepWizardMixin
 from incidents.forms.taxonomy import RefreshableWizardMixin
+from incidents.intake import azure_decision, azure_route
 from incidents.models import Channel, RoutedTeam
 from incidents.services import IncidentDraft, SubmissionError, submit_incident
 from portal.lib.wizards import PortalWizardView
@@ -53,10 +52,10 @@ def chosen_route(wizard) -> str:
     stored = wizard.storage.get_step_data
     options = (stored("options") is not None and wizard.get_cleaned_data_for_step("options")) or {}
     if options.get("option") == BILLING:
-        return RoutedTeam.BILLING
+        return azure_route(BILLING, None)
     topic = (stored("topic") is not None and wizard.get_cleaned_data_for_step("topic")) or {}
     leaf = topic.get("category") or topic.get("problem_type") or topic.get("product")
-    return leaf.effective_route if leaf else ""
+    return azure_route(options.get("option", ""), leaf)
 
 
 def needs_contract(wizard) -> bool:
@@ -204,20 +203,12 @@ class AzureIncidentWizard(
         route = chosen_route(self)
 
         # The prerequisites again, at the moment of submission (SPEC §4.2).
-        prerequisites = {p.key: p for p in self.prerequisites}
-        if not prerequisites["subscription"].met:
-            return self.fail("details", prerequisites["subscription"].fix)
-        if option == PROFESSIONAL:
-            for key in ("technical_contact", "email_matches"):
-                if not prerequisites[key].met:
-                    return self.fail("options", prerequisites[key].fix)
-        if contract is None and not route:
-            return self.fail("contract", prerequisites["contract"].fix)
-        if contract is not None and contract.kind != ContractKind.SIGNATURE_CLOUD:
-            return self.fail("contract", prerequisites["contract"].fix)
-        reject_reason = ""
-        if option == PROFESSIONAL and not route and not prerequisites["eligible"].met:
-            reject_reason = user.partner.eligibility_for("azure").reason
+        decision = azure_decision(
+            user, option=option, route=route, contract=contract, prerequisites=self.prerequisites
+        )
+        if decision.refusal:
+            return self.fail(decision.step, decision.refusal)
+        reject_reason = decision.reject_reason
 
         subscription = details["subscription"]
         role = getattr(subscription, "user_role", None)

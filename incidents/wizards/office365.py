@@ -25,6 +25,7 @@ from incidents.forms.office365 import (
     SupportingInfoForm,
 )
 from incidents.forms.taxonomy import RefreshableWizardMixin
+from incidents.intake import office365_decision
 from incidents.models import Channel, RoutedTeam, Topic
 from incidents.services import IncidentDraft, submit_incident
 from partners.models import ScsProduct
@@ -128,7 +129,7 @@ class Office365Wizard(RefreshableWizardMixin, PortalWizardView):
         user = self.request.user
         leaf: Topic = problem.leaf()
         path = leaf.path()
-        eligibility = self.eligibility
+        route, reject_reason = office365_decision(user, leaf)
         draft = IncidentDraft(
             user=user,
             channel=Channel.OFFICE365,
@@ -143,8 +144,8 @@ class Office365Wizard(RefreshableWizardMixin, PortalWizardView):
             severity=info["severity"],
             is_24x7=info["is_24x7"],
             facts=supporting.facts(),
-            route_to=leaf.effective_route,
-            reject_reason="" if eligibility.eligible else eligibility.reason,
+            route_to=route,
+            reject_reason=reject_reason,
             files=form_dict["attach"].cleaned_data["attachments"],
             submission_key=self.submission_key(),
             support_language=user.language,

@@ -11,7 +11,12 @@ from django.db import transaction
 
 from incidents import services
 from incidents.models import Attachment, Incident
-from incidents.services import files_removed_on_rollback, save_attachment, submit_incident
+from incidents.services import (
+    IncidentDraft,
+    files_removed_on_rollback,
+    save_attachment,
+    submit_incident,
+)
 from portal.lib.uploads import SCAN_CHUNK, validate_attachment
 from tests.incidents.test_office365_wizard import PNG
 
@@ -55,13 +60,15 @@ def test_a_long_clean_text_file_with_multibyte_characters_across_chunks_passes()
 
 def _incident(user):
     return submit_incident(
-        user=user,
-        channel="office365",
-        title="Mail flow stopped",
-        description="No mail since 9:00",
-        severity="B",
-        contact_name="Anna",
-        contact_email=user.email,
+        IncidentDraft(
+            user=user,
+            channel="office365",
+            title="Mail flow stopped",
+            description="No mail since 9:00",
+            severity="B",
+            contact_name="Anna",
+            contact_email=user.email,
+        )
     )
 
 
@@ -87,14 +94,16 @@ def test_a_submit_that_fails_after_writing_its_files_leaves_no_file(
     monkeypatch.setattr(services, "send_after_commit", broken_mail)
     with pytest.raises(RuntimeError):
         submit_incident(
-            user=partner_user,
-            channel="office365",
-            title="Mail flow stopped",
-            description="No mail since 9:00",
-            severity="B",
-            contact_name="Anna",
-            contact_email=partner_user.email,
-            files=[upload("a.txt", b"one"), upload("b.txt", b"two")],
+            IncidentDraft(
+                user=partner_user,
+                channel="office365",
+                title="Mail flow stopped",
+                description="No mail since 9:00",
+                severity="B",
+                contact_name="Anna",
+                contact_email=partner_user.email,
+                files=[upload("a.txt", b"one"), upload("b.txt", b"two")],
+            )
         )
 
     assert not Incident.objects.exists() and not Attachment.objects.exists()
@@ -105,14 +114,16 @@ def test_a_successful_submit_keeps_its_files(partner_user, settings):
     png = upload("s.png", PNG, "image/png")
     png.content_type = "image/png"
     incident = submit_incident(
-        user=partner_user,
-        channel="office365",
-        title="Mail flow stopped",
-        description="No mail since 9:00",
-        severity="B",
-        contact_name="Anna",
-        contact_email=partner_user.email,
-        files=[png],
+        IncidentDraft(
+            user=partner_user,
+            channel="office365",
+            title="Mail flow stopped",
+            description="No mail since 9:00",
+            severity="B",
+            contact_name="Anna",
+            contact_email=partner_user.email,
+            files=[png],
+        )
     )
     attachment = Attachment.objects.get(incident=incident)
     assert attachment.file.read() == PNG

@@ -10,6 +10,7 @@ state-changing URLs); and the object is unchanged after a refused request.
 
 from __future__ import annotations
 
+import json
 import uuid
 from dataclasses import dataclass
 
@@ -17,6 +18,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from api.models import ApiToken
 from contracts.models import ActivationRequest, Contract, RoutedTo
 from drafts.models import Draft
 from incidents.models import Attachment, HistoryEvent, Incident, IncidentContact, Message, Topic
@@ -54,6 +56,7 @@ class Rule:
     audience: str
     obj: str | None = None
     post_only: bool = False
+    method: str = "get"  # API v1 (audience "token"): the method the matrix sends
 
 
 RULES: dict[str, Rule] = {
@@ -105,6 +108,23 @@ RULES: dict[str, Rule] = {
     "incidents:saved_view_delete": Rule("engineer", post_only=True),
     # A saved wizard draft is private to its user (not even shared within the partner).
     "drafts:discard": Rule("partner", obj="draft", post_only=True),
+    # API tokens (issue 22): the page is the partner's; the docs and the schema are public.
+    "api_tokens": Rule("partner"),
+    "api_token_revoke": Rule("partner", obj="token", post_only=True),
+    "api_docs": Rule("public"),
+    "api-v1:openapi-json": Rule("public"),
+    "api-v1:api-root": Rule("public"),  # an empty prefix: 404
+    # API v1: a bearer token only (401 without one, never a redirect to log-in).
+    "api-v1:list_service_requests": Rule("token"),
+    "api-v1:create": Rule("token", method="post"),
+    "api-v1:get_service_request": Rule("token", obj="incident"),
+    "api-v1:update_service_request": Rule("token", obj="incident", method="patch"),
+    "api-v1:upload_attachments": Rule("token", obj="incident", method="post"),
+    "api-v1:download_attachment": Rule("token", obj="attachment"),
+    "api-v1:support_topics": Rule("token"),
+    "api-v1:contracts": Rule("token"),
+    "api-v1:customer_requests": Rule("token", obj="customer"),
+    "api-v1:create_customer_request": Rule("token", obj="customer", method="post"),
 }
 
 
@@ -154,6 +174,7 @@ def world(partner_user, other_user, engineer, staff, settings, tmp_path):
     )
     customer = Customer.objects.create(name="Tailspin", tenant_domain="tailspin.example")
     CustomerPartner.objects.create(customer=customer, partner=partner, relationship="reseller")
+    token = ApiToken.issue(user=partner_user, name="PSA", scope="write")[0]
     topic = make_topic_path("office365", "Technical", "Exchange Online")[0]
     onprem_root = make_topic_path("onprem", "Windows Server", product=_product())[0]
     order = _order(partner_user)
@@ -171,6 +192,7 @@ def world(partner_user, other_user, engineer, staff, settings, tmp_path):
         "topic": topic,
         "onprem_root": onprem_root,
         "order": order,
+        "token": token,
     }
 
 
@@ -198,6 +220,8 @@ def _product():
 
 def url_for(name: str, world) -> str:
     rule = RULES[name]
+    if rule.audience == "token":
+        return api_url_for(name, world)
     kwargs = {}
     if rule.obj == "incident":
         kwargs["number"] = world["incident"].number
@@ -232,6 +256,8 @@ def snapshot(world) -> tuple:
         Order.objects.count(),
         Contract.objects.count(),
         Draft.objects.count(),
+        Incident.objects.count(),
+        ApiToken.objects.filter(revoked_at__isnull=False).count(),
     )
 
 
@@ -242,7 +268,11 @@ def request(client, name, world, method=None):
     return getattr(client, method)(url)
 
 
-PROTECTED = [name for name in APP_URL_NAMES if RULES.get(name, Rule("public")).audience != "public"]
+PROTECTED = [
+    name
+    for name in APP_URL_NAMES
+    if RULES.get(name, Rule("public")).audience not in ("public", "token")
+]
 OBJECT_URLS = [
     name
     for name in APP_URL_NAMES
@@ -351,3 +381,87 @@ def test_staff_may_open_the_admin(client, world):
 def test_a_partner_user_is_never_an_admin_user_by_default(world):
     new_user = make_user(world["a"].partner)
     assert not new_user.is_staff and not new_user.is_superuser
+
+
+# --- API v1 (issue 22): bearer tokens, never the session ------------------------------
+
+TOKEN_URLS = [name for name in APP_URL_NAMES if RULES.get(name, Rule("")).audience == "token"]
+TOKEN_OBJECT_URLS = [name for name in TOKEN_URLS if RULES[name].obj]
+
+
+def api_url_for(name: str, world) -> str:
+    obj = RULES[name].obj
+    kwargs = {}
+    if obj in ("incident", "attachment"):
+        kwargs["number"] = world["incident"].number
+    if obj == "attachment":
+        kwargs["attachment_id"] = world["attachment"].pk
+    if obj == "customer":
+        kwargs["customer_id"] = world["customer"].pk
+    return reverse(name, kwargs=kwargs)
+
+
+# Valid input, so that the refusal is about the object, not the body.
+API_BODIES = {
+    "api-v1:create_customer_request": {
+        "title": "Licences",
+        "description": "No mailbox.",
+        "severity": "B",
+        "service": "office365",
+        "primaryContact": {"name": "B", "email": "b@example.com", "phone": "+36 1 234 5678"},
+    },
+    "api-v1:update_service_request": {"newNote": "Hello"},
+}
+
+
+def api_request(client, name, world, secret=None):
+    headers = {"Authorization": f"Bearer {secret}"} if secret else {}
+    method = RULES[name].method
+    if method == "get":
+        return client.get(url_for(name, world), headers=headers)
+    if name == "api-v1:upload_attachments":
+        upload = SimpleUploadedFile("trace.txt", b"log line", content_type="text/plain")
+        return client.post(url_for(name, world), {"files": [upload]}, headers=headers)
+    return getattr(client, method)(
+        url_for(name, world),
+        json.dumps(API_BODIES.get(name, {})),
+        content_type="application/json",
+        headers=headers,
+    )
+
+
+@pytest.mark.parametrize("who", ["anonymous", "a", "engineer"])
+@pytest.mark.parametrize("name", TOKEN_URLS)
+def test_api_urls_answer_401_without_a_token_even_with_a_session(client, world, name, who):
+    if who != "anonymous":
+        client.force_login(world[who])
+    before = snapshot(world)
+    response = api_request(client, name, world)
+    assert response.status_code == 401, (name, response.status_code)
+    assert response["Content-Type"] == "application/problem+json"
+    assert snapshot(world) == before
+
+
+@pytest.mark.parametrize("name", TOKEN_OBJECT_URLS)
+def test_api_another_partners_token_gets_404_and_changes_nothing(client, world, name):
+    secret = ApiToken.issue(user=world["b"], name="B", scope="write")[1]
+    before = snapshot(world)
+    response = api_request(client, name, world, secret)
+    assert response.status_code == 404, (name, response.status_code)
+    assert snapshot(world) == before
+
+
+@pytest.mark.parametrize("name", [n for n in TOKEN_URLS if RULES[n].method != "get"])
+def test_api_a_read_token_never_writes(client, world, name):
+    secret = ApiToken.issue(user=world["a"], name="R", scope="read")[1]
+    before = snapshot(world)
+    response = api_request(client, name, world, secret)
+    assert response.status_code == 403, (name, response.status_code)
+    assert snapshot(world) == before
+
+
+@pytest.mark.parametrize("name", [n for n in TOKEN_URLS if RULES[n].method == "get"])
+def test_api_the_owning_partners_token_may_read(client, world, name):
+    secret = ApiToken.issue(user=world["a"], name="A", scope="read")[1]
+    response = api_request(client, name, world, secret)
+    assert response.status_code == 200, (name, response.status_code)
