@@ -21,7 +21,8 @@ from phonenumber_field.formfields import PhoneNumberField
 
 from contracts.models import Contract, ContractKind
 from incidents.azure import azure_prerequisites, azure_product
-from incidents.forms.office365 import DATETIME_LOCAL_FORMAT, SupportingInfoForm
+from incidents.forms.common import DATETIME_LOCAL_FORMAT
+from incidents.forms.office365 import SupportingInfoForm
 from incidents.intake import azure_decision, azure_route, office365_decision
 from incidents.models import Channel, Incident, RoutedTeam, Topic, Tree
 from incidents.services import IncidentDraft, SubmissionError, submit_incident
