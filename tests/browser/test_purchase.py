@@ -79,7 +79,7 @@ def test_a_personal_account_buys_one_incident_inside_the_business_wizard(page, p
     assert "Reports are slow" in page.locator("[data-stage='problem']").inner_text()
     plan = page.get_by_label(re.compile(re.escape(order.contract.contract_id)))
     assert plan.is_checked()
-    assert "1 incidents left" in plan.locator("xpath=..").inner_text()
+    assert "1 incident left" in plan.locator("xpath=..").inner_text()
     assert page.get_by_label(re.compile("C — ")).is_checked()
     page.get_by_role("button", name="Continue").click()
     page.locator("[data-stage='contact'][data-state='current']").wait_for()
