@@ -100,7 +100,8 @@ AXE_SOURCE = os.path.join(os.path.dirname(__file__), "vendor", "axe-core", "axe.
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 _AXE_RUN = """(tags) => axe.run(document, {runOnly: {type: 'tag', values: tags}})
     .then(r => r.violations.map(v => v.id + ' (' + v.impact + '): ' + v.help + ' — '
-        + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | ')))"""
+        + v.nodes.slice(0, 3).map(n => n.target.join(' ') + ' ['
+            + ((n.any[0] || n.all[0] || n.none[0] || {}).message || '') + ']').join(' | ')))"""
 
 
 def axe_violations(page):

@@ -1,0 +1,196 @@
+"""Issue 20: the incident wizards can be completed with the keyboard alone.
+
+Nothing here clicks: focus moves with Tab, lists and radios change with the arrow keys,
+boxes with Space, forms go with Enter. On every step axe-core must find no WCAG 2.2 AA
+violation, and the step list is announced as progress (aria-current="step").
+"""
+
+import importlib
+
+import pytest
+from django.apps import apps
+
+from contracts.models import ContractKind
+from incidents.models import Incident, Status
+from tests.browser.conftest import axe_violations
+from tests.builders import PASSWORD, make_contract
+from tests.incidents.test_business_wizard import make_onprem_catalogue
+from tests.incidents.test_office365_wizard import o365_catalogue
+
+
+@pytest.fixture(autouse=True)
+def _seed_data(transactional_db):
+    # A live-server test flushes the database afterwards, seed rows included; put them back.
+    seed = importlib.import_module("partners.migrations.0002_seed_competencies_and_eligibility")
+    seed.seed(apps, None)
+
+
+# --- keyboard helpers -----------------------------------------------------------------
+
+FOCUSED_MATCHES = "(s) => !!document.activeElement && document.activeElement.matches(s)"
+
+
+def tab_to(page, selector, limit=120):
+    """Press Tab until the element matching ``selector`` has the focus."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate(FOCUSED_MATCHES, selector):
+            return
+    raise AssertionError(f"Tab never reaches {selector}")
+
+
+def type_into(page, name, text):
+    tab_to(page, f"[name='{name}']")
+    page.keyboard.press("ControlOrMeta+a")
+    page.keyboard.type(text)
+
+
+def pick(page, name, label):
+    """Choose an option of a drop-down with the arrow keys, once it has been loaded."""
+    select = page.locator(f"select[name='{name}']")
+    select.locator("option", has_text=label).first.wait_for(state="attached")
+    tab_to(page, f"select[name='{name}']")
+    for _ in range(select.locator("option").count()):
+        if label in select.evaluate("s => s.options[s.selectedIndex].text"):
+            return
+        page.keyboard.press("ArrowDown")
+    raise AssertionError(f"no option {label!r} in {name}")
+
+
+def radio(page, name, value):
+    """Move to a radio group with Tab and choose ``value`` with the arrow keys."""
+    tab_to(page, f"input[type=radio][name='{name}']")
+    page.keyboard.press("Space")
+    buttons = page.locator(f"input[type=radio][name='{name}']")
+    for _ in range(buttons.count()):
+        if page.locator(f"input[type=radio][name='{name}'][value='{value}']").is_checked():
+            return
+        page.keyboard.press("ArrowDown")
+    raise AssertionError(f"no radio {value!r} in {name}")
+
+
+def press_continue(page):
+    """Submit with Enter on the primary button, then wait for the next page."""
+    tab_to(page, "main button.btn-primary[type=submit]")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+
+
+def keyboard_login(page, username):
+    page.set_default_timeout(20_000)  # the dependent lists load over a busy live server
+    page.goto("/accounts/login/")
+    type_into(page, "username", username)
+    type_into(page, "password", PASSWORD)
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+
+
+def assert_accessible_step(page, progress="ol[aria-label]"):
+    """axe finds nothing, and exactly one step of the progress list is the current one."""
+    assert axe_violations(page) == []
+    steps = page.locator(progress)
+    assert steps.count() == 1
+    current = steps.locator("> li[aria-current=step]")
+    assert current.count() == 1, "the current step is not announced"
+    return current.inner_text()
+
+
+# --- the wizards ------------------------------------------------------------------------
+
+
+def test_office365_wizard_by_keyboard_alone(page, partner_user):
+    o365_catalogue()
+    keyboard_login(page, partner_user.username)
+    page.goto("/incidents/office365/new/")
+
+    assert_accessible_step(page)
+    # A failed step: the error summary takes the focus and its links lead to the fields.
+    press_continue(page)
+    assert page.evaluate("document.activeElement.classList.contains('error-summary')")
+    assert_accessible_step(page)
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.name") == "problem-issue_type"
+
+    pick(page, "problem-issue_type", "Technical issue")
+    pick(page, "problem-service", "Exchange Online")
+    pick(page, "problem-service_area", "Mail flow")
+    pick(page, "problem-problem_area", "Messages delayed")
+    press_continue(page)
+
+    page.get_by_role("heading", name="Add a detailed description").wait_for()
+    assert assert_accessible_step(page) == "Add a detailed description"
+    type_into(page, "description-title", "Outbound mail is delayed")
+    type_into(page, "description-description", "Mail to external recipients waits for hours.")
+    type_into(page, "description-contact_phone", "+36 1 234 5678")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")  # Enter in a text field means Continue
+
+    page.get_by_role("heading", name="Add supporting information").wait_for()
+    assert_accessible_step(page)
+    radio(page, "supporting-severity", "A")
+    tab_to(page, "input[name='supporting-is_24x7']")
+    page.keyboard.press("Space")
+    type_into(page, "supporting-tenant_domain", "contoso.onmicrosoft.com")
+    type_into(page, "supporting-users_affected", "40")
+    tab_to(page, "input[name='supporting-started_at']")
+    page.keyboard.type("01102026")  # month, day, year: each part moves on by itself
+    page.keyboard.press("ArrowRight")
+    page.keyboard.type("0900AM")
+    type_into(page, "supporting-what_tried", "Restarted the connector.")
+    press_continue(page)
+
+    page.get_by_role("heading", name="Attach file").wait_for()
+    assert_accessible_step(page)
+    press_continue(page)
+
+    number = page.get_by_test_id("incident-number")
+    number.wait_for()
+    assert axe_violations(page) == []
+    incident = Incident.objects.get()
+    assert number.inner_text() == incident.number
+    assert incident.status == Status.SUBMITTED
+    assert (incident.severity, incident.is_24x7) == ("A", True)
+    assert "2026-01-10" in str(incident.facts), incident.facts  # the date typed part by part
+
+
+def test_business_wizard_by_keyboard_alone(page, partner_user):
+    make_onprem_catalogue()
+    make_contract(
+        partner_user.partner,
+        kind=ContractKind.PRODUCT_SUPPORT,
+        units=20,
+        register_to=partner_user,
+        name="Partner support Gold 20-pack",
+    )
+    keyboard_login(page, partner_user.username)
+    page.goto("/incidents/business/")
+    progress = "ol.business-stages"
+
+    assert assert_accessible_step(page, progress).startswith("Step 1")
+    pick(page, "problem-product", "SQL Server")
+    pick(page, "problem-version", "2022")
+    pick(page, "problem-category", "Performance")
+    page.get_by_role("link", name="Troubleshoot slow queries").wait_for()
+    pick(page, "problem-problem", "Slow queries")
+    type_into(page, "problem-title", "Reports are slow")
+    type_into(page, "problem-description", "Since the last update, reports take 10 minutes.")
+    press_continue(page)
+
+    assert "Step 2" in assert_accessible_step(page, progress)
+    radio(page, "support-severity", "B")
+    press_continue(page)
+
+    assert "Step 3" in assert_accessible_step(page, progress)
+    press_continue(page)
+    assert "Step 4" in assert_accessible_step(page, progress)
+    press_continue(page)
+    assert "Step 5" in assert_accessible_step(page, progress)
+    press_continue(page)
+
+    number = page.get_by_test_id("incident-number")
+    number.wait_for()
+    assert axe_violations(page) == []
+    incident = Incident.objects.get()
+    assert number.inner_text() == incident.number
+    assert incident.title == "Reports are slow" and incident.severity == "B"
