@@ -7,6 +7,20 @@
       var button = select.form.querySelector(".js-hide");
       if (button) { button.hidden = true; }
     });
+    // Stacked tables on a phone (portal.css): each cell without a data-label gets its
+    // column's header text, shown before the value.
+    document.querySelectorAll("table.table-stack").forEach(function (table) {
+      var heads = Array.prototype.map.call(table.querySelectorAll("thead th"), function (th) {
+        return th.textContent.trim();
+      });
+      table.querySelectorAll("tbody tr").forEach(function (row) {
+        Array.prototype.forEach.call(row.children, function (cell, index) {
+          if (!cell.hasAttribute("data-label") && heads[index]) {
+            cell.setAttribute("data-label", heads[index]);
+          }
+        });
+      });
+    });
     // A failed form: the error summary takes focus so screen readers announce it, and
     // each of its links moves focus to the field it names.
     var summary = document.querySelector(".error-summary");
