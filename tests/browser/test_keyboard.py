@@ -15,8 +15,8 @@ from contracts.models import ContractKind
 from incidents.models import Incident, Status
 from tests.browser.conftest import axe_violations
 from tests.builders import PASSWORD, make_contract
-from tests.incidents.test_business_wizard import make_onprem_catalogue
 from tests.i18n.compiled import compile_catalogues
+from tests.incidents.test_business_wizard import make_onprem_catalogue
 from tests.incidents.test_office365_wizard import o365_catalogue
 
 LANGUAGES = [code for code, _name in settings.LANGUAGES]
