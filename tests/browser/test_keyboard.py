@@ -12,8 +12,11 @@ from django.apps import apps
 from django.conf import settings
 
 from contracts.models import ContractKind
+from incidents.forms.azure import PROFESSIONAL
 from incidents.models import Incident, Status
+from partners.models import AzureSubscription, SubscriptionRole
 from tests.browser.conftest import axe_violations
+from tests.browser.test_azure import azure_catalogue
 from tests.builders import PASSWORD, make_contract
 from tests.i18n.compiled import compile_catalogues
 from tests.incidents.test_business_wizard import make_onprem_catalogue
@@ -218,3 +221,70 @@ def test_business_wizard_by_keyboard_alone(page, partner_user, lang):
     incident = Incident.objects.get()
     assert number.inner_text() == incident.number
     assert incident.title == "Reports are slow" and incident.severity == "B"
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_azure_wizard_by_keyboard_alone_adding_a_contract_on_the_way(page, partner_user, lang):
+    azure_catalogue()
+    subscription = AzureSubscription.objects.create(
+        name="Contoso production", owner_partner=partner_user.partner
+    )
+    SubscriptionRole.objects.create(
+        subscription=subscription, user=partner_user, role="service_admin"
+    )
+    contract = make_contract(
+        partner_user.partner,
+        name="Signature Cloud Support FY27",
+        access_id="SCS-ACCESS-1",
+        contract_id="SCS-CONTRACT-1",
+        units=3,
+    )
+    keyboard_login(page, partner_user.username, lang)
+    page.goto("/incidents/azure/new/")
+
+    assert_accessible_step(page)
+    radio(page, "options-option", PROFESSIONAL)
+    press_continue(page)
+
+    wait_for_field(page, "topic-product")
+    assert_accessible_step(page)
+    pick(page, "topic-product", "Virtual Machines")
+    pick(page, "topic-problem_type", "Connectivity")
+    pick(page, "topic-category", "Cannot connect with RDP")
+    press_continue(page)
+
+    # The contract is added inline: the Add button is reached with Tab and pressed with Enter.
+    wait_for_field(page, "add-access_id")
+    assert_accessible_step(page)
+    type_into(page, "add-access_id", "SCS-ACCESS-1")
+    type_into(page, "add-contract_id", "SCS-CONTRACT-1")
+    tab_to(page, "button[name=add_contract]")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert_accessible_step(page)
+    assert page.locator(f"input[name='contract-contract'][value='{contract.pk}']").is_checked()
+    press_continue(page)
+
+    wait_for_field(page, "contact-phone")
+    assert_accessible_step(page)
+    type_into(page, "contact-phone", "+36 1 234 5678")
+    press_continue(page)
+
+    wait_for_field(page, "details-title")
+    assert_accessible_step(page)
+    type_into(page, "details-title", "VM unreachable over RDP")
+    type_into(page, "details-description", "RDP times out since the maintenance window.")
+    pick(page, "details-subscription", "Contoso production")
+    radio(page, "details-severity", "B")
+    tab_to(page, "input[name='details-started_at']")
+    page.keyboard.type("01102026")
+    page.keyboard.press("ArrowRight")
+    page.keyboard.type("0900AM")
+    press_continue(page)
+
+    number = page.get_by_test_id("incident-number")
+    number.wait_for()
+    assert axe_violations(page) == []
+    incident = Incident.objects.get()
+    assert number.inner_text() == incident.number
+    assert incident.contract == contract and incident.severity == "B"
