@@ -11,15 +11,23 @@ import pytest
 from django.apps import apps
 from django.conf import settings
 
-from contracts.models import ContractKind
+from contracts.models import ContractKind, Platform
+from incidents.csp import RequestType
 from incidents.forms.azure import PROFESSIONAL
 from incidents.models import Incident, Status
-from partners.models import AzureSubscription, SubscriptionRole
+from partners.models import (
+    AzureSubscription,
+    CspRole,
+    CustomerPartner,
+    CustomerRelationship,
+    SubscriptionRole,
+)
 from tests.browser.conftest import axe_violations
 from tests.browser.test_azure import azure_catalogue
-from tests.builders import PASSWORD, make_contract
+from tests.builders import PASSWORD, make_contract, make_partner, make_user
 from tests.i18n.compiled import compile_catalogues
 from tests.incidents.test_business_wizard import make_onprem_catalogue
+from tests.incidents.test_csp_requests import make_customer, make_subscription
 from tests.incidents.test_office365_wizard import o365_catalogue
 
 LANGUAGES = [code for code, _name in settings.LANGUAGES]
@@ -288,3 +296,47 @@ def test_azure_wizard_by_keyboard_alone_adding_a_contract_on_the_way(page, partn
     incident = Incident.objects.get()
     assert number.inner_text() == incident.number
     assert incident.contract == contract and incident.severity == "B"
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_csp_request_by_keyboard_alone(page, lang):
+    distributor = make_partner("Tailspin Distribution", csp_role=CspRole.INDIRECT_PROVIDER)
+    reseller = make_partner("Litware Reseller", csp_role=CspRole.INDIRECT_RESELLER)
+    user = make_user(reseller, username="resell", first_name="Rita", last_name="Reseller")
+    customer = make_customer(distributor, CustomerRelationship.PROVIDER)
+    CustomerPartner.objects.create(
+        customer=customer, partner=reseller, relationship=CustomerRelationship.RESELLER
+    )
+    subscription = make_subscription(customer, provider=distributor)
+    keyboard_login(page, user.username, lang)
+    page.goto("/incidents/csp/")
+    assert axe_violations(page) == []
+
+    # Links and buttons are reached with Tab and followed with Enter.
+    href = page.locator("main a", has_text="Woodgrove Bank").get_attribute("href")
+    tab_to(page, f"main a[href='{href}']")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert axe_violations(page) == []
+    radio(page, "service", Platform.AZURE)
+    tab_to(page, "[data-testid=choose-service]")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+
+    page.get_by_test_id("submit-request").wait_for()
+    assert axe_violations(page) == []
+    radio(page, "request_type", RequestType.TECHNICAL)
+    pick(page, "subscription", subscription.name)
+    type_into(page, "title", "VMs fail to start")
+    type_into(page, "description", "Every VM in the resource group stays in Starting.")
+    radio(page, "severity", "B")
+    type_into(page, "contact_phone", "+36 1 555 0100")
+    tab_to(page, "[data-testid=submit-request]")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+
+    number = page.get_by_test_id("incident-number")
+    number.wait_for()
+    assert axe_violations(page) == []
+    incident = Incident.objects.get()
+    assert incident.customer == customer and incident.subscription == subscription
