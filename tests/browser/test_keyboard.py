@@ -25,6 +25,7 @@ from partners.models import (
 from tests.browser.conftest import axe_violations
 from tests.browser.test_azure import azure_catalogue
 from tests.builders import PASSWORD, make_contract, make_partner, make_user
+from tests.contracts.helpers import action_pack_partner, make_admin
 from tests.i18n.compiled import compile_catalogues
 from tests.incidents.test_business_wizard import make_onprem_catalogue
 from tests.incidents.test_csp_requests import make_customer, make_subscription
@@ -340,3 +341,33 @@ def test_csp_request_by_keyboard_alone(page, lang):
     assert axe_violations(page) == []
     incident = Incident.objects.get()
     assert incident.customer == customer and incident.subscription == subscription
+
+
+@pytest.mark.parametrize("lang", ["en", "cs"])
+def test_activation_request_and_benefits_by_keyboard_alone(page, db, lang):
+    partner = action_pack_partner(name="Contoso Action Pack")
+    make_contract(partner, kind=ContractKind.PRODUCT_SUPPORT, units=10, activated=False)
+    make_admin(partner, username="apadmin")
+    keyboard_login(page, "apadmin", lang)
+
+    # My benefits: "Why is it (blank)?" opens with Enter on its summary.
+    page.goto("/contracts/benefits/")
+    assert axe_violations(page) == []
+    tab_to(page, "main details summary")
+    page.keyboard.press("Enter")
+    assert page.locator("main details").first.get_attribute("open") is not None
+    assert axe_violations(page) == []
+
+    page.goto("/contracts/activation/")
+    assert_accessible_step(page)
+    location = page.locator("input[name='benefit-location']").first.get_attribute("value")
+    radio(page, "benefit-location", location)
+    press_continue(page)
+    wait_for_field(page, "contact-phone")
+    assert_accessible_step(page)
+    type_into(page, "contact-phone", "+36 1 555 0100")
+    press_continue(page)
+    assert_accessible_step(page)
+    press_continue(page)
+    page.wait_for_url("**/sent/")
+    assert axe_violations(page) == []
