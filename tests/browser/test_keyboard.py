@@ -371,3 +371,35 @@ def test_activation_request_and_benefits_by_keyboard_alone(page, db, lang):
     press_continue(page)
     page.wait_for_url("**/sent/")
     assert axe_violations(page) == []
+
+
+@pytest.mark.parametrize("lang", ["en", "hu"])
+def test_profile_and_contract_registration_by_keyboard_alone(page, db, lang):
+    partner = make_partner("Northwind Cloud", competencies=["Cloud Productivity"])
+    make_user(partner, username="nora", profile_done=False, first_name="Nora")
+    contract = make_contract(partner, access_id="ACC-778899", contract_id="CON-112233")
+    keyboard_login(page, "nora", lang)
+
+    # The profile wizard, which a new user meets first.
+    page.goto("/profile/")
+    assert_accessible_step(page)
+    type_into(page, "name-email", "nora@northwind.example")
+    press_continue(page)
+    wait_for_field(page, "contact-phone")
+    assert_accessible_step(page)
+    type_into(page, "contact-phone", "+36 1 234 5678")
+    radio(page, "contact-contact_method", "phone")
+    press_continue(page)
+    assert_accessible_step(page)
+    press_continue(page)
+    page.wait_for_url(lambda url: url.rstrip("/").count("/") == 2)  # the site root
+    assert axe_violations(page) == []
+
+    # Registering a contract: the two IDs, then Enter.
+    page.goto("/contracts/register/")
+    type_into(page, "access_id", "ACC-778899")
+    type_into(page, "contract_id", "CON-112233")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert axe_violations(page) == []
+    assert contract.registrations.filter(user__username="nora").exists()
