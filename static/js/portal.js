@@ -3,8 +3,18 @@
   "use strict";
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("select[data-autosubmit]").forEach(function (select) {
-      select.addEventListener("change", function () { select.form.submit(); });
       var button = select.form.querySelector(".js-hide");
+      var byKeyboard = false;
+      // Arrow keys change a closed list option by option: going to another page on each
+      // would trap keyboard users (WCAG 3.2.2). With the keyboard, the button applies it.
+      select.addEventListener("keydown", function (event) {
+        if (event.key === "Tab" || event.key === "Shift") { return; }
+        byKeyboard = true;
+        if (button) { button.hidden = false; }
+      });
+      select.addEventListener("change", function () {
+        if (!byKeyboard) { select.form.submit(); }
+      });
       if (button) { button.hidden = true; }
     });
     // Stacked tables on a phone (portal.css): each cell without a data-label gets its

@@ -403,3 +403,20 @@ def test_profile_and_contract_registration_by_keyboard_alone(page, db, lang):
         page.keyboard.press("Enter")
     assert axe_violations(page) == []
     assert contract.registrations.filter(user__username="nora").exists()
+
+
+def test_the_language_switcher_waits_for_the_button_when_used_by_keyboard(page, partner_user):
+    keyboard_login(page, partner_user.username, "en")
+    tab_to(page, "#language-switcher")
+    go = page.locator("#language-switcher ~ button[type=submit]")
+    assert go.is_hidden()
+    page.keyboard.press("ArrowDown")  # the next language: nothing happens yet
+    page.wait_for_timeout(500)
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert go.is_visible()
+    chosen = page.locator("#language-switcher").input_value()
+    assert chosen != "en"
+    page.keyboard.press("Tab")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.locator("html").get_attribute("lang") == chosen
