@@ -10,10 +10,14 @@
     while (target.options.length > 1) { target.remove(1); }
     target.value = "";
     if (!select.value) { return; }
-    var url = select.getAttribute("data-versions-url").replace("__id__", encodeURIComponent(select.value));
+    var chosen = select.value;
+    var url = select.getAttribute("data-versions-url").replace("__id__", encodeURIComponent(chosen));
     fetch(url, { credentials: "same-origin", headers: { "Accept": "application/json" } })
       .then(function (r) { return r.ok ? r.json() : { children: [] }; })
       .then(function (data) {
+        // Arrow keys change a list option by option: drop the answer for an earlier one.
+        if (select.value !== chosen) { return; }
+        while (target.options.length > 1) { target.remove(1); }
         data.children.forEach(function (item) {
           var option = document.createElement("option");
           option.value = item.id;
@@ -29,9 +33,11 @@
     var product = category.form.querySelector('[name="' + category.getAttribute("data-articles-product") + '"]');
     var url = category.getAttribute("data-articles-url") + "?product=" + encodeURIComponent(product ? product.value : "") +
       "&category=" + encodeURIComponent(category.value);
+    category.setAttribute("data-articles-for", url);
     fetch(url, { credentials: "same-origin", headers: { "Accept": "application/json" } })
       .then(function (r) { return r.ok ? r.json() : { articles: [] }; })
       .then(function (data) {
+        if (category.getAttribute("data-articles-for") !== url) { return; }  // a later choice won
         while (list.firstChild) { list.removeChild(list.firstChild); }
         data.articles.forEach(function (article) {
           var li = document.createElement("li");

@@ -17,10 +17,14 @@
     var form = select.form;
     clearFrom(form, childName);
     if (!select.value) { return; }
-    var url = select.getAttribute("data-children-url").replace("__id__", encodeURIComponent(select.value));
+    var chosen = select.value;
+    var url = select.getAttribute("data-children-url").replace("__id__", encodeURIComponent(chosen));
     fetch(url, { credentials: "same-origin", headers: { "Accept": "application/json" } })
       .then(function (response) { return response.ok ? response.json() : { children: [] }; })
       .then(function (data) {
+        // Arrow keys change a list option by option: drop the answer for an earlier one.
+        if (select.value !== chosen) { return; }
+        clearFrom(form, childName);
         var child = form.querySelector('[name="' + childName + '"]');
         data.children.forEach(function (item) {
           var option = document.createElement("option");

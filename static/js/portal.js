@@ -3,9 +3,33 @@
   "use strict";
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("select[data-autosubmit]").forEach(function (select) {
-      select.addEventListener("change", function () { select.form.submit(); });
       var button = select.form.querySelector(".js-hide");
+      var byKeyboard = false;
+      // Arrow keys change a closed list option by option: going to another page on each
+      // would trap keyboard users (WCAG 3.2.2). With the keyboard, the button applies it.
+      select.addEventListener("keydown", function (event) {
+        if (event.key === "Tab" || event.key === "Shift") { return; }
+        byKeyboard = true;
+        if (button) { button.hidden = false; }
+      });
+      select.addEventListener("change", function () {
+        if (!byKeyboard) { select.form.submit(); }
+      });
       if (button) { button.hidden = true; }
+    });
+    // Stacked tables on a phone (portal.css): each cell without a data-label gets its
+    // column's header text, shown before the value.
+    document.querySelectorAll("table.table-stack").forEach(function (table) {
+      var heads = Array.prototype.map.call(table.querySelectorAll("thead th"), function (th) {
+        return th.textContent.trim();
+      });
+      table.querySelectorAll("tbody tr").forEach(function (row) {
+        Array.prototype.forEach.call(row.children, function (cell, index) {
+          if (!cell.hasAttribute("data-label") && heads[index]) {
+            cell.setAttribute("data-label", heads[index]);
+          }
+        });
+      });
     });
     // A failed form: the error summary takes focus so screen readers announce it, and
     // each of its links moves focus to the field it names.

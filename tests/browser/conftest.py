@@ -92,3 +92,26 @@ def login(page, username, password=PASSWORD):
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", password)
     page.click("main button[type=submit]")
+
+
+# --- accessibility (issue 20) -------------------------------------------------------
+
+AXE_SOURCE = os.path.join(os.path.dirname(__file__), "vendor", "axe-core", "axe.min.js")
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+_AXE_RUN = """(tags) => axe.run(document, {runOnly: {type: 'tag', values: tags}})
+    .then(r => r.violations.map(v => v.id + ' (' + v.impact + '): ' + v.help + ' — '
+        + v.nodes.slice(0, 3).map(n => n.target.join(' ') + ' ['
+            + ((n.any[0] || n.all[0] || n.none[0] || {}).message || '') + ']').join(' | ')))"""
+
+
+def axe_violations(page):
+    """WCAG 2.2 AA violations axe-core finds on the current page, one line each.
+
+    axe is a test asset (tests/browser/vendor/axe-core, from the npm registry). It is run
+    through the DevTools protocol (page.evaluate), which the page's CSP does not govern,
+    so nothing is loosened on the page under test.
+    """
+    if not page.evaluate("() => typeof window.axe === 'object'"):
+        with open(AXE_SOURCE, encoding="utf-8") as source:
+            page.evaluate(source.read())
+    return page.evaluate(_AXE_RUN, WCAG_TAGS)
