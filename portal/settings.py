@@ -148,6 +148,19 @@ else:
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": os.environ.get("SQLITE_PATH", str(VAR_DIR / "portal.sqlite3")),
             "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": 20},
+            # The tests' database is a file (in memory when tmpfs is there), not SQLite's
+            # shared-cache ":memory:": Django hands an in-memory database's one connection
+            # to the browser tests' live-server threads, and two requests at once (a page and
+            # its fetch) then collide on it. A file gives each thread its own connection.
+            "TEST": {
+                "NAME": os.environ.get(
+                    "SQLITE_TEST_PATH",
+                    str(
+                        (Path("/dev/shm") if Path("/dev/shm").is_dir() else VAR_DIR)
+                        / f"portal-test-{os.getpid()}.sqlite3"
+                    ),
+                )
+            },
         }
     }
 
