@@ -132,7 +132,7 @@ def get_service_request(request, number: str):
 
 @router.patch("/serviceRequests/{number}", response={200: ServiceRequestDetail, **WRITE_ERRORS})
 def update_service_request(request, number: str, payload: ServiceRequestPatch):
-    """Add a note for the engineer (``newNote``) and/or close a resolved request."""
+    """Add a note for the engineer (``newNote``) and/or close the request (``status``)."""
     incident = get_incident(request, number)
     if payload.newNote is None and payload.status is None:
         raise ApiProblem(422, _("Send newNote, status or both."))
@@ -143,7 +143,7 @@ def update_service_request(request, number: str, payload: ServiceRequestPatch):
                     raise ApiProblem(422, _("This field is required."))
                 workflow.partner_message(incident, author=request.user, body=payload.newNote)
             if payload.status == "closed":
-                workflow.change_status(incident, transition="close", actor=request.user)
+                workflow.close_by_partner(incident, actor=request.user)
     except workflow.WorkflowError as exc:
         raise ApiProblem(409, str(exc)) from exc
     return present.service_request_detail(get_incident(request, number))

@@ -59,6 +59,17 @@ TRANSITIONS: dict[str, Transition] = {
 }
 
 
+# What a partner's own user may do: close the request whatever its stage (the problem
+# went away, or it was solved elsewhere). The unit is not given back: that is for
+# requests the programme turns away (reject, route).
+PARTNER_CLOSE = Transition(
+    "partner_close",
+    gettext_lazy("Close the request"),
+    (Status.SUBMITTED, Status.IN_PROGRESS, Status.WAITING, Status.RESOLVED),
+    Status.CLOSED,
+)
+
+
 def available_transitions(incident: Incident) -> list[Transition]:
     return [t for t in TRANSITIONS.values() if incident.status in t.sources]
 
@@ -234,6 +245,19 @@ def change_status(incident: Incident, *, transition: str, actor, note: str = "")
                 % {"status": incident.get_status_display(), "action": step.label}
             )
         _apply(incident, step, actor, note=note)
+    return incident
+
+
+def close_by_partner(incident: Incident, *, actor, note: str = "") -> Incident:
+    """A contact of the partner closes the request (the API's ``status: closed``)."""
+    with transaction.atomic():
+        _locked(incident)
+        if incident.status not in PARTNER_CLOSE.sources:
+            raise WorkflowError(
+                _("A request that is %(status)s cannot be changed with “%(action)s”.")
+                % {"status": incident.get_status_display(), "action": PARTNER_CLOSE.label}
+            )
+        _apply(incident, PARTNER_CLOSE, actor, note=note)
     return incident
 
 

@@ -7,7 +7,7 @@ from django.core import mail
 from django.urls import reverse
 
 from contracts.models import Contract, ContractEvent, ContractKind
-from incidents.models import Incident, Message, Status, Tree
+from incidents.models import HistoryEvent, Incident, Message, Status, Tree
 from tests.api.conftest import CONTACT, Api, azure_request, issue
 from tests.builders import make_contract, make_partner, make_topic_path, make_user
 
@@ -300,15 +300,19 @@ def test_a_new_note_goes_through_the_partner_message_workflow(api, three):
     assert body["portalStatus"] == Status.IN_PROGRESS
 
 
-def test_closing_is_allowed_only_when_resolved_and_a_refusal_writes_nothing(api, three):
+def test_the_partner_closes_an_open_request_and_a_refusal_writes_nothing(api, three):
     number = three[0]
+    closed = api.patch(f"/serviceRequests/{number}", {"newNote": "Solved it", "status": "closed"})
+    assert closed.status_code == 200 and closed.json()["status"] == "closed"
+    incident = Incident.objects.get(number=number)
+    assert incident.status == Status.CLOSED
+    event = incident.history.get(kind=HistoryEvent.Kind.STATUS)
+    assert (event.from_status, event.to_status) == (Status.SUBMITTED, Status.CLOSED)
+    # Closed is final: a second close and a note with it are refused, nothing written.
+    messages = Message.objects.count()
     refused = api.patch(f"/serviceRequests/{number}", {"newNote": "Bye", "status": "closed"})
     assert refused.status_code == 409
-    assert not Message.objects.exists()
-    assert Incident.objects.get(number=number).status == Status.SUBMITTED
-    Incident.objects.filter(number=number).update(status=Status.RESOLVED)
-    closed = api.patch(f"/serviceRequests/{number}", {"status": "closed"})
-    assert closed.status_code == 200 and closed.json()["status"] == "closed"
+    assert Message.objects.count() == messages
     assert api.patch(f"/serviceRequests/{number}", {"status": "in_progress"}).status_code == 422
 
 
