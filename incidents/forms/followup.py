@@ -206,7 +206,10 @@ class QueueFilterForm(forms.Form):
         value = (self.cleaned_data.get("partner") or "").strip()
         if not value:
             return None
-        partner = Partner.objects.filter(partner_number=value).first()
+        # A Partner ID is letters, digits and dashes: anything else matches no partner
+        # (and never reaches the database, e.g. a lone surrogate).
+        plausible = value.isascii() and value.replace("-", "").isalnum() and len(value) <= 32
+        partner = Partner.objects.filter(partner_number=value).first() if plausible else None
         if partner is None:
             # Django's own wording, so every language already has it.
             raise forms.ValidationError(
