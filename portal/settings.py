@@ -366,14 +366,23 @@ LOGGING = {
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(process)d %(message)s"},
     },
+    "filters": {
+        "client_error_without_traceback": {
+            "()": "portal.lib.log_filters.ClientErrorWithoutTraceback"
+        },
+    },
     "handlers": {
         "stderr": {
             "class": "logging.StreamHandler",
             "stream": "ext://sys.stderr",
             "formatter": "plain",
+            "filters": ["client_error_without_traceback"],
         },
     },
     "root": {"handlers": ["stderr"], "level": os.environ.get("LOG_LEVEL", "INFO").upper()},
+    # Django's own console handler (with DEBUG) would print every record a second time:
+    # its records reach the root handler above.
+    "loggers": {"django": {"handlers": [], "propagate": True}},
 }
 
 # Portal-wide names used by templates and e-mails.

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django import forms
-from django.db.models import OuterRef, Subquery
+from django.db.models import OuterRef, Q, Subquery
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from phonenumber_field.formfields import PhoneNumberField
@@ -11,6 +11,7 @@ from phonenumber_field.formfields import PhoneNumberField
 from contracts.models import ContractKind, ContractOption, Product
 from incidents.azure import azure_product
 from incidents.forms.common import (
+    TITLE_REQUIRED,
     SeverityRuleMixin,
     StartTimeField,
     is_24x7_field,
@@ -18,7 +19,7 @@ from incidents.forms.common import (
 )
 from incidents.forms.contract_step import ContractStepForm, by_model_ordering
 from incidents.forms.taxonomy import PreloadedChoiceMixin, TopicChainMixin, TopicChoiceField
-from incidents.models import TEXT_MAX_LENGTH, TITLE_MAX_LENGTH, Tree
+from incidents.models import TEXT_MAX_LENGTH, TITLE_MAX_LENGTH, RoutedTeam, Tree
 from partners.models import AzureSubscription, SubscriptionRole
 from portal.lib.forms import form_helper as _helper
 from portal.lib.forms import time_zone_choices
@@ -87,10 +88,25 @@ class AzureTopicForm(TopicChainMixin, forms.Form):
     problem_type = TopicChoiceField(label=_lazy("Problem type"), queryset=None)
     category = TopicChoiceField(label=_lazy("Category"), queryset=None)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, option=None, **kwargs):
+        # Billing lists only the billing topics: a fault of a service (e.g. Virtual
+        # Machines) is not filed, and silently routed, as a billing question.
+        self.option = option
         super().__init__(*args, **kwargs)
         self.setup_chain()
+        if option == BILLING:
+            self.fields["product"].error_messages["invalid_choice"] = _lazy(
+                "Billing and subscription management covers invoices and subscriptions "
+                "only. For a technical problem, go back to the first step and choose "
+                "Microsoft Professional Contract Support."
+            )
         self.helper = _helper()
+
+    def chain_roots(self):
+        roots = super().chain_roots()
+        if self.option == BILLING:
+            roots &= Q(routes_to=RoutedTeam.BILLING)
+        return roots
 
     def clean(self):
         cleaned = super().clean()
@@ -174,7 +190,11 @@ class SubscriptionChoiceField(PreloadedChoiceMixin, forms.ModelChoiceField):
 
 
 class DetailsForm(SeverityRuleMixin, forms.Form):
-    title = forms.CharField(label=_lazy("Title"), max_length=TITLE_MAX_LENGTH)
+    title = forms.CharField(
+        label=_lazy("Title"),
+        max_length=TITLE_MAX_LENGTH,
+        error_messages={"required": TITLE_REQUIRED},
+    )
     description = forms.CharField(
         label=_lazy("Description"),
         max_length=TEXT_MAX_LENGTH,

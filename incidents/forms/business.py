@@ -14,10 +14,16 @@ from django.utils.translation import gettext_lazy as _lazy
 from django_countries import countries
 
 from contracts.models import Platform, ProductVersion
-from incidents.forms.common import SeverityRuleMixin, is_24x7_field, severity_field
+from incidents.forms.common import (
+    TITLE_REQUIRED,
+    SeverityRuleMixin,
+    is_24x7_field,
+    severity_field,
+)
 from incidents.forms.contract_step import ContractStepForm
 from incidents.forms.taxonomy import (
     REFRESH_FIELD,
+    SELECT_PLACEHOLDER,
     PreloadedChoiceMixin,
     PreloadedMultipleChoiceMixin,
     TopicChainMixin,
@@ -96,6 +102,7 @@ class ProblemForm(TopicChainMixin, forms.Form):
         label=_lazy("Title"),
         max_length=TITLE_MAX_LENGTH,
         help_text=_lazy("One line that sums up the problem."),
+        error_messages={"required": TITLE_REQUIRED},
     )
     description = forms.CharField(
         label=_lazy("Description"),
@@ -200,7 +207,7 @@ class SupportForm(SeverityRuleMixin, ContractStepForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["country"].choices = [("", "---------"), *countries]
+        self.fields["country"].choices = [("", SELECT_PLACEHOLDER), *countries]
         self.fields["time_zone"].choices = time_zone_choices()
         self.fields["severity"].widget.attrs["data-severity"] = "1"
         self.fields["is_24x7"].widget.attrs["data-only-severity-a"] = self.add_prefix("severity")

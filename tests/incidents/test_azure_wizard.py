@@ -63,9 +63,20 @@ def azure(db):
         "Architecture review",
         routes_to="partner_programme",
     )[-1]
+    billing = make_topic_path(
+        Tree.AZURE, "Billing and subscription management", "Invoices", "Invoice question"
+    )
+    billing[0].routes_to = RoutedTeam.BILLING
+    billing[0].product = product
+    billing[0].save()
     return {
         "product": product,
         "topic": {"product": root.pk, "problem_type": problem_type.pk, "category": category.pk},
+        "billing": {
+            "product": billing[0].pk,
+            "problem_type": billing[1].pk,
+            "category": billing[2].pk,
+        },
         "leaf": category,
         "advisory": {
             "product": root.pk,
@@ -568,7 +579,7 @@ def test_billing_needs_no_contract_and_is_routed_to_the_billing_team(client, par
     subscription = make_subscription(user)
     client.force_login(user)
 
-    walk_to_details(client, azure, option="billing")
+    walk_to_details(client, azure, option="billing", topic=azure["billing"])
     response = post_step(client, "details", details(subscription))
 
     incident = Incident.objects.get()
@@ -582,11 +593,48 @@ def test_billing_needs_no_contract_and_is_routed_to_the_billing_team(client, par
 def test_the_contract_step_is_not_offered_on_the_billing_path(partner_client, azure, subscription):
     partner_client.get(URL)
     post_step(partner_client, "options", {"option": "billing"})
-    post_step(partner_client, "topic", azure["topic"])
+    post_step(partner_client, "topic", azure["billing"])
 
     response = post_step(partner_client, "contract", {})
 
     assert response.status_code == 400
+
+
+def test_the_billing_option_lists_only_billing_topics(partner_client, azure, subscription):
+    partner_client.get(URL)
+    response = post_step(partner_client, "options", {"option": "billing"})
+
+    choices = [str(label) for _, label in response.context["form"].fields["product"].choices]
+    assert "Billing and subscription management" in choices
+    assert "Virtual Machines" not in choices
+
+
+def test_a_vm_fault_filed_under_billing_is_refused_with_what_to_do(
+    partner_client, azure, subscription
+):
+    partner_client.get(URL)
+    post_step(partner_client, "options", {"option": "billing"})
+
+    response = post_step(partner_client, "topic", azure["topic"])
+
+    assert current_step(response) == "topic"
+    errors = response.context["form"].errors["product"]
+    assert errors == [
+        "Billing and subscription management covers invoices and subscriptions only. For a "
+        "technical problem, go back to the first step and choose Microsoft Professional "
+        "Contract Support."
+    ]
+    assert not Incident.objects.exists()
+
+
+def test_a_missing_title_says_what_to_do(partner_client, azure, subscription, contract):
+    walk_to_details(partner_client, azure, contract=contract)
+
+    response = post_step(partner_client, "details", details(subscription, title=""))
+
+    assert response.context["form"].errors["title"] == [
+        "Enter a title that sums up the problem."
+    ]
 
 
 # --- problem details -------------------------------------------------------------
