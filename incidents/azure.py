@@ -144,7 +144,7 @@ def _eligibility_prerequisite(eligibility, on: dt.date) -> Prerequisite:
             "%(reason)s You may still submit, but the incident will be rejected. "
             "Billing and subscription management requests are not affected."
         )
-        % {"reason": eligibility.reason if eligibility else ""},
+        % {"reason": eligibility.reason if eligibility is not None else ""},
         blocking=False,
     )
 
