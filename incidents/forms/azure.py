@@ -60,6 +60,9 @@ class SupportOptionForm(forms.Form):
         self.user = user
         # The wizard passes the prerequisites it computed once for the request.
         self.prerequisites = prerequisites
+        # The prerequisites whose fix is an error of this form: the list above the form
+        # does not repeat it (templates/incidents/azure/prerequisites.html).
+        self.reported: set[str] = set()
         self.helper = _helper()
 
     def clean(self):
@@ -68,13 +71,17 @@ class SupportOptionForm(forms.Form):
         unmet = {p.key: p for p in self.prerequisites or () if not p.met}
         if "subscription" in unmet:
             # Even billing support is for Azure subscribers only.
-            self.add_error(None, unmet["subscription"].fix)
+            self._report(unmet["subscription"])
         if cleaned.get("option") == PROFESSIONAL:
             for key in ("technical_contact", "email_matches"):
                 if key in unmet:
-                    self.add_error(None, unmet[key].fix)
+                    self._report(unmet[key])
                     break
         return cleaned
+
+    def _report(self, prerequisite) -> None:
+        self.add_error(None, prerequisite.fix)
+        self.reported.add(prerequisite.key)
 
 
 # --- 2. Product, Problem type, Category --------------------------------------------

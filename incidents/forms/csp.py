@@ -111,5 +111,6 @@ class CspRequestForm(SeverityRuleMixin, forms.Form):
                 self.user.partner, self.customer, cleaned.get("subscription")
             )
             if refusal:
-                self.add_error("request_type", refusal)
+                # Said once, in the error summary (the field's help text states the rule).
+                self.add_error(None, refusal)
         return cleaned

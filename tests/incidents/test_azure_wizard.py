@@ -314,6 +314,9 @@ def test_a_user_without_an_azure_subscription_cannot_continue(partner_client, az
         assert "service administrator or co-administrator" in str(
             response.context["form"].non_field_errors()
         )
+        # Said once: in the error summary (not also in the list above, nor under it).
+        body = response.content.decode()
+        assert body.count("Ask the account administrator of your Azure subscription") == 1
 
 
 def test_without_a_signature_cloud_contract_the_contract_step_asks_to_add_one(
