@@ -67,6 +67,10 @@ def azure(db):
         Tree.AZURE, "Billing and subscription management", "Invoices", "Invoice question"
     )
     billing[0].routes_to = RoutedTeam.BILLING
+    billing[0].name_hu = "Számlázás és előfizetés-kezelés"
+    billing[0].name_cs = "Fakturace a správa předplatného"
+    billing[0].name_ja = "請求とサブスクリプション管理"
+    billing[0].name_ko = "청구 및 구독 관리"
     billing[0].product = product
     billing[0].save()
     return {
