@@ -165,7 +165,10 @@ class AzureContractForm(ContractStepForm):
             "This support plan cannot be used (any more): see the unavailable support plans. "
             "Choose another one, or add one with its Access ID and Contract ID."
         )
-        self.initial.pop("contract", None)
+        # Keep a preselection only if it is one of these (e.g. the contract just added
+        # inside the wizard); the base form may have chosen the only one of any kind.
+        if self.initial.get("contract") not in {o.contract.pk for o in usable}:
+            self.initial.pop("contract", None)
         if len(self.usable) == 1 and not self.is_bound:
             self.initial["contract"] = self.usable[0].contract.pk
         self.helper = _helper()

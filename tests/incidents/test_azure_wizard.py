@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.core import mail
@@ -464,6 +465,7 @@ def test_another_partners_contract_is_not_offered(
 def test_a_contract_added_inside_the_wizard_is_registered_and_chosen(
     partner_client, partner_user, azure, subscription
 ):
+    make_contract(partner_user.partner, register_to=partner_user, name="Already there")
     new = make_contract(partner_user.partner, access_id="ACC-777", contract_id="CON-777")
     partner_client.get(URL)
     post_step(partner_client, "options", {"option": "professional"})
@@ -484,6 +486,11 @@ def test_a_contract_added_inside_the_wizard_is_registered_and_chosen(
     form = response.context["form"]
     assert form.initial["contract"] == new.pk
     assert "CON-777 is registered to your account" in response.content.decode()
+    # Preselected on the page (issue 20), next to the contract the user already had.
+    radio = re.search(
+        rf'<input[^>]*name="contract-contract"[^>]*value="{new.pk}"[^>]*>', response.content.decode()
+    )
+    assert radio and "checked" in radio.group(0), radio
     response = post_step(partner_client, "contract", {"contract": new.pk})
     assert current_step(response) == "contact"
 
