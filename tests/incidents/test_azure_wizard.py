@@ -488,7 +488,8 @@ def test_a_contract_added_inside_the_wizard_is_registered_and_chosen(
     assert "CON-777 is registered to your account" in response.content.decode()
     # Preselected on the page (issue 20), next to the contract the user already had.
     radio = re.search(
-        rf'<input[^>]*name="contract-contract"[^>]*value="{new.pk}"[^>]*>', response.content.decode()
+        rf'<input[^>]*name="contract-contract"[^>]*value="{new.pk}"[^>]*>',
+        response.content.decode(),
     )
     assert radio and "checked" in radio.group(0), radio
     response = post_step(partner_client, "contract", {"contract": new.pk})
@@ -646,9 +647,7 @@ def test_a_missing_title_says_what_to_do(partner_client, azure, subscription, co
 
     response = post_step(partner_client, "details", details(subscription, title=""))
 
-    assert response.context["form"].errors["title"] == [
-        "Enter a title that sums up the problem."
-    ]
+    assert response.context["form"].errors["title"] == ["Enter a title that sums up the problem."]
 
 
 # --- problem details -------------------------------------------------------------
