@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 
 import pytest
@@ -225,7 +226,11 @@ def test_a_request_for_a_cloud_service_is_raised_for_the_customer(
     assert incident.contract is None and not incident.unit_consumed
     assert incident.contact_email == "anna@contoso-cloud.example"
     assert [m.to for m in mail.outbox] == [["anna@contoso-cloud.example"]]
-    assert partner_client.get(response["Location"]).status_code == 200
+    # The confirmation and its e-mail name the customer (issue 20).
+    assert "Customer: Woodgrove Bank" in mail.outbox[0].body
+    page = partner_client.get(response["Location"])
+    assert page.status_code == 200
+    assert re.search(r'data-testid="customer">Woodgrove Bank<', page.content.decode())
 
 
 def test_missing_cloud_products_are_created_by_slug_and_reused(partner_user, csp_partner):
