@@ -321,6 +321,8 @@ PORTAL_PERIODIC_TASKS = {
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 PHONENUMBER_DEFAULT_REGION = None
+# One format on every page and e-mail: "+36 1 555 0101" (the database keeps E.164).
+PHONENUMBER_DEFAULT_FORMAT = "INTERNATIONAL"
 
 # --- Security -------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

@@ -21,8 +21,8 @@ from incidents.forms.contract_step import ContractStepForm, by_model_ordering
 from incidents.forms.taxonomy import PreloadedChoiceMixin, TopicChainMixin, TopicChoiceField
 from incidents.models import TEXT_MAX_LENGTH, TITLE_MAX_LENGTH, RoutedTeam, Tree
 from partners.models import AzureSubscription, SubscriptionRole
+from portal.lib.forms import InternationalPhoneWidget, time_zone_choices
 from portal.lib.forms import form_helper as _helper
-from portal.lib.forms import time_zone_choices
 from portal.lib.uploads import AttachmentsField
 
 PROFESSIONAL = "professional"
@@ -180,6 +180,7 @@ class AzureContractForm(ContractStepForm):
 class ContactForm(forms.Form):
     phone = PhoneNumberField(
         label=_lazy("Telephone number"),
+        widget=InternationalPhoneWidget,
         help_text=_lazy("In international format, for example +36 1 234 5678."),
     )
     email = forms.EmailField(label=_lazy("E-mail address"), max_length=254)

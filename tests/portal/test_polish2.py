@@ -173,3 +173,15 @@ def test_before_its_renewal_the_eligibility_row_gives_the_reason_and_the_date():
     assert "not yet eligible" in row.label
     assert local_date(dt.date(2015, 3, 1)) in row.label
     assert "renewal" in row.fix
+
+
+# --- phones: one format ------------------------------------------------------------------
+
+
+def test_a_national_number_typed_in_a_step_is_shown_back_in_international_format():
+    from portal.lib.forms import InternationalPhoneWidget
+
+    widget = InternationalPhoneWidget(region="HU")
+    assert widget.format_value("06 1 555 0101") == "+36 1 555 0101"
+    assert widget.format_value("+3615550101") == "+36 1 555 0101"
+    assert widget.format_value("call me maybe") == "call me maybe"  # kept to be corrected
