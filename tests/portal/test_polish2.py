@@ -185,3 +185,29 @@ def test_a_national_number_typed_in_a_step_is_shown_back_in_international_format
     assert widget.format_value("06 1 555 0101") == "+36 1 555 0101"
     assert widget.format_value("+3615550101") == "+36 1 555 0101"
     assert widget.format_value("call me maybe") == "call me maybe"  # kept to be corrected
+
+
+# --- the partner's request page -------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_partners_request_page_shows_what_the_partner_told_us(partner_client, partner_user):
+    from incidents.models import Tree
+    from tests.builders import make_topic_path
+
+    leaf = make_topic_path(Tree.OFFICE365, "Technical", "Exchange Online", "Mail flow")[-1]
+    incident = make_incident(
+        partner_user,
+        topic=leaf,
+        error_message="550 5.7.1 Relay denied",
+        facts={"tenant_domain": "contoso.onmicrosoft.com", "users_affected": "120"},
+    )
+    url = reverse("incidents:manage_detail", args=[incident.number])
+    with translation.override("en"):
+        page = partner_client.get(url).content.decode()
+    details = page[page.index('data-testid="request-details"') :]
+    details = details[: details.index("</dl>")]
+    assert "Technical › Exchange Online › Mail flow" in details
+    assert "550 5.7.1 Relay denied" in details
+    assert "Tenant domain" in details and "contoso.onmicrosoft.com" in details
+    assert "Users affected" in details and "120" in details
