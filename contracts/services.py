@@ -59,6 +59,7 @@ def register_contract(user, access_id: str, contract_id: str) -> Contract:
     parallel guesses of one user queue up and never more than
     ``MAX_FAILURES`` wrong pairs are tried in the window.
     """
+    # The Access ID is matched whatever its case (users type "scs-contoso-02").
     access_id, contract_id = access_id.strip(), contract_id.strip()
     with transaction.atomic():
         # The per-user lock (PostgreSQL; SQLite serialises writers anyway).
@@ -70,7 +71,7 @@ def register_contract(user, access_id: str, contract_id: str) -> Contract:
         else:
             throttled = False
             contract = Contract.objects.filter(
-                partner_id=user.partner_id, access_id=access_id, contract_id=contract_id
+                partner_id=user.partner_id, access_id__iexact=access_id, contract_id=contract_id
             ).first()
             if contract is None:
                 RegistrationFailure.objects.create(user=user)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from contracts.models import Contract, ContractKind, Platform, Product
 from partners.models import AzureSubscription, ScsProduct, User
+from portal.lib.i18n import local_date
 
 
 @dataclass(frozen=True)
@@ -58,12 +59,9 @@ def azure_prerequisites(
     ]
     if with_eligibility:
         partner = user.partner
-        eligibility = (
-            partner.eligibility_for(ScsProduct.AZURE, on=on or timezone.localdate())
-            if partner
-            else None
-        )
-        prerequisites.insert(2, _eligibility_prerequisite(eligibility))
+        on = on or timezone.localdate()
+        eligibility = partner.eligibility_for(ScsProduct.AZURE, on=on) if partner else None
+        prerequisites.insert(2, _eligibility_prerequisite(eligibility, on))
     return prerequisites
 
 
@@ -121,17 +119,32 @@ def _holding_prerequisites(has_contract: bool, has_subscription: bool) -> list[P
     ]
 
 
-def _eligibility_prerequisite(eligibility) -> Prerequisite:
-    """Not blocking: an ineligible partner may submit, and the incident is rejected."""
+def _eligibility_prerequisite(eligibility, on: dt.date) -> Prerequisite:
+    """Not blocking: an ineligible partner may submit, and the incident is rejected.
+
+    When not met, the row itself says so, with the date eligibility starts (e.g. the
+    membership renewal) when there is one; the reason follows.
+    """
+    eligible = bool(eligibility)
+    starts = eligibility.decided_on if eligibility is not None else None
+    if eligible:
+        label = _("Your partner is eligible for Microsoft Azure Signature Cloud Support.")
+    elif starts is not None and starts > on:
+        label = _(
+            "Your partner is not yet eligible for Microsoft Azure Signature Cloud Support: "
+            "it will be from %(date)s."
+        ) % {"date": local_date(starts)}
+    else:
+        label = _("Your partner is not eligible for Microsoft Azure Signature Cloud Support.")
     return Prerequisite(
         "eligible",
-        _("Your partner is eligible for Microsoft Azure Signature Cloud Support."),
-        bool(eligibility),
+        label,
+        eligible,
         _(
             "%(reason)s You may still submit, but the incident will be rejected. "
             "Billing and subscription management requests are not affected."
         )
-        % {"reason": eligibility.reason if eligibility else ""},
+        % {"reason": eligibility.reason if eligibility is not None else ""},
         blocking=False,
     )
 

@@ -499,8 +499,24 @@ class HistoryEvent(models.Model):
         indexes = [models.Index(fields=["incident", "created_at"], name="history_incident_idx")]
         constraints = [text_length_check("detail", "historyevent")]
 
+    # Codes stored in ``detail`` and translated when shown, in the reader's language
+    # (the English texts are those of rows written before the codes).
+    ON_TIME, LATE = "on_time", "late"
+    CODED_DETAILS = {
+        ON_TIME: _("On time"),
+        LATE: _("Late"),
+        "On time": _("On time"),
+        "Late": _("Late"),
+    }
+
     def __str__(self) -> str:
         return f"{self.get_kind_display()} ({self.created_at:%Y-%m-%d %H:%M})"
+
+    @property
+    def display_detail(self) -> str:
+        if self.kind == self.Kind.FIRST_RESPONSE:
+            return str(self.CODED_DETAILS.get(self.detail, self.detail))
+        return self.detail
 
 
 class SavedView(models.Model):

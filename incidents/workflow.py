@@ -158,9 +158,9 @@ def reply(incident: Incident, *, engineer, body: str) -> Message:
                 incident,
                 engineer,
                 HistoryEvent.Kind.FIRST_RESPONSE,
-                detail=_("On time")
+                detail=HistoryEvent.ON_TIME
                 if incident.response_due_at is None or now <= incident.response_due_at
-                else _("Late"),
+                else HistoryEvent.LATE,
             )
         _touch(incident, *fields)
         _record(incident, engineer, HistoryEvent.Kind.MESSAGE, detail=_excerpt(body))

@@ -13,8 +13,8 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.formfields import PhoneNumberField
 
+from portal.lib.forms import InternationalPhoneWidget, time_zone_choices
 from portal.lib.forms import form_helper as _helper
-from portal.lib.forms import time_zone_choices
 
 from .models import User
 
@@ -105,6 +105,7 @@ class ContactForm(forms.Form):
 
     phone = PhoneNumberField(
         label=_("Phone number"),
+        widget=InternationalPhoneWidget,
         help_text=_("Include the country code for numbers outside your partner's country."),
         error_messages={
             "invalid": _("Enter a valid phone number, for example +36 1 234 5678."),

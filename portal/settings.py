@@ -335,6 +335,8 @@ PORTAL_PERIODIC_TASKS = {
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 PHONENUMBER_DEFAULT_REGION = None
+# One format on every page and e-mail: "+36 1 555 0101" (the database keeps E.164).
+PHONENUMBER_DEFAULT_FORMAT = "INTERNATIONAL"
 
 # --- Security -------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
@@ -380,14 +382,23 @@ LOGGING = {
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(process)d %(message)s"},
     },
+    "filters": {
+        "client_error_without_traceback": {
+            "()": "portal.lib.log_filters.ClientErrorWithoutTraceback"
+        },
+    },
     "handlers": {
         "stderr": {
             "class": "logging.StreamHandler",
             "stream": "ext://sys.stderr",
             "formatter": "plain",
+            "filters": ["client_error_without_traceback"],
         },
     },
     "root": {"handlers": ["stderr"], "level": os.environ.get("LOG_LEVEL", "INFO").upper()},
+    # Django's own console handler (with DEBUG) would print every record a second time:
+    # its records reach the root handler above.
+    "loggers": {"django": {"handlers": [], "propagate": True}},
 }
 
 # Portal-wide names used by templates and e-mails.

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django import forms
-from django.db.models import OuterRef, Subquery
+from django.db.models import OuterRef, Q, Subquery
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from phonenumber_field.formfields import PhoneNumberField
@@ -11,6 +11,7 @@ from phonenumber_field.formfields import PhoneNumberField
 from contracts.models import ContractKind, ContractOption, Product
 from incidents.azure import azure_product
 from incidents.forms.common import (
+    TITLE_REQUIRED,
     SeverityRuleMixin,
     StartTimeField,
     is_24x7_field,
@@ -18,10 +19,10 @@ from incidents.forms.common import (
 )
 from incidents.forms.contract_step import ContractStepForm, by_model_ordering
 from incidents.forms.taxonomy import PreloadedChoiceMixin, TopicChainMixin, TopicChoiceField
-from incidents.models import TEXT_MAX_LENGTH, TITLE_MAX_LENGTH, Tree
+from incidents.models import TEXT_MAX_LENGTH, TITLE_MAX_LENGTH, RoutedTeam, Tree
 from partners.models import AzureSubscription, SubscriptionRole
+from portal.lib.forms import InternationalPhoneWidget, time_zone_choices
 from portal.lib.forms import form_helper as _helper
-from portal.lib.forms import time_zone_choices
 from portal.lib.uploads import AttachmentsField
 
 PROFESSIONAL = "professional"
@@ -59,6 +60,9 @@ class SupportOptionForm(forms.Form):
         self.user = user
         # The wizard passes the prerequisites it computed once for the request.
         self.prerequisites = prerequisites
+        # The prerequisites whose fix is an error of this form: the list above the form
+        # does not repeat it (templates/incidents/azure/prerequisites.html).
+        self.reported: set[str] = set()
         self.helper = _helper()
 
     def clean(self):
@@ -67,13 +71,17 @@ class SupportOptionForm(forms.Form):
         unmet = {p.key: p for p in self.prerequisites or () if not p.met}
         if "subscription" in unmet:
             # Even billing support is for Azure subscribers only.
-            self.add_error(None, unmet["subscription"].fix)
+            self._report(unmet["subscription"])
         if cleaned.get("option") == PROFESSIONAL:
             for key in ("technical_contact", "email_matches"):
                 if key in unmet:
-                    self.add_error(None, unmet[key].fix)
+                    self._report(unmet[key])
                     break
         return cleaned
+
+    def _report(self, prerequisite) -> None:
+        self.add_error(None, prerequisite.fix)
+        self.reported.add(prerequisite.key)
 
 
 # --- 2. Product, Problem type, Category --------------------------------------------
@@ -87,10 +95,25 @@ class AzureTopicForm(TopicChainMixin, forms.Form):
     problem_type = TopicChoiceField(label=_lazy("Problem type"), queryset=None)
     category = TopicChoiceField(label=_lazy("Category"), queryset=None)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, option=None, **kwargs):
+        # Billing lists only the billing topics: a fault of a service (e.g. Virtual
+        # Machines) is not filed, and silently routed, as a billing question.
+        self.option = option
         super().__init__(*args, **kwargs)
         self.setup_chain()
+        if option == BILLING:
+            self.fields["product"].error_messages["invalid_choice"] = _lazy(
+                "Billing and subscription management covers invoices and subscriptions "
+                "only. For a technical problem, go back to the first step and choose "
+                "Microsoft Professional Contract Support."
+            )
         self.helper = _helper()
+
+    def chain_roots(self):
+        roots = super().chain_roots()
+        if self.option == BILLING:
+            roots &= Q(routes_to=RoutedTeam.BILLING)
+        return roots
 
     def clean(self):
         cleaned = super().clean()
@@ -142,7 +165,10 @@ class AzureContractForm(ContractStepForm):
             "This support plan cannot be used (any more): see the unavailable support plans. "
             "Choose another one, or add one with its Access ID and Contract ID."
         )
-        self.initial.pop("contract", None)
+        # Keep a preselection only if it is one of these (e.g. the contract just added
+        # inside the wizard); the base form may have chosen the only one of any kind.
+        if self.initial.get("contract") not in {o.contract.pk for o in usable}:
+            self.initial.pop("contract", None)
         if len(self.usable) == 1 and not self.is_bound:
             self.initial["contract"] = self.usable[0].contract.pk
         self.helper = _helper()
@@ -154,6 +180,7 @@ class AzureContractForm(ContractStepForm):
 class ContactForm(forms.Form):
     phone = PhoneNumberField(
         label=_lazy("Telephone number"),
+        widget=InternationalPhoneWidget,
         help_text=_lazy("In international format, for example +36 1 234 5678."),
     )
     email = forms.EmailField(label=_lazy("E-mail address"), max_length=254)
@@ -174,7 +201,11 @@ class SubscriptionChoiceField(PreloadedChoiceMixin, forms.ModelChoiceField):
 
 
 class DetailsForm(SeverityRuleMixin, forms.Form):
-    title = forms.CharField(label=_lazy("Title"), max_length=TITLE_MAX_LENGTH)
+    title = forms.CharField(
+        label=_lazy("Title"),
+        max_length=TITLE_MAX_LENGTH,
+        error_messages={"required": TITLE_REQUIRED},
+    )
     description = forms.CharField(
         label=_lazy("Description"),
         max_length=TEXT_MAX_LENGTH,

@@ -14,10 +14,16 @@ from django.utils.translation import gettext_lazy as _lazy
 from django_countries import countries
 
 from contracts.models import Platform, ProductVersion
-from incidents.forms.common import SeverityRuleMixin, is_24x7_field, severity_field
+from incidents.forms.common import (
+    TITLE_REQUIRED,
+    SeverityRuleMixin,
+    is_24x7_field,
+    severity_field,
+)
 from incidents.forms.contract_step import ContractStepForm
 from incidents.forms.taxonomy import (
     REFRESH_FIELD,
+    SELECT_PLACEHOLDER,
     PreloadedChoiceMixin,
     PreloadedMultipleChoiceMixin,
     TopicChainMixin,
@@ -96,6 +102,7 @@ class ProblemForm(TopicChainMixin, forms.Form):
         label=_lazy("Title"),
         max_length=TITLE_MAX_LENGTH,
         help_text=_lazy("One line that sums up the problem."),
+        error_messages={"required": TITLE_REQUIRED},
     )
     description = forms.CharField(
         label=_lazy("Description"),
@@ -200,11 +207,39 @@ class SupportForm(SeverityRuleMixin, ContractStepForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["country"].choices = [("", "---------"), *countries]
+        self.fields["country"].choices = [("", SELECT_PLACEHOLDER), *countries]
         self.fields["time_zone"].choices = time_zone_choices()
         self.fields["severity"].widget.attrs["data-severity"] = "1"
         self.fields["is_24x7"].widget.attrs["data-only-severity-a"] = self.add_prefix("severity")
+        self._drop_unusable_contract()
         self.helper = _helper()
+
+    def _drop_unusable_contract(self) -> None:
+        """A plan chosen before an edit (e.g. of the version, from Review) that no longer
+        fits is cleared with a message saying why, not refused as an invalid choice."""
+        key = self.add_prefix("contract")
+        chosen = self.data.get(key) if self.is_bound else None
+        if chosen in (None, "") or str(chosen) in {str(o.contract.pk) for o in self.usable}:
+            return
+        data = self.data.copy()
+        data.pop(key, None)
+        self.data = data
+        self.dropped_contract = True
+
+    dropped_contract = False
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.dropped_contract:
+            self.add_error(
+                None,
+                _(
+                    "The support plan you chose cannot be used for this product and version. "
+                    'Choose one of the plans listed (the reasons are under "Show unavailable '
+                    'support plans"), add a plan, or buy a support incident.'
+                ),
+            )
+        return cleaned
 
 
 # --- 3. Primary contact ------------------------------------------------------------
@@ -273,9 +308,11 @@ class ShareForm(forms.Form):
             qs = qs.exclude(pk=primary.pk)
         if people is None:
             self.fields["additional_contacts"].queryset = qs
+            self.no_colleagues = not qs.exists()
         else:  # the colleagues, already read once for this request
             others = [p for p in people if primary is None or p.pk != primary.pk]
             self.fields["additional_contacts"].preload(qs, others)
+            self.no_colleagues = not others
         self.helper = _helper()
 
 

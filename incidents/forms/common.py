@@ -19,6 +19,9 @@ from django.utils.translation import gettext_lazy as _
 
 from incidents.models import Severity
 
+# A missing title says what to do (every wizard's title field).
+TITLE_REQUIRED = _("Enter a title that sums up the problem.")
+
 DATETIME_LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
 # A clock a few minutes fast is not "in the future".
 FUTURE_TOLERANCE = dt.timedelta(minutes=5)

@@ -15,7 +15,12 @@ from incidents.csp import (
     non_technical_azure_refusal,
     who_may_open_non_technical,
 )
-from incidents.forms.common import SeverityRuleMixin, is_24x7_field, severity_field
+from incidents.forms.common import (
+    TITLE_REQUIRED,
+    SeverityRuleMixin,
+    is_24x7_field,
+    severity_field,
+)
 from incidents.models import TEXT_MAX_LENGTH, TITLE_MAX_LENGTH
 from partners.models import AzureSubscription
 from portal.lib.forms import form_helper, time_zone_choices
@@ -34,7 +39,11 @@ class CspRequestForm(SeverityRuleMixin, forms.Form):
         label=_lazy("Customer's Azure subscription"),
         queryset=AzureSubscription.objects.none(),
     )
-    title = forms.CharField(label=_lazy("Title"), max_length=TITLE_MAX_LENGTH)
+    title = forms.CharField(
+        label=_lazy("Title"),
+        max_length=TITLE_MAX_LENGTH,
+        error_messages={"required": TITLE_REQUIRED},
+    )
     description = forms.CharField(
         label=_lazy("Description"),
         max_length=TEXT_MAX_LENGTH,
@@ -95,5 +104,6 @@ class CspRequestForm(SeverityRuleMixin, forms.Form):
                 self.user.partner, self.customer, cleaned.get("subscription")
             )
             if refusal:
-                self.add_error("request_type", refusal)
+                # Said once, in the error summary (the field's help text states the rule).
+                self.add_error(None, refusal)
         return cleaned

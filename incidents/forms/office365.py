@@ -17,6 +17,7 @@ from phonenumber_field.formfields import PhoneNumberField
 from phonenumber_field.phonenumber import validate_region
 
 from incidents.models import TEXT_MAX_LENGTH, TITLE_MAX_LENGTH, Topic, Tree
+from portal.lib.forms import InternationalPhoneWidget
 from portal.lib.forms import form_helper as _helper
 from portal.lib.uploads import AttachmentsField
 
@@ -148,6 +149,7 @@ class DescriptionForm(forms.Form):
     )
     contact_phone = PhoneNumberField(
         label=_("Contact phone number"),
+        widget=InternationalPhoneWidget,
         error_messages={"required": _("Enter a phone number the engineer can call.")},
     )
 
@@ -164,6 +166,7 @@ class DescriptionForm(forms.Form):
             self.fields["contact_phone"] = PhoneNumberField(
                 label=old.label,
                 region=region,
+                widget=InternationalPhoneWidget(region=region),
                 error_messages={"required": old.error_messages["required"]},
             )
         self.fields["contact_phone"].help_text = _(

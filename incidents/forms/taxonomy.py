@@ -114,7 +114,15 @@ class PreloadedMultipleChoiceMixin(PreloadedChoiceMixin):
         return [obj for obj in self.preloaded if obj.pk in chosen]
 
 
+# The first entry of a drop-down with nothing chosen yet (instead of Django's "---------").
+SELECT_PLACEHOLDER = _("- Select an option -")
+
+
 class TopicChoiceField(PreloadedChoiceMixin, forms.ModelChoiceField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("empty_label", SELECT_PLACEHOLDER)
+        super().__init__(*args, **kwargs)
+
     def label_from_instance(self, obj):
         return obj.label
 

@@ -71,7 +71,15 @@ def _status_filters():
 
 def _get_incident(request, number) -> Incident:
     return get_object_or_404(
-        _partner_incidents(request.user).select_related("product", "contract", "owner", "topic"),
+        # The topic's path and the details are shown: read with the incident.
+        _partner_incidents(request.user).select_related(
+            "product",
+            "contract",
+            "owner",
+            "topic__parent__parent__parent",
+            "product_version",
+            "subscription",
+        ),
         number=number,
     )
 

@@ -114,6 +114,8 @@ class AzureIncidentWizard(
         user = self.request.user
         if step == "options":
             return {"user": user, "prerequisites": self.blocking_prerequisites}
+        if step == "topic":  # the option as stored once valid: no form to validate
+            return {"option": (self.storage.get_step_data("options") or {}).get("options-option")}
         if step == "contract":
             return {"user": user, "product": self.catalogue_product()}
         if step == "details":

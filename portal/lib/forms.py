@@ -7,6 +7,8 @@ import zoneinfo
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Layout
+from phonenumber_field.phonenumber import PhoneNumber, to_python
+from phonenumber_field.widgets import RegionalPhoneNumberWidget
 
 
 def form_helper(*layout) -> FormHelper:
@@ -21,6 +23,23 @@ def form_helper(*layout) -> FormHelper:
     if layout:
         helper.layout = Layout(*layout)
     return helper
+
+
+class InternationalPhoneWidget(RegionalPhoneNumberWidget):
+    """A phone number is shown in one format everywhere: international ("+36 1 555 0101"),
+    also in a form, where phonenumber_field would show a number of the partner's
+    country in its national format ("(06 1) 555 0101"). Typing either still works."""
+
+    def format_value(self, value):
+        number = value
+        if not isinstance(number, PhoneNumber):
+            try:
+                number = to_python(value, region=self.region)
+            except TypeError:
+                number = None
+        if isinstance(number, PhoneNumber) and number.is_valid():
+            return number.as_international
+        return super().format_value(value)
 
 
 @functools.cache

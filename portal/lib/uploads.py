@@ -17,8 +17,9 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
+from django.utils.functional import lazy
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 # extension -> MIME type the content must sniff as (None: plain text)
 ALLOWED_TYPES: dict[str, str | None] = {
@@ -153,6 +154,18 @@ def _scan_whole_file(upload, *, text: bool) -> tuple[bool, bool]:
     return is_text, has_markup
 
 
+def _attachments_help_text(count: int) -> str:
+    return gettext("Up to %(count)s files, %(size)s each. Accepted types: %(types)s.") % {
+        "count": count,
+        "size": filesizeformat(settings.ATTACHMENT_MAX_BYTES),
+        "types": allowed_extensions_text(),
+    }
+
+
+# Lazy: fields are built at import time, the text is rendered in each request's language.
+attachments_help_text = lazy(_attachments_help_text, str)
+
+
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
@@ -166,12 +179,7 @@ class AttachmentsField(forms.FileField):
         kwargs.setdefault("required", False)
         kwargs.setdefault(
             "help_text",
-            _("Up to %(count)s files, %(size)s each. Accepted types: %(types)s.")
-            % {
-                "count": max_files or settings.ATTACHMENT_MAX_FILES,
-                "size": filesizeformat(settings.ATTACHMENT_MAX_BYTES),
-                "types": allowed_extensions_text(),
-            },
+            attachments_help_text(max_files or settings.ATTACHMENT_MAX_FILES),
         )
         self.max_files = max_files
         super().__init__(*args, **kwargs)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.core import mail
@@ -63,9 +64,24 @@ def azure(db):
         "Architecture review",
         routes_to="partner_programme",
     )[-1]
+    billing = make_topic_path(
+        Tree.AZURE, "Billing and subscription management", "Invoices", "Invoice question"
+    )
+    billing[0].routes_to = RoutedTeam.BILLING
+    billing[0].name_hu = "Számlázás és előfizetés-kezelés"
+    billing[0].name_cs = "Fakturace a správa předplatného"
+    billing[0].name_ja = "請求とサブスクリプション管理"
+    billing[0].name_ko = "청구 및 구독 관리"
+    billing[0].product = product
+    billing[0].save()
     return {
         "product": product,
         "topic": {"product": root.pk, "problem_type": problem_type.pk, "category": category.pk},
+        "billing": {
+            "product": billing[0].pk,
+            "problem_type": billing[1].pk,
+            "category": billing[2].pk,
+        },
         "leaf": category,
         "advisory": {
             "product": root.pk,
@@ -221,7 +237,7 @@ def test_contact_information_is_prefilled_from_the_profile(
     assert current_step(response) == "contact"
     assert form.initial["email"] == partner_user.email
     assert form.initial["time_zone"] == "Europe/Budapest"
-    assert form.initial["phone"] == "+3612345678"
+    assert form.initial["phone"] == "+36 1 234 5678"  # one format everywhere (issue 20)
 
 
 def test_an_invalid_telephone_number_is_refused(partner_client, azure, subscription, contract):
@@ -303,6 +319,9 @@ def test_a_user_without_an_azure_subscription_cannot_continue(partner_client, az
         assert "service administrator or co-administrator" in str(
             response.context["form"].non_field_errors()
         )
+        # Said once: in the error summary (not also in the list above, nor under it).
+        body = response.content.decode()
+        assert body.count("Ask the account administrator of your Azure subscription") == 1
 
 
 def test_without_a_signature_cloud_contract_the_contract_step_asks_to_add_one(
@@ -446,6 +465,7 @@ def test_another_partners_contract_is_not_offered(
 def test_a_contract_added_inside_the_wizard_is_registered_and_chosen(
     partner_client, partner_user, azure, subscription
 ):
+    make_contract(partner_user.partner, register_to=partner_user, name="Already there")
     new = make_contract(partner_user.partner, access_id="ACC-777", contract_id="CON-777")
     partner_client.get(URL)
     post_step(partner_client, "options", {"option": "professional"})
@@ -466,6 +486,12 @@ def test_a_contract_added_inside_the_wizard_is_registered_and_chosen(
     form = response.context["form"]
     assert form.initial["contract"] == new.pk
     assert "CON-777 is registered to your account" in response.content.decode()
+    # Preselected on the page (issue 20), next to the contract the user already had.
+    radio = re.search(
+        rf'<input[^>]*name="contract-contract"[^>]*value="{new.pk}"[^>]*>',
+        response.content.decode(),
+    )
+    assert radio and "checked" in radio.group(0), radio
     response = post_step(partner_client, "contract", {"contract": new.pk})
     assert current_step(response) == "contact"
 
@@ -568,7 +594,7 @@ def test_billing_needs_no_contract_and_is_routed_to_the_billing_team(client, par
     subscription = make_subscription(user)
     client.force_login(user)
 
-    walk_to_details(client, azure, option="billing")
+    walk_to_details(client, azure, option="billing", topic=azure["billing"])
     response = post_step(client, "details", details(subscription))
 
     incident = Incident.objects.get()
@@ -582,11 +608,46 @@ def test_billing_needs_no_contract_and_is_routed_to_the_billing_team(client, par
 def test_the_contract_step_is_not_offered_on_the_billing_path(partner_client, azure, subscription):
     partner_client.get(URL)
     post_step(partner_client, "options", {"option": "billing"})
-    post_step(partner_client, "topic", azure["topic"])
+    post_step(partner_client, "topic", azure["billing"])
 
     response = post_step(partner_client, "contract", {})
 
     assert response.status_code == 400
+
+
+def test_the_billing_option_lists_only_billing_topics(partner_client, azure, subscription):
+    partner_client.get(URL)
+    response = post_step(partner_client, "options", {"option": "billing"})
+
+    choices = [str(label) for _, label in response.context["form"].fields["product"].choices]
+    assert "Billing and subscription management" in choices
+    assert "Virtual Machines" not in choices
+
+
+def test_a_vm_fault_filed_under_billing_is_refused_with_what_to_do(
+    partner_client, azure, subscription
+):
+    partner_client.get(URL)
+    post_step(partner_client, "options", {"option": "billing"})
+
+    response = post_step(partner_client, "topic", azure["topic"])
+
+    assert current_step(response) == "topic"
+    errors = response.context["form"].errors["product"]
+    assert errors == [
+        "Billing and subscription management covers invoices and subscriptions only. For a "
+        "technical problem, go back to the first step and choose Microsoft Professional "
+        "Contract Support."
+    ]
+    assert not Incident.objects.exists()
+
+
+def test_a_missing_title_says_what_to_do(partner_client, azure, subscription, contract):
+    walk_to_details(partner_client, azure, contract=contract)
+
+    response = post_step(partner_client, "details", details(subscription, title=""))
+
+    assert response.context["form"].errors["title"] == ["Enter a title that sums up the problem."]
 
 
 # --- problem details -------------------------------------------------------------

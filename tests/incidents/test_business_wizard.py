@@ -409,13 +409,35 @@ def test_editing_a_step_from_review_returns_to_review_and_resubmits_the_change(
 def test_an_edit_that_invalidates_a_later_step_stops_there(partner_client, partner_user):
     cat = make_onprem_catalogue()
     gold = product_support(partner_user, name="Gold pack")
-    make_contract(partner_user.partner, kind=ContractKind.PREMIER, register_to=partner_user)
+    premier = make_contract(
+        partner_user.partner, kind=ContractKind.PREMIER, register_to=partner_user
+    )
     run_to_review(partner_client, cat, gold, primary=partner_user)
     partner_client.post(URL, {**REVIEW, "wizard_goto_step": "problem"})
     response = partner_client.post(URL, problem_data(cat, version=cat["old"]))
     # The Gold pack cannot pay for a version out of mainstream support any more.
     assert current_step(response) == "support"
     assert "contract" in response.context["form"].errors
+    # Issue 20: said clearly, once; the plans that fit are offered, and buying one.
+    body = response.content.decode()
+    assert "Select a valid choice" not in body
+    assert body.count("The support plan you chose cannot be used for this product") == 1
+    form = response.context["form"]
+    assert [o.contract.name for o in form.usable] == [premier.name]
+    assert "Gold pack" in [o.contract.name for o in form.unavailable]
+    assert 'data-testid="buy-incident"' in body
+
+
+def test_with_no_colleagues_additional_contacts_shows_a_hint(partner_client, partner_user):
+    cat = make_onprem_catalogue()
+    contract = product_support(partner_user)
+    partner_client.get(URL)
+    partner_client.post(URL, problem_data(cat))
+    partner_client.post(URL, support_data(contract))
+    response = partner_client.post(URL, contact_data(partner_user))
+
+    assert current_step(response) == "share"
+    assert 'data-testid="no-colleagues"' in response.content.decode()
 
 
 # --- step 6: submit ---------------------------------------------------------------------

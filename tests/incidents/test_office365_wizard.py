@@ -374,7 +374,9 @@ def test_step_2_is_prefilled_from_the_profile(client, partner, catalogue):
 
     form = response.context["form"]
     assert form["contact_name"].value() == "Anna Kovács"
-    assert str(form["contact_phone"].value()) == "+3612345678"
+    assert str(form["contact_phone"].value()) == "+36 1 234 5678"
+    # Shown as everywhere else (the summary, e-mails): international, not "(06 1) 234 5678".
+    assert 'value="+36 1 234 5678"' in response.content.decode()
     page = client.post(URL, description_data()).content.decode()
     assert user.email in page  # step 3: the confirmation e-mail defaults to the account's
 

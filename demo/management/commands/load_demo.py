@@ -9,6 +9,8 @@ in ``demo.data``, one module per subject.
 
 from __future__ import annotations
 
+import os
+
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -29,6 +31,14 @@ from incidents.models import SelfHelpArticle
 from partners.models import Competency
 
 __all__ = ["DEMO_PASSWORD", "Command"]
+
+
+def portal_address() -> str:
+    """Where ``bin/serve`` serves the portal: ``PORTAL_ADDR`` (address:port or a port)."""
+    addr = os.environ.get("PORTAL_ADDR", "").strip() or "127.0.0.1:8000"
+    if ":" not in addr:
+        addr = f"127.0.0.1:{addr}"
+    return f"http://{addr}"
 
 
 class Command(BaseCommand):
@@ -75,5 +85,5 @@ class Command(BaseCommand):
         out.write("")
         out.write(
             "Partner users complete the one-time profile at their first log-in. "
-            "Sign in at http://127.0.0.1:8000/accounts/login/"
+            f"Sign in at {portal_address()}/accounts/login/"
         )
