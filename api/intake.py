@@ -26,7 +26,7 @@ from incidents.forms.office365 import SupportingInfoForm
 from incidents.intake import azure_decision, azure_route, office365_decision
 from incidents.models import Channel, Incident, RoutedTeam, Topic, Tree
 from incidents.services import IncidentDraft, SubmissionError, submit_incident
-from incidents.wizards.office365 import Office365Wizard
+from incidents.wizards.office365 import office365_product_of
 from partners.models import AzureSubscription
 
 from .problems import ApiProblem
@@ -174,7 +174,7 @@ def _office365(user, topic, payload, common) -> Incident:
     return submit_incident(
         IncidentDraft(
             channel=Channel.OFFICE365,
-            product=Office365Wizard._product_of(path[0]),
+            product=office365_product_of(path[0]),
             facts={**facts, "submitted_through": "api"},
             route_to=route,
             reject_reason=reject_reason,
