@@ -91,7 +91,9 @@ class ActivationWizard(PortalWizardView):
         return context
 
     def failure_step(self, exc, form_dict):
-        return "benefit"  # e.g. a colleague's request for this benefit is now pending
+        if isinstance(exc, ActivationError):
+            return "benefit"  # e.g. a colleague's request for this benefit is now pending
+        return super().failure_step(exc, form_dict)
 
     def done(self, form_list, form_dict, **kwargs):
         contact = form_dict["contact"].cleaned_data

@@ -1,6 +1,8 @@
 """Service requests on behalf of a CSP customer (SPEC §4.4): pick the customer, check its
 service health, choose the service, then raise the request (or reach the ISV)."""
 
+import logging
+
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
@@ -19,7 +21,11 @@ from incidents.csp import (
 )
 from incidents.forms.csp import CspRequestForm
 from incidents.models import MarketplaceProduct
+from incidents.services import SubmissionError
 from partners.models import CustomerPartner, ServiceHealthEvent
+from portal.lib.wizards import STORAGE_ERROR_MESSAGE
+
+logger = logging.getLogger(__name__)
 
 
 def _refused(request):
@@ -120,8 +126,13 @@ def _submit(request, form, customer, platform):
             time_zone=data["time_zone"],
             submission_key=data["submission_key"],
         )
-    except CspRefusal as exc:
+    except (CspRefusal, SubmissionError) as exc:
         form.add_error(None, str(exc))
+        return None
+    except OSError:
+        # Rolled back: no incident, nothing stored; the form again with the entries.
+        logger.warning("Storing a CSP request failed", exc_info=True)
+        form.add_error(None, STORAGE_ERROR_MESSAGE)
         return None
     return redirect("incidents:confirmation", number=incident.number)
 

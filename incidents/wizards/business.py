@@ -245,13 +245,16 @@ class BusinessWizard(
 
     # --- submit ---------------------------------------------------------------------
     def failure_step(self, exc, form_dict):
-        return SUPPORT  # the contract and its units are chosen there
+        if isinstance(exc, SubmissionError):
+            return SUPPORT  # the contract and its units are chosen there
+        return super().failure_step(exc, form_dict)
 
     def fail(self, step, message):
         # Nothing was created: the step with the reason, then back to Review.
-        extra = self.storage.extra_data
-        extra[RETURN_TO_REVIEW] = True
-        self.storage.extra_data = extra
+        if step != REVIEW:
+            extra = self.storage.extra_data
+            extra[RETURN_TO_REVIEW] = True
+            self.storage.extra_data = extra
         return super().fail(step, message)
 
     def done(self, form_list, form_dict=None, **kwargs):

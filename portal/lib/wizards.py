@@ -25,6 +25,9 @@ from formtools.wizard.views import SessionWizardView
 
 logger = logging.getLogger(__name__)
 
+# What a user reads when storing a submission failed (OSError): nothing was created.
+STORAGE_ERROR_MESSAGE = _lazy("Your files could not be stored. Nothing was submitted; try again.")
+
 # formtools keeps one file per field name; several files of one field are stored
 # under "<field>__<n>" and put back together as a list when the form is rebuilt.
 MULTI_FILE_SEP = "__"
@@ -402,9 +405,7 @@ class SubmitFailureMixin:
     """
 
     submission_errors: tuple[type[Exception], ...] = ()
-    storage_error_message = _lazy(
-        "Your files could not be stored. Nothing was submitted; try again."
-    )
+    storage_error_message = STORAGE_ERROR_MESSAGE
 
     def render_done(self, form, **kwargs):
         # As formtools does, but a failed submission keeps the wizard's data.
