@@ -23,14 +23,15 @@ from incidents.forms.csp import CspRequestForm
 from incidents.models import MarketplaceProduct
 from incidents.services import SubmissionError
 from partners.models import CustomerPartner, ServiceHealthEvent
+from portal.lib.partner_only import partner_required
 from portal.lib.wizards import STORAGE_ERROR_MESSAGE
 
 logger = logging.getLogger(__name__)
 
 
 def _refused(request):
-    partner = request.user.partner if getattr(request.user, "partner_id", None) else None
-    reason = role_refusal(partner)
+    # Users without a partner never get here (partner_required): the CSP role only.
+    reason = role_refusal(request.user.partner)
     if reason:
         return render(request, "incidents/csp/refused.html", {"reason": reason}, status=403)
     return None
@@ -38,6 +39,7 @@ def _refused(request):
 
 @require_GET
 @login_required
+@partner_required
 def start(request):
     """Step 1: choose the customer (or learn that the own tenant needs another plan)."""
     refused = _refused(request)
@@ -49,6 +51,7 @@ def start(request):
 
 @require_GET
 @login_required
+@partner_required
 def own_tenant(request):
     refused = _refused(request)
     if refused:
@@ -58,6 +61,7 @@ def own_tenant(request):
 
 @require_http_methods(["GET", "POST"])
 @login_required
+@partner_required
 def customer(request, pk):
     """Service health first, then the service, then the request form or the ISV's contacts."""
     refused = _refused(request)

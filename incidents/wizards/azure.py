@@ -20,9 +20,7 @@ from __future__ import annotations
 
 from functools import cached_property
 
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from incidents.azure import azure_holdings, azure_prerequisites, azure_product
@@ -39,6 +37,7 @@ from incidents.forms.taxonomy import RefreshableWizardMixin
 from incidents.intake import azure_decision, azure_route
 from incidents.models import Channel, RoutedTeam
 from incidents.services import IncidentDraft, SubmissionError, submit_incident
+from portal.lib.partner_only import PartnerRequiredMixin
 from portal.lib.wizards import PortalWizardView, StepFailure
 
 # Remembers the last incident this session submitted, so that a repeated final
@@ -63,6 +62,7 @@ def needs_contract(wizard) -> bool:
 
 
 class AzureIncidentWizard(
+    PartnerRequiredMixin,
     ContractStepWizardMixin,
     RefreshableWizardMixin,
     PortalWizardView,
@@ -87,11 +87,6 @@ class AzureIncidentWizard(
     page_title = _lazy("Submit Microsoft Azure incident online")
     submit_label = _lazy("Submit")
     template_name = "incidents/azure/step.html"
-
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated or request.user.partner_id is None:
-            raise PermissionDenied(_("Only partner users can submit incidents."))
-        return super().dispatch(request, *args, **kwargs)
 
     # Computed at most once per request (this view instance lives for one request).
     @cached_property

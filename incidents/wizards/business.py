@@ -27,6 +27,7 @@ from incidents.forms.contract_step import ADD_CONTRACT_FIELD, ContractStepWizard
 from incidents.forms.taxonomy import RefreshableWizardMixin
 from incidents.models import Channel, Incident
 from incidents.services import IncidentDraft, SubmissionError, submit_incident
+from portal.lib.partner_only import PartnerRequiredMixin
 from portal.lib.wizards import PortalWizardView, display_value
 
 PROBLEM, SUPPORT, CONTACT, SHARE, REVIEW = "problem", "support", "contact", "share", "review"
@@ -38,6 +39,7 @@ RESUME_PARAM = "resume"
 
 
 class BusinessWizard(
+    PartnerRequiredMixin,
     ContractStepWizardMixin,
     RefreshableWizardMixin,
     PortalWizardView,
@@ -64,17 +66,6 @@ class BusinessWizard(
     template_name = "incidents/business/wizard.html"
     last_submitted_key = "business_wizard_last_submitted"
     submission_errors = (SubmissionError,)
-
-    # --- access -------------------------------------------------------------
-    def dispatch(self, request, *args, **kwargs):
-        if not getattr(request.user, "partner_id", None):
-            return render(
-                request,
-                "incidents/business/not_partner.html",
-                {"page_title": self.page_title},
-                status=403,
-            )
-        return super().dispatch(request, *args, **kwargs)
 
     # --- buying a plan from the plan step and coming back ----------------------------
     def post(self, *args, **kwargs):

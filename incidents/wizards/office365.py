@@ -12,9 +12,7 @@ from __future__ import annotations
 
 from functools import cached_property
 
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from contracts.models import Platform, Product
@@ -29,6 +27,7 @@ from incidents.intake import office365_decision
 from incidents.models import Channel, RoutedTeam, Topic
 from incidents.services import IncidentDraft, SubmissionError, submit_incident
 from partners.models import ScsProduct
+from portal.lib.partner_only import PartnerRequiredMixin
 from portal.lib.wizards import PortalWizardView
 
 PRODUCT_SLUG = "office-365"
@@ -44,7 +43,7 @@ def office365_product() -> Product:
     return product
 
 
-class Office365Wizard(RefreshableWizardMixin, PortalWizardView):
+class Office365Wizard(PartnerRequiredMixin, RefreshableWizardMixin, PortalWizardView):
     last_submitted_key = LAST_SUBMITTED_KEY
     submission_errors = (SubmissionError,)
     form_list = [
@@ -63,12 +62,6 @@ class Office365Wizard(RefreshableWizardMixin, PortalWizardView):
     submit_label = _lazy("Submit")
     intro_template = "incidents/office365/eligibility.html"
     review_step = "attach"  # "check your answers" above the files, with an Edit per step
-
-    def dispatch(self, request, *args, **kwargs):
-        # Staff and engineers have no partner to submit for.
-        if not request.user.is_authenticated or request.user.partner_id is None:
-            raise PermissionDenied(_("Only partner users can submit incidents."))
-        return super().dispatch(request, *args, **kwargs)
 
     @cached_property
     def eligibility(self):

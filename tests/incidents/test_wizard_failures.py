@@ -271,3 +271,35 @@ def test_the_csp_channel_on_a_storage_error_shows_the_form_with_the_entries(
         response = partner_client.post(csp.customer_url(customer), data)
     assert response.status_code == 302
     assert Incident.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    "url_name",
+    [
+        "incidents:office365",
+        "incidents:azure",
+        "incidents:business",
+        "partners:profile",
+        "incidents:csp",
+    ],
+)
+def test_one_partner_only_page_for_users_without_a_partner(client, engineer, url_name):
+    from django.urls import reverse
+
+    client.force_login(engineer)
+
+    response = client.get(reverse(url_name))
+
+    assert response.status_code == 403
+    assert [t.name for t in response.templates][0] == "portal/partner_only.html"
+    assert "Your account is not linked to a partner." in response.content.decode()
+
+
+@pytest.mark.parametrize("url_name", ["incidents:office365", "incidents:csp"])
+def test_anonymous_visitors_of_partner_only_pages_are_sent_to_sign_in(client, db, url_name):
+    from django.urls import reverse
+
+    response = client.get(reverse(url_name))
+
+    assert response.status_code == 302
+    assert "/accounts/login/" in response["Location"]
