@@ -16,13 +16,13 @@ def is_partner_user(user) -> bool:
     return user.is_authenticated and user.partner_id is not None
 
 
-def refusal(request, page_title=""):
+def refusal(request):
     """``None`` for a partner user; else the response to send (sign in, or 403)."""
     if is_partner_user(request.user):
         return None
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    return render(request, TEMPLATE, {"page_title": page_title}, status=403)
+    return render(request, TEMPLATE, status=403)
 
 
 class PartnerRequiredMixin:
@@ -30,7 +30,7 @@ class PartnerRequiredMixin:
 
     def dispatch(self, request, *args, **kwargs):
         if not is_partner_user(request.user):
-            return refusal(request, getattr(self, "page_title", ""))
+            return refusal(request)
         return super().dispatch(request, *args, **kwargs)
 
 
