@@ -26,7 +26,7 @@ from incidents.forms.office365 import SupportingInfoForm
 from incidents.intake import azure_decision, azure_route, office365_decision
 from incidents.models import Channel, Incident, RoutedTeam, Topic, Tree
 from incidents.services import IncidentDraft, SubmissionError, submit_incident
-from incidents.wizards.office365 import Office365Wizard
+from incidents.wizards.office365 import office365_product_of
 from partners.models import AzureSubscription
 
 from .problems import ApiProblem
@@ -174,7 +174,7 @@ def _office365(user, topic, payload, common) -> Incident:
     return submit_incident(
         IncidentDraft(
             channel=Channel.OFFICE365,
-            product=Office365Wizard._product_of(path[0]),
+            product=office365_product_of(path[0]),
             facts={**facts, "submitted_through": "api"},
             route_to=route,
             reject_reason=reject_reason,
@@ -197,27 +197,9 @@ def _azure(user, topic, payload, common) -> Incident:
     route = azure_route(option, topic)
     root = topic.path()[0]
     product = (root.product if root.product_id else None) or azure_product()
-    contract = None
-    if payload.contractId and not route:
-        contract = (
-            Contract.objects.registered_to(user).filter(contract_id=payload.contractId).first()
-        )
-        if contract is None:
-            raise field_problem(
-                "contractId",
-                _("The contract %(contract)s is not registered to your account.")
-                % {"contract": payload.contractId},
-            )
-        if contract.kind != ContractKind.SIGNATURE_CLOUD:
-            # The message of the wizard's contract step (AzureContractForm).
-            raise field_problem(
-                "contractId",
-                _(
-                    "%(kind)s cannot be used here: Azure incidents need a Signature "
-                    "Cloud Support contract."
-                )
-                % {"kind": contract.get_kind_display()},
-            )
+    contract = (
+        _azure_contract(user, payload.contractId) if payload.contractId and not route else None
+    )
     decision = azure_decision(
         user,
         option=option,
@@ -258,6 +240,28 @@ def _azure(user, topic, payload, common) -> Incident:
             **common,
         )
     )
+
+
+def _azure_contract(user, contract_id) -> Contract:
+    """The contract named by the request: registered to the user, for Signature Cloud."""
+    contract = Contract.objects.registered_to(user).filter(contract_id=contract_id).first()
+    if contract is None:
+        raise field_problem(
+            "contractId",
+            _("The contract %(contract)s is not registered to your account.")
+            % {"contract": contract_id},
+        )
+    if contract.kind != ContractKind.SIGNATURE_CLOUD:
+        # The message of the wizard's contract step (AzureContractForm).
+        raise field_problem(
+            "contractId",
+            _(
+                "%(kind)s cannot be used here: Azure incidents need a Signature "
+                "Cloud Support contract."
+            )
+            % {"kind": contract.get_kind_display()},
+        )
+    return contract
 
 
 def _subscription(user, subscription_id) -> AzureSubscription:

@@ -3,7 +3,6 @@ the contact details, review, submit. Open to the partner's global/partner admins
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -49,6 +48,7 @@ class ActivationWizard(PortalWizardView):
     submit_label = _lazy("Send the request")
     review_step = "review"
     intro_template = "contracts/includes/activation_intro.html"
+    submission_errors = (ActivationError,)
 
     def dispatch(self, request, *args, **kwargs):
         # Staff and engineers have no partner: for them this page does not exist.
@@ -90,21 +90,22 @@ class ActivationWizard(PortalWizardView):
         context["partner"] = self.request.user.partner
         return context
 
+    def failure_step(self, exc, form_dict):
+        if isinstance(exc, ActivationError):
+            return "benefit"  # e.g. a colleague's request for this benefit is now pending
+        return super().failure_step(exc, form_dict)
+
     def done(self, form_list, form_dict, **kwargs):
         contact = form_dict["contact"].cleaned_data
-        try:
-            activation = request_activation(
-                user=self.request.user,
-                location=form_dict["benefit"].cleaned_data["location"],
-                contact_name=contact["contact_name"],
-                company=contact["company"],
-                membership_email=contact.get("membership_email") or "",
-                alternate_email=contact.get("alternate_email") or "",
-                phone=contact.get("phone") or "",
-                city=contact.get("city") or "",
-                country=contact.get("country") or "",
-            )
-        except ActivationError as exc:
-            messages.error(self.request, str(exc))
-            return redirect("contracts:benefits")
+        activation = request_activation(
+            user=self.request.user,
+            location=form_dict["benefit"].cleaned_data["location"],
+            contact_name=contact["contact_name"],
+            company=contact["company"],
+            membership_email=contact.get("membership_email") or "",
+            alternate_email=contact.get("alternate_email") or "",
+            phone=contact.get("phone") or "",
+            city=contact.get("city") or "",
+            country=contact.get("country") or "",
+        )
         return redirect("contracts:activation_sent", pk=activation.pk)

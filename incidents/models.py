@@ -9,7 +9,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.db.models.functions import Length
 from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
@@ -19,7 +19,16 @@ from contracts.models import Contract, Product, ProductVersion
 from partners.models import AzureSubscription, Customer, Partner
 from portal.lib.i18n import TranslatedNameModel
 
+from .choices import (  # noqa: F401 - re-exported: the app's choices are imported from here
+    OPEN_STATUSES,
+    Channel,
+    RoutedTeam,
+    Severity,
+    Status,
+    Tree,
+)
 from .clock import ResponseClock
+from .querysets import IncidentQuerySet
 
 # Length limits of free text (issue 14): enforced by every form (max_length, with a
 # counter in the browser) and by the database (CharField length, or a check
@@ -33,19 +42,6 @@ def text_length_check(field: str, model: str) -> models.CheckConstraint:
         condition=LessThanOrEqual(Length(field), TEXT_MAX_LENGTH),
         name=f"{model}_{field}_max_length",
     )
-
-
-class Tree(models.TextChoices):
-    OFFICE365 = "office365", _("Office 365")
-    AZURE = "azure", _("Microsoft Azure")
-    ON_PREMISES = "onprem", _("On-premises")
-
-
-class RoutedTeam(models.TextChoices):
-    BILLING = "billing", _("Billing and subscription management")
-    PARTNER_PROGRAMME = "partner_programme", _("Partner programme (partner channels)")
-    ACCOUNT = "account", _("Account and password support")
-    OTHER = "other", _("Another support team")
 
 
 class Topic(TranslatedNameModel):
@@ -166,63 +162,6 @@ class MarketplaceProduct(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-
-class Severity(models.TextChoices):
-    A = "A", _("A — critical: significant loss or degradation of services; production down")
-    B = "B", _("B — moderate: moderate loss or degradation; production partially affected")
-    C = "C", _("C — minimal: minimal loss; services still usable, or non-production affected")
-
-
-class Status(models.TextChoices):
-    SUBMITTED = "submitted", _("Submitted")
-    IN_PROGRESS = "in_progress", _("In progress")
-    WAITING = "waiting", _("Waiting for partner")
-    RESOLVED = "resolved", _("Resolved")
-    CLOSED = "closed", _("Closed")
-    REJECTED = "rejected", _("Rejected")
-    ROUTED = "routed", _("Routed")
-
-
-OPEN_STATUSES = (Status.SUBMITTED, Status.IN_PROGRESS, Status.WAITING)
-
-
-class Channel(models.TextChoices):
-    OFFICE365 = "office365", _("Office 365 (Signature Cloud Support)")
-    AZURE = "azure", _("Microsoft Azure (Signature Cloud Support)")
-    BUSINESS = "business", _("Support for Business")
-    CSP = "csp", _("CSP service request")
-
-
-class IncidentQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """The one access rule: lists and detail pages both start here.
-
-        Engineers and staff see every incident; a partner user sees the
-        incidents where they are the primary or an additional contact.
-        """
-        if not user.is_authenticated:
-            return self.none()
-        if user.is_staff or user.is_support_engineer:
-            return self
-        if not user.is_active or user.partner_id is None:
-            return self.none()
-        return self.filter(
-            Exists(IncidentContact.objects.filter(incident=OuterRef("pk"), user=user)),
-            partner_id=user.partner_id,
-        )
-
-    def open(self):
-        return self.filter(status__in=OPEN_STATUSES)
-
-    def search(self, text: str):
-        """Incidents matching ``text`` anywhere an engineer would look, with a ``rank``."""
-        from incidents.search import search
-
-        return search(self, text)
-
-    def awaiting_first_response(self):
-        return self.open().filter(first_response_at__isnull=True)
 
 
 class Incident(models.Model):
@@ -377,6 +316,7 @@ class Incident(models.Model):
             .objects.partner_users(self.partner_id)
             .exclude(pk__in=IncidentContact.objects.filter(incident=self).values("user_id"))
         )
+
     def response_clock(self, now: dt.datetime | None = None) -> ResponseClock | None:
         """The one first-response deadline, or None once answered, closed or never dated."""
         if self.first_response_at is not None or self.response_due_at is None:

@@ -58,3 +58,21 @@ class ServiceHealthEventQuerySet(models.QuerySet):
             )
             .order_by("-is_open", "-started_at")
         )
+
+
+class PartnerQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(is_active=True)
+
+
+class AzureSubscriptionQuerySet(models.QuerySet):
+    def administered_by(self, user):
+        """Subscriptions on which ``user`` may open an Azure incident (SPEC §4.2).
+
+        Service administrator or co-administrator of one of the partner's own
+        subscriptions; only co-administrator of a customer's.
+        """
+        return self.filter(
+            Q(roles__user=user, owner_partner=user.partner_id)
+            | Q(roles__user=user, roles__role="co_admin", owner_customer__isnull=False)
+        ).distinct()

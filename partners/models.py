@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
@@ -16,43 +15,25 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from phonenumber_field.modelfields import PhoneNumberField
 
-from portal.lib.i18n import TranslatedNameModel, local_date
+from portal.lib.i18n import TranslatedNameModel
 
-from .managers import ServiceHealthEventQuerySet, UserManager
-
-
-class MembershipLevel(models.TextChoices):
-    GOLD = "gold", _("Gold")
-    SILVER = "silver", _("Silver")
-    ACTION_PACK = "action_pack", _("Action Pack")
-    NETWORK_MEMBER = "network_member", _("Network member")
-
-
-class Region(models.TextChoices):
-    NORTH_AMERICA = "na", _("North America")
-    LATIN_AMERICA = "latam", _("Latin America")
-    EMEA = "emea", _("Europe, Middle East and Africa")
-    APGC = "apgc", _("Asia Pacific and Greater China")
-
-
-class CspRole(models.TextChoices):
-    NONE = "none", _("None")
-    ADVISOR = "advisor", _("Advisor")
-    INDIRECT_RESELLER = "indirect_reseller", _("Indirect reseller")
-    DIRECT_PROVIDER = "direct_provider", _("Direct CSP provider")
-    INDIRECT_PROVIDER = "indirect_provider", _("Indirect provider (distributor)")
-
-
-class ScsProduct(models.TextChoices):
-    """Products Signature Cloud Support covers."""
-
-    OFFICE365 = "office365", _("Office 365")
-    AZURE = "azure", _("Microsoft Azure")
-
-
-class PartnerQuerySet(models.QuerySet):
-    def active(self):
-        return self.filter(is_active=True)
+from .choices import (  # noqa: F401 - re-exported: the app's choices are imported from here
+    CompetencyFamily,
+    CompetencyLevel,
+    CspRole,
+    CustomerRelationship,
+    MembershipLevel,
+    Region,
+    ScsProduct,
+)
+from .eligibility import (  # noqa: F401 - re-exported
+    Eligibility,
+    _anniversary,
+    _eligibility_by_rule,
+    _eligibility_without_rule,
+)
+from .managers import AzureSubscriptionQuerySet, PartnerQuerySet, UserManager
+from .service_health import ServiceHealthEvent  # noqa: F401 - re-exported
 
 
 class Partner(models.Model):
@@ -196,72 +177,6 @@ class Partner(models.Model):
         return _eligibility_without_rule(held, on=on, product_label=product_label)
 
 
-def _eligibility_by_rule(starts, pc, rule, *, on: dt.date, product_label) -> Eligibility:
-    """The answer of the mapped competency that makes the partner eligible the earliest."""
-    values = {
-        "competency": pc.competency.label,
-        "product": product_label,
-        "from": local_date(rule.available_from),
-        "date": local_date(starts),
-    }
-    if starts <= on:
-        reason = _("%(competency)s competency: eligible for %(product)s since %(date)s.")
-        return Eligibility(True, reason % values, rule=rule, decided_on=starts)
-    if pc.earned_on == starts and pc.earned_on > on:
-        reason = _(
-            "%(competency)s competency: earned on %(date)s; eligible for %(product)s "
-            "from that date."
-        )
-    elif rule.requires_renewal:
-        reason = _(
-            "%(competency)s competency: eligible for %(product)s only from the "
-            "first membership renewal on or after %(from)s, which is %(date)s."
-        )
-    else:
-        reason = _("%(competency)s competency: eligible for %(product)s from %(date)s.")
-    return Eligibility(False, reason % values, rule=rule, decided_on=starts)
-
-
-def _eligibility_without_rule(held, *, on: dt.date, product_label) -> Eligibility:
-    """No competency the partner holds maps to the product."""
-    names = ", ".join(sorted(pc.competency.label for pc in held if pc.earned_on <= on))
-    if not names:
-        return Eligibility(
-            False,
-            _(
-                "The partner holds no Gold or Silver competency, which %(product)s "
-                "Signature Cloud Support requires."
-            )
-            % {"product": product_label},
-        )
-    return Eligibility(
-        False,
-        _(
-            "None of the partner's competencies (%(names)s) maps to %(product)s "
-            "Signature Cloud Support."
-        )
-        % {"names": names, "product": product_label},
-    )
-
-
-def _anniversary(start: dt.date, year: int) -> dt.date:
-    try:
-        return start.replace(year=year)
-    except ValueError:  # 29 February in a common year
-        return start.replace(year=year, day=28)
-
-
-@dataclass(frozen=True)
-class Eligibility:
-    eligible: bool
-    reason: str
-    rule: EligibilityRule | None = None
-    decided_on: dt.date | None = None
-
-    def __bool__(self) -> bool:
-        return self.eligible
-
-
 class Location(models.Model):
     class Kind(models.TextChoices):
         HEADQUARTERS = "hq", _("Headquarters")
@@ -291,12 +206,6 @@ class Location(models.Model):
         return f"{self.name} ({self.get_kind_display()})"
 
 
-class CompetencyFamily(models.TextChoices):
-    CLOUD = "cloud", _("Cloud performance")
-    HYBRID = "hybrid", _("Hybrid")
-    ON_PREMISES = "onprem", _("On-premises")
-
-
 class Competency(TranslatedNameModel):
     family = models.CharField(_("family"), max_length=10, choices=CompetencyFamily.choices)
 
@@ -305,11 +214,6 @@ class Competency(TranslatedNameModel):
         verbose_name_plural = _("competencies")
         ordering = ["family", "name"]
         constraints = [models.UniqueConstraint(fields=["name"], name="unique_competency_name")]
-
-
-class CompetencyLevel(models.TextChoices):
-    GOLD = "gold", _("Gold")
-    SILVER = "silver", _("Silver")
 
 
 class PartnerCompetency(models.Model):
@@ -464,12 +368,6 @@ class User(AbstractUser):
         )
 
 
-class CustomerRelationship(models.TextChoices):
-    PROVIDER = "provider", _("Subscription provider (direct CSP or indirect provider)")
-    RESELLER = "reseller", _("Indirect reseller")
-    ADVISOR = "advisor", _("Advisor")
-
-
 class Customer(models.Model):
     """A CSP partner's customer (SPEC §2, seed 001)."""
 
@@ -502,19 +400,6 @@ class CustomerPartner(models.Model):
 
     def __str__(self) -> str:
         return f"{self.partner} → {self.customer} ({self.get_relationship_display()})"
-
-
-class AzureSubscriptionQuerySet(models.QuerySet):
-    def administered_by(self, user):
-        """Subscriptions on which ``user`` may open an Azure incident (SPEC §4.2).
-
-        Service administrator or co-administrator of one of the partner's own
-        subscriptions; only co-administrator of a customer's.
-        """
-        return self.filter(
-            Q(roles__user=user, owner_partner=user.partner_id)
-            | Q(roles__user=user, roles__role="co_admin", owner_customer__isnull=False)
-        ).distinct()
 
 
 class AzureSubscription(models.Model):
@@ -589,37 +474,3 @@ class SubscriptionRole(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.get_role_display()}"
-
-
-class ServiceHealthEvent(models.Model):
-    """Service health of a CSP customer's services, maintained by staff (SPEC §4.4)."""
-
-    class Service(models.TextChoices):
-        AZURE = "azure", _("Microsoft Azure")
-        OFFICE365 = "office365", _("Office 365")
-        DYNAMICS = "dynamics", _("Dynamics CRM Online")
-        EMS = "ems", _("Enterprise Mobility Suite")
-
-    class Status(models.TextChoices):
-        ADVISORY = "advisory", _("Advisory")
-        DEGRADED = "degraded", _("Service degradation")
-        INCIDENT = "incident", _("Service incident")
-        RESOLVED = "resolved", _("Resolved")
-
-    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="health_events")
-    service = models.CharField(_("service"), max_length=20, choices=Service.choices)
-    status = models.CharField(_("status"), max_length=20, choices=Status.choices)
-    title = models.CharField(_("title"), max_length=200)
-    details = models.TextField(_("details"), blank=True)
-    started_at = models.DateTimeField(_("started"), default=timezone.now)
-    resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
-
-    objects = ServiceHealthEventQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("service health event")
-        verbose_name_plural = _("service health events")
-        ordering = ["-started_at"]
-
-    def __str__(self) -> str:
-        return f"{self.get_service_display()}: {self.title}"

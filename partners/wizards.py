@@ -5,13 +5,13 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.utils import translation
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from portal.lib.partner_only import PartnerRequiredMixin
 from portal.lib.wizards import PortalWizardView
 
 from .forms import ContactForm, NameEmailForm, ReviewForm, default_time_zone
@@ -20,7 +20,8 @@ from .services import complete_profile
 
 
 @method_decorator(login_required, name="dispatch")
-class ProfileWizard(PortalWizardView):
+class ProfileWizard(PartnerRequiredMixin, PortalWizardView):
+    # The profile belongs to partner users; engineers and staff manage accounts in admin.
     form_list = [("name", NameEmailForm), ("contact", ContactForm), ("review", ReviewForm)]
     step_titles = {
         "name": _lazy("Your name and e-mail"),
@@ -39,12 +40,6 @@ class ProfileWizard(PortalWizardView):
     @property
     def submit_label(self):
         return _("Save")
-
-    def dispatch(self, request, *args, **kwargs):
-        # The profile belongs to partner users; engineers and staff manage accounts in admin.
-        if not request.user.is_partner_user:
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
 
     def get_form_kwargs(self, step=None):
         return {"user": self.request.user}

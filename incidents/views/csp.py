@@ -1,6 +1,8 @@
 """Service requests on behalf of a CSP customer (SPEC §4.4): pick the customer, check its
 service health, choose the service, then raise the request (or reach the ISV)."""
 
+import logging
+
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
@@ -19,12 +21,17 @@ from incidents.csp import (
 )
 from incidents.forms.csp import CspRequestForm
 from incidents.models import MarketplaceProduct
+from incidents.services import SubmissionError
 from partners.models import CustomerPartner, ServiceHealthEvent
+from portal.lib.partner_only import partner_required
+from portal.lib.wizards import STORAGE_ERROR_MESSAGE
+
+logger = logging.getLogger(__name__)
 
 
 def _refused(request):
-    partner = request.user.partner if getattr(request.user, "partner_id", None) else None
-    reason = role_refusal(partner)
+    # Users without a partner never get here (partner_required): the CSP role only.
+    reason = role_refusal(request.user.partner)
     if reason:
         return render(request, "incidents/csp/refused.html", {"reason": reason}, status=403)
     return None
@@ -32,6 +39,7 @@ def _refused(request):
 
 @require_GET
 @login_required
+@partner_required
 def start(request):
     """Step 1: choose the customer (or learn that the own tenant needs another plan)."""
     refused = _refused(request)
@@ -43,6 +51,7 @@ def start(request):
 
 @require_GET
 @login_required
+@partner_required
 def own_tenant(request):
     refused = _refused(request)
     if refused:
@@ -52,6 +61,7 @@ def own_tenant(request):
 
 @require_http_methods(["GET", "POST"])
 @login_required
+@partner_required
 def customer(request, pk):
     """Service health first, then the service, then the request form or the ISV's contacts."""
     refused = _refused(request)
@@ -120,8 +130,13 @@ def _submit(request, form, customer, platform):
             time_zone=data["time_zone"],
             submission_key=data["submission_key"],
         )
-    except CspRefusal as exc:
+    except (CspRefusal, SubmissionError) as exc:
         form.add_error(None, str(exc))
+        return None
+    except OSError:
+        # Rolled back: no incident, nothing stored; the form again with the entries.
+        logger.warning("Storing a CSP request failed", exc_info=True)
+        form.add_error(None, STORAGE_ERROR_MESSAGE)
         return None
     return redirect("incidents:confirmation", number=incident.number)
 

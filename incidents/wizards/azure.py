@@ -20,9 +20,7 @@ from __future__ import annotations
 
 from functools import cached_property
 
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from incidents.azure import azure_holdings, azure_prerequisites, azure_product
@@ -39,7 +37,8 @@ from incidents.forms.taxonomy import RefreshableWizardMixin
 from incidents.intake import azure_decision, azure_route
 from incidents.models import Channel, RoutedTeam
 from incidents.services import IncidentDraft, SubmissionError, submit_incident
-from portal.lib.wizards import PortalWizardView
+from portal.lib.partner_only import PartnerRequiredMixin
+from portal.lib.wizards import PortalWizardView, StepFailure
 
 # Remembers the last incident this session submitted, so that a repeated final
 # POST after the wizard was reset lands on the same confirmation.
@@ -63,11 +62,13 @@ def needs_contract(wizard) -> bool:
 
 
 class AzureIncidentWizard(
+    PartnerRequiredMixin,
     ContractStepWizardMixin,
     RefreshableWizardMixin,
     PortalWizardView,
 ):
     last_submitted_key = LAST_SUBMITTED_KEY
+    submission_errors = (SubmissionError,)
     form_list = [
         ("options", SupportOptionForm),
         ("topic", AzureTopicForm),
@@ -86,11 +87,6 @@ class AzureIncidentWizard(
     page_title = _lazy("Submit Microsoft Azure incident online")
     submit_label = _lazy("Submit")
     template_name = "incidents/azure/step.html"
-
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated or request.user.partner_id is None:
-            raise PermissionDenied(_("Only partner users can submit incidents."))
-        return super().dispatch(request, *args, **kwargs)
 
     # Computed at most once per request (this view instance lives for one request).
     @cached_property
@@ -161,105 +157,86 @@ class AzureIncidentWizard(
         return super().render(form, **kwargs)
 
     # --- submit --------------------------------------------------------------
-    def render_done(self, form, **kwargs):
-        # As formtools does, but keep the wizard's data when done() re-renders a step
-        # with a message (a failed submission must not lose the user's work).
-        final_forms = {}
-        for key in self.get_form_list():
-            form_obj = self.get_form(
-                step=key,
-                data=self.storage.get_step_data(key),
-                files=self.storage.get_step_files(key),
-            )
-            if not form_obj.is_valid():
-                return self.render_revalidation_failure(key, form_obj, **kwargs)
-            final_forms[key] = form_obj
-        self._submission_failed = False
-        response = self.done(list(final_forms.values()), form_dict=final_forms, **kwargs)
-        if not self._submission_failed:
-            self.storage.reset()
-        return response
-
-    def fail(self, step: str, message: str):
-        """Re-render ``step`` with ``message``; nothing was created."""
-        self._submission_failed = True
-        form = self.get_form(
-            step=step,
-            data=self.storage.get_step_data(step),
-            files=self.storage.get_step_files(step),
-        )
-        form.is_valid()
-        self.forget_forms()  # this form gets an error: later lookups build their own
-        form.add_error(None, message)
-        return self.render_revalidation_failure(step, form)
+    def failure_step(self, exc, form_dict):
+        if isinstance(exc, SubmissionError) and _chosen_contract(form_dict) is not None:
+            return "contract"
+        return "details"
 
     def done(self, form_list, form_dict=None, **kwargs):
         user = self.request.user
-        option = form_dict["options"].cleaned_data["option"]
-        topic_form = form_dict["topic"]
-        leaf = topic_form.chosen_leaf()
-        contact = form_dict["contact"].cleaned_data
-        details = form_dict["details"].cleaned_data
-        contract_form = form_dict.get("contract")
-        contract = contract_form.cleaned_data["contract"] if contract_form else None
         route = chosen_route(self)
-
+        contract = _chosen_contract(form_dict)
         # The prerequisites again, at the moment of submission (SPEC §4.2).
         decision = azure_decision(
-            user, option=option, route=route, contract=contract, prerequisites=self.prerequisites
+            user,
+            option=form_dict["options"].cleaned_data["option"],
+            route=route,
+            contract=contract,
+            prerequisites=self.prerequisites,
         )
         if decision.refusal:
-            return self.fail(decision.step, decision.refusal)
-        reject_reason = decision.reject_reason
-
-        subscription = details["subscription"]
-        role = getattr(subscription, "user_role", None)
-        if role is None:
-            role = subscription.roles.filter(user=user).values_list("role", flat=True).first()
-        try:
-            draft = IncidentDraft(
-                user=user,
-                channel=Channel.AZURE,
-                title=details["title"],
-                description=details["description"],
-                error_message=details["error_message"],
-                severity=details["severity"],
-                is_24x7=details["is_24x7"],
-                contact_name=user.get_full_name() or user.get_username(),
-                contact_email=contact["email"],
-                contact_phone=contact["phone"].as_international,
-                time_zone=contact["time_zone"],
-                support_language=user.language,
+            raise StepFailure(decision.refusal, decision.step)
+        incident = submit_incident(
+            azure_draft(
+                user,
+                form_dict,
+                route=route,
+                reject_reason=decision.reject_reason,
                 product=self.catalogue_product(),
-                topic=leaf,
-                customer=subscription.owner_customer,
-                subscription=subscription,
-                support_plan=(
-                    contract.get_kind_display()
-                    if contract is not None and not route
-                    else str(RoutedTeam(route).label if route else "")
-                ),
-                facts={
-                    "support_option": option,
-                    "subscription_id": str(subscription.subscription_id),
-                    "subscription_role": role or "",
-                    "started_at": details["started_at"].isoformat(),
-                },
-                contract=None if route else contract,
-                route_to=route,
-                reject_reason=reject_reason,
-                files=details.get("files") or [],
                 submission_key=self.submission_key(),
-                break_fix=leaf.is_break_fix if leaf else True,
             )
-            incident = submit_incident(draft)
-        except SubmissionError as exc:
-            return self.fail("contract" if contract is not None else "details", str(exc))
-        except OSError:
-            # Storing an attachment failed: the transaction was rolled back (no
-            # incident, no unit taken); the user's answers are kept.
-            return self.fail(
-                "details", _("Your files could not be stored. Nothing was submitted; try again.")
-            )
-        self.remember_submitted(incident.number)
+        )
         return redirect("incidents:confirmation", number=incident.number)
+
+
+def _chosen_contract(form_dict):
+    contract_form = form_dict.get("contract")
+    return contract_form.cleaned_data["contract"] if contract_form else None
+
+
+def azure_draft(user, form_dict, *, route, reject_reason, product, submission_key):
+    """The incident the Azure wizard's answers describe."""
+    option = form_dict["options"].cleaned_data["option"]
+    leaf = form_dict["topic"].chosen_leaf()
+    contact = form_dict["contact"].cleaned_data
+    details = form_dict["details"].cleaned_data
+    contract = _chosen_contract(form_dict)
+    subscription = details["subscription"]
+    role = getattr(subscription, "user_role", None)
+    if role is None:
+        role = subscription.roles.filter(user=user).values_list("role", flat=True).first()
+    return IncidentDraft(
+        user=user,
+        channel=Channel.AZURE,
+        title=details["title"],
+        description=details["description"],
+        error_message=details["error_message"],
+        severity=details["severity"],
+        is_24x7=details["is_24x7"],
+        contact_name=user.get_full_name() or user.get_username(),
+        contact_email=contact["email"],
+        contact_phone=contact["phone"].as_international,
+        time_zone=contact["time_zone"],
+        support_language=user.language,
+        product=product,
+        topic=leaf,
+        customer=subscription.owner_customer,
+        subscription=subscription,
+        support_plan=(
+            contract.get_kind_display()
+            if contract is not None and not route
+            else str(RoutedTeam(route).label if route else "")
+        ),
+        facts={
+            "support_option": option,
+            "subscription_id": str(subscription.subscription_id),
+            "subscription_role": role or "",
+            "started_at": details["started_at"].isoformat(),
+        },
+        contract=None if route else contract,
+        route_to=route,
+        reject_reason=reject_reason,
+        files=details.get("files") or [],
+        submission_key=submission_key,
+        break_fix=leaf.is_break_fix if leaf else True,
+    )

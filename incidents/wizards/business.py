@@ -27,6 +27,7 @@ from incidents.forms.contract_step import ADD_CONTRACT_FIELD, ContractStepWizard
 from incidents.forms.taxonomy import RefreshableWizardMixin
 from incidents.models import Channel, Incident
 from incidents.services import IncidentDraft, SubmissionError, submit_incident
+from portal.lib.partner_only import PartnerRequiredMixin
 from portal.lib.wizards import PortalWizardView, display_value
 
 PROBLEM, SUPPORT, CONTACT, SHARE, REVIEW = "problem", "support", "contact", "share", "review"
@@ -38,6 +39,7 @@ RESUME_PARAM = "resume"
 
 
 class BusinessWizard(
+    PartnerRequiredMixin,
     ContractStepWizardMixin,
     RefreshableWizardMixin,
     PortalWizardView,
@@ -62,17 +64,8 @@ class BusinessWizard(
     review_step = REVIEW
     contract_step = SUPPORT
     template_name = "incidents/business/wizard.html"
-
-    # --- access -------------------------------------------------------------
-    def dispatch(self, request, *args, **kwargs):
-        if not getattr(request.user, "partner_id", None):
-            return render(
-                request,
-                "incidents/business/not_partner.html",
-                {"page_title": self.page_title},
-                status=403,
-            )
-        return super().dispatch(request, *args, **kwargs)
+    last_submitted_key = "business_wizard_last_submitted"
+    submission_errors = (SubmissionError,)
 
     # --- buying a plan from the plan step and coming back ----------------------------
     def post(self, *args, **kwargs):
@@ -242,59 +235,22 @@ class BusinessWizard(
         return display_value(field, value)
 
     # --- submit ---------------------------------------------------------------------
-    def render_done(self, form, **kwargs):
-        try:
-            return super().render_done(form, **kwargs)
-        except SubmissionError as exc:
-            # Nothing was created: back to "Type of support" with the reason.
-            support = self.get_form(
-                step=SUPPORT,
-                data=self.storage.get_step_data(SUPPORT),
-                files=self.storage.get_step_files(SUPPORT),
-            )
-            support.is_valid()
-            self.forget_forms()  # this form gets an error: the review builds its own
-            support.add_error(None, str(exc))
-            self.storage.current_step = SUPPORT
+    def failure_step(self, exc, form_dict):
+        if isinstance(exc, SubmissionError):
+            return SUPPORT  # the contract and its units are chosen there
+        return super().failure_step(exc, form_dict)
+
+    def fail(self, step, message):
+        # Nothing was created: the step with the reason, then back to Review.
+        if step != REVIEW:
             extra = self.storage.extra_data
             extra[RETURN_TO_REVIEW] = True
             self.storage.extra_data = extra
-            return self.render(support, **kwargs)
+        return super().fail(step, message)
 
     def done(self, form_list, form_dict=None, **kwargs):
         user = self.request.user
-        problem = form_dict[PROBLEM].cleaned_data
-        support = form_dict[SUPPORT].cleaned_data
-        primary = form_dict[CONTACT].cleaned_data["primary_contact"]
-        additional = list(form_dict[SHARE].cleaned_data["additional_contacts"])
-        topic = problem["problem"]
-        draft = IncidentDraft(
-            user=user,
-            channel=Channel.BUSINESS,
-            title=problem["title"],
-            description=problem["description"],
-            severity=support["severity"],
-            is_24x7=support["is_24x7"],
-            time_zone=support["time_zone"],
-            support_language=support["support_language"],
-            # Only the primary contact is e-mailed (seed 002).
-            contact_name=primary.get_full_name() or primary.username,
-            contact_email=primary.email,
-            contact_phone=str(primary.phone or ""),
-            product=problem["product"].product,
-            product_version=problem["version"],
-            topic=topic,
-            contract=support["contract"],
-            route_to=topic.effective_route,
-            primary_contact=primary,
-            additional_contacts=additional,
-            facts={
-                "country": support["country"],
-                "category": problem["category"].name,
-            },
-            submission_key=self.submission_key(),
-            break_fix=topic.is_break_fix,
-        )
+        draft = business_draft(user, form_dict, submission_key=self.submission_key())
         incident = submit_incident(draft)
         if Incident.objects.visible_to(user).filter(pk=incident.pk).exists():
             return redirect("incidents:confirmation", number=incident.number)
@@ -302,5 +258,40 @@ class BusinessWizard(
         return render(
             self.request,
             "incidents/business/submitted_for_colleague.html",
-            {"incident": incident, "primary": primary, "page_title": self.page_title},
+            {"incident": incident, "primary": draft.primary_contact, "page_title": self.page_title},
         )
+
+
+def business_draft(user, form_dict, *, submission_key) -> IncidentDraft:
+    """The incident the Support for Business wizard's answers describe."""
+    problem = form_dict[PROBLEM].cleaned_data
+    support = form_dict[SUPPORT].cleaned_data
+    primary = form_dict[CONTACT].cleaned_data["primary_contact"]
+    topic = problem["problem"]
+    return IncidentDraft(
+        user=user,
+        channel=Channel.BUSINESS,
+        title=problem["title"],
+        description=problem["description"],
+        severity=support["severity"],
+        is_24x7=support["is_24x7"],
+        time_zone=support["time_zone"],
+        support_language=support["support_language"],
+        # Only the primary contact is e-mailed (seed 002).
+        contact_name=primary.get_full_name() or primary.username,
+        contact_email=primary.email,
+        contact_phone=str(primary.phone or ""),
+        product=problem["product"].product,
+        product_version=problem["version"],
+        topic=topic,
+        contract=support["contract"],
+        route_to=topic.effective_route,
+        primary_contact=primary,
+        additional_contacts=list(form_dict[SHARE].cleaned_data["additional_contacts"]),
+        facts={
+            "country": support["country"],
+            "category": problem["category"].name,
+        },
+        submission_key=submission_key,
+        break_fix=topic.is_break_fix,
+    )

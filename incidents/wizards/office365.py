@@ -12,9 +12,7 @@ from __future__ import annotations
 
 from functools import cached_property
 
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from contracts.models import Platform, Product
@@ -27,8 +25,9 @@ from incidents.forms.office365 import (
 from incidents.forms.taxonomy import RefreshableWizardMixin
 from incidents.intake import office365_decision
 from incidents.models import Channel, RoutedTeam, Topic
-from incidents.services import IncidentDraft, submit_incident
+from incidents.services import IncidentDraft, SubmissionError, submit_incident
 from partners.models import ScsProduct
+from portal.lib.partner_only import PartnerRequiredMixin
 from portal.lib.wizards import PortalWizardView
 
 PRODUCT_SLUG = "office-365"
@@ -44,8 +43,9 @@ def office365_product() -> Product:
     return product
 
 
-class Office365Wizard(RefreshableWizardMixin, PortalWizardView):
+class Office365Wizard(PartnerRequiredMixin, RefreshableWizardMixin, PortalWizardView):
     last_submitted_key = LAST_SUBMITTED_KEY
+    submission_errors = (SubmissionError,)
     form_list = [
         ("problem", ProblemForm),
         ("description", DescriptionForm),
@@ -62,12 +62,6 @@ class Office365Wizard(RefreshableWizardMixin, PortalWizardView):
     submit_label = _lazy("Submit")
     intro_template = "incidents/office365/eligibility.html"
     review_step = "attach"  # "check your answers" above the files, with an Edit per step
-
-    def dispatch(self, request, *args, **kwargs):
-        # Staff and engineers have no partner to submit for.
-        if not request.user.is_authenticated or request.user.partner_id is None:
-            raise PermissionDenied(_("Only partner users can submit incidents."))
-        return super().dispatch(request, *args, **kwargs)
 
     @cached_property
     def eligibility(self):
@@ -113,45 +107,47 @@ class Office365Wizard(RefreshableWizardMixin, PortalWizardView):
         return RoutedTeam(route).label if route else None
 
     # --- submit -----------------------------------------------------------
-    @staticmethod
-    def _product_of(root: Topic) -> Product:
-        """The tree's product, read with the topic lists; else looked up by its slug."""
-        product = root.product if root.product_id else None
-        if product is not None and product.slug == PRODUCT_SLUG:
-            return product
-        return office365_product()
-
     def done(self, form_list, form_dict, **kwargs):
-        problem = form_dict["problem"]
-        details = form_dict["description"].cleaned_data
-        supporting = form_dict["supporting"]
-        info = supporting.cleaned_data
-        user = self.request.user
-        leaf: Topic = problem.leaf()
-        path = leaf.path()
-        route, reject_reason = office365_decision(user, leaf)
-        draft = IncidentDraft(
-            user=user,
-            channel=Channel.OFFICE365,
-            product=self._product_of(path[0]),
-            topic=leaf,
-            title=details["title"],
-            description=details["description"],
-            error_message=details["error_message"],
-            contact_name=details["contact_name"],
-            contact_phone=details["contact_phone"].as_international,
-            contact_email=info["contact_email"],
-            severity=info["severity"],
-            is_24x7=info["is_24x7"],
-            facts=supporting.facts(),
-            route_to=route,
-            reject_reason=reject_reason,
-            files=form_dict["attach"].cleaned_data["attachments"],
-            submission_key=self.submission_key(),
-            support_language=user.language,
-            time_zone=user.time_zone,
-            break_fix=all(node.is_break_fix for node in path),
-        )
+        draft = office365_draft(self.request.user, form_dict, submission_key=self.submission_key())
         incident = submit_incident(draft)
-        self.remember_submitted(incident.number)
         return redirect("incidents:confirmation", number=incident.number)
+
+
+def office365_product_of(root: Topic) -> Product:
+    """The tree's product, read with the topic lists; else looked up by its slug."""
+    product = root.product if root.product_id else None
+    if product is not None and product.slug == PRODUCT_SLUG:
+        return product
+    return office365_product()
+
+
+def office365_draft(user, form_dict, *, submission_key) -> IncidentDraft:
+    """The incident the Office 365 wizard's answers describe."""
+    details = form_dict["description"].cleaned_data
+    supporting = form_dict["supporting"]
+    info = supporting.cleaned_data
+    leaf: Topic = form_dict["problem"].leaf()
+    path = leaf.path()
+    route, reject_reason = office365_decision(user, leaf)
+    return IncidentDraft(
+        user=user,
+        channel=Channel.OFFICE365,
+        product=office365_product_of(path[0]),
+        topic=leaf,
+        title=details["title"],
+        description=details["description"],
+        error_message=details["error_message"],
+        contact_name=details["contact_name"],
+        contact_phone=details["contact_phone"].as_international,
+        contact_email=info["contact_email"],
+        severity=info["severity"],
+        is_24x7=info["is_24x7"],
+        facts=supporting.facts(),
+        route_to=route,
+        reject_reason=reject_reason,
+        files=form_dict["attach"].cleaned_data["attachments"],
+        submission_key=submission_key,
+        support_language=user.language,
+        time_zone=user.time_zone,
+        break_fix=all(node.is_break_fix for node in path),
+    )

@@ -5,6 +5,7 @@ idempotency key for the final submit."""
 from __future__ import annotations
 
 import datetime
+import logging
 import uuid
 
 from django import forms
@@ -13,13 +14,19 @@ from django.core.exceptions import SuspiciousOperation, ValidationError
 from django.core.files.storage import default_storage
 from django.db.models import Model
 from django.forms.utils import ErrorDict
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.utils.datastructures import MultiValueDict
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from formtools.wizard.forms import ManagementForm
 from formtools.wizard.views import SessionWizardView
+
+logger = logging.getLogger(__name__)
+
+# What a user reads when storing a submission failed (OSError): nothing was created.
+STORAGE_ERROR_MESSAGE = _lazy("Your files could not be stored. Nothing was submitted; try again.")
 
 # formtools keeps one file per field name; several files of one field are stored
 # under "<field>__<n>" and put back together as a list when the form is rebuilt.
@@ -334,13 +341,12 @@ class GuardedPostMixin:
       goes back to its confirmation, anything else starts again at step one;
     * a step posted before the steps it depends on: back to the first missing one.
 
-    ``last_submitted_key`` names the session key under which ``done()`` stores
-    the submitted object's number; ``confirmation_url`` is the URL name it
-    redirects to.
+    After a successful ``done()`` that redirects, the address it redirected to is
+    kept in the session (under ``last_submitted_key``, by default one key per
+    wizard): a repeat of the final POST goes back to that confirmation.
     """
 
     last_submitted_key: str | None = None
-    confirmation_url = "incidents:confirmation"
 
     def post(self, *args, **kwargs):
         management = ManagementForm(self.request.POST, prefix=self.prefix)
@@ -352,9 +358,9 @@ class GuardedPostMixin:
             # Forged, or a step this run skips (e.g. the contract for billing).
             raise SuspiciousOperation(f"Wizard step {posted[:40]!r} is not part of this run.")
         if self.storage.current_step is None and posted != steps[0]:
-            number = self.request.session.get(self.last_submitted_key or "")
-            if number and posted == steps[-1]:
-                return redirect(self.confirmation_url, number=number)
+            confirmation = self.request.session.get(self.submitted_session_key())
+            if confirmation and posted == steps[-1]:
+                return redirect(confirmation)
             return self.restart_at(steps[0], _("Your answers were not found; please start again."))
         goto = self.request.POST.get("wizard_goto_step")
         target = goto if goto in steps else posted
@@ -370,12 +376,80 @@ class GuardedPostMixin:
         self.storage.current_step = step
         return self.render(self.get_form())
 
-    def remember_submitted(self, number: str) -> None:
-        if self.last_submitted_key:
-            self.request.session[self.last_submitted_key] = number
+    def submitted_session_key(self) -> str:
+        cls = type(self)
+        return self.last_submitted_key or f"wizard_submitted:{cls.__module__}.{cls.__qualname__}"
+
+    def remember_submitted(self, response) -> None:
+        """Keep where a successful submit led, for a repeat of the final POST."""
+        if isinstance(response, HttpResponseRedirect):
+            self.request.session[self.submitted_session_key()] = response.url
 
 
-class PortalWizardView(GuardedPostMixin, PortalWizardMixin, SessionWizardView):
+class StepFailure(Exception):
+    """Raised from ``done()`` (or a service it calls) when the submission is refused:
+    ``step`` is shown again with the message, with every answer kept."""
+
+    def __init__(self, message, step: str | None = None):
+        super().__init__(message)
+        self.step = step
+
+
+class SubmitFailureMixin:
+    """One way for every wizard to turn an expected submission failure into the step
+    shown again with a message and the user's entries kept (nothing was created).
+
+    ``done()`` may raise :class:`StepFailure`, one of ``submission_errors`` (e.g.
+    ``SubmissionError``: no units left, contract not held) or an ``OSError`` (a
+    file could not be stored). :meth:`failure_step` says which step shows it.
+    """
+
+    submission_errors: tuple[type[Exception], ...] = ()
+    storage_error_message = STORAGE_ERROR_MESSAGE
+
+    def render_done(self, form, **kwargs):
+        # As formtools does, but a failed submission keeps the wizard's data.
+        final_forms = {}
+        for key in self.get_form_list():
+            form_obj = self.get_form(
+                step=key,
+                data=self.storage.get_step_data(key),
+                files=self.storage.get_step_files(key),
+            )
+            if not form_obj.is_valid():
+                return self.render_revalidation_failure(key, form_obj, **kwargs)
+            final_forms[key] = form_obj
+        try:
+            response = self.done(list(final_forms.values()), form_dict=final_forms, **kwargs)
+        except StepFailure as exc:
+            return self.fail(exc.step or self.failure_step(exc, final_forms), str(exc))
+        except OSError as exc:
+            logger.warning("Storing a submission failed", exc_info=True)
+            return self.fail(self.failure_step(exc, final_forms), str(self.storage_error_message))
+        except self.submission_errors as exc:
+            return self.fail(self.failure_step(exc, final_forms), str(exc))
+        self.remember_submitted(response)
+        self.storage.reset()
+        return response
+
+    def failure_step(self, exc: Exception, form_dict: dict) -> str:
+        """The step that shows a failure: by default the last one (where files are)."""
+        return list(form_dict)[-1]
+
+    def fail(self, step: str, message: str):
+        """Re-render ``step`` with ``message``; nothing was created."""
+        form = self.get_form(
+            step=step,
+            data=self.storage.get_step_data(step),
+            files=self.storage.get_step_files(step),
+        )
+        form.is_valid()
+        self.forget_forms()  # this form gets an error: later lookups build their own
+        form.add_error(None, message)
+        return self.render_revalidation_failure(step, form)
+
+
+class PortalWizardView(SubmitFailureMixin, GuardedPostMixin, PortalWizardMixin, SessionWizardView):
     """The base class of every wizard of the portal: the shared steps, review and
     uploads (:class:`PortalWizardMixin`) behind one guard against forged steps,
     tampered management data and fresh-session posts (:class:`GuardedPostMixin`).

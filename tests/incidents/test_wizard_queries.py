@@ -28,7 +28,9 @@ MAX_QUERIES = 10
 # Measured (issue 10 report): what the final submits still need; +1 since issue 15
 # (the confirmation e-mail is written to the outbox in the submit's transaction) and
 # +2 since drafts (issue 17: the saved draft is read, and deleted once submitted).
-FINAL_SUBMIT_MAX = {"office365": 18, "azure": 23, "business": 21}
+# Business: +1 since issue 16, the session remembers the confirmation for a repeated POST
+# (one UPDATE of the session row, as Office 365 and Azure always did).
+FINAL_SUBMIT_MAX = {"office365": 18, "azure": 23, "business": 22}
 WIZARDS = ["office365", "azure", "business"]
 FILL = {"severity": "B", "is_24x7": False}
 
