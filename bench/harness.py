@@ -519,7 +519,13 @@ def write_markdown(path: Path, doc: dict) -> str:
             )
         if "error" in load:
             lines.append(f"| {s:,} | — | {load['error']} | | | | |")
-    lines += ["", "## Targets (issue 10)", "", "| Target | Result | Detail |", "|---|---|---|"]
+    lines += [
+        "",
+        "## Targets (issues 10 and 21)",
+        "",
+        "| Target | Result | Detail |",
+        "|---|---|---|",
+    ]
     for t in doc["targets"]:
         lines.append(f"| {t['target']} | **{t['status']}** | {t['detail']} |")
     lines += ["", "## Data", ""]

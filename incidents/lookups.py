@@ -1,6 +1,7 @@
 """Look-up lists that the engineer pages read on every request, cached.
 
-The queue's filter form lists every support engineer and every product. Both lists
+The queue's filter form lists every support engineer and every product, the engineer
+detail page the path of the incident's topic in the catalogue tree. These
 change rarely (an engineer joins, a product is added) but were read from the
 database on every page view (two queries, ~4 ms of the ~23 ms first page: see
 bench/FINDINGS.md). They are kept as plain values (no model instances) in the
@@ -11,7 +12,7 @@ cache framework:
 * every entry also expires after ``LOOKUP_TTL`` seconds, so that with a per-process
   cache (LocMemCache, the default) the other workers see the change within a minute.
 
-Labels that depend on the active language (product names) are chosen per request
+Labels that depend on the active language (product and topic names) are chosen per request
 from the cached columns, so one entry serves every language.
 """
 
@@ -28,10 +29,14 @@ from django.utils.translation import get_language
 from contracts.models import Product
 from portal.lib.i18n import TRANSLATED_LANGUAGES
 
+from .models import Topic
+
 LOOKUP_TTL = getattr(settings, "LOOKUP_CACHE_TTL", 60)
 ENGINEERS_KEY = "lookups:engineers:v1"
 PRODUCTS_KEY = "lookups:products:v1"
+TOPICS_KEY = "lookups:topics:v1"
 PRODUCT_COLUMNS = ("pk", "name", *(f"name_{lang}" for lang in TRANSLATED_LANGUAGES))
+TOPIC_COLUMNS = ("pk", "parent_id", *PRODUCT_COLUMNS[1:])
 
 
 def _engineer_label(first_name: str, last_name: str, username: str, email: str) -> str:
@@ -61,8 +66,7 @@ def product_choices() -> list[tuple[str, str]]:
     if rows is None:
         rows = list(Product.objects.order_by("name", "pk").values_list(*PRODUCT_COLUMNS))
         cache.set(PRODUCTS_KEY, rows, LOOKUP_TTL)
-    lang = (get_language() or "en")[:2]
-    column = 2 + TRANSLATED_LANGUAGES.index(lang) if lang in TRANSLATED_LANGUAGES else 1
+    column = _label_column()
     return [(str(row[0]), row[column] or row[1]) for row in rows]
 
 
@@ -73,12 +77,44 @@ def _forget(key: str) -> None:
     transaction.on_commit(lambda: cache.delete(key))
 
 
+def _label_column() -> int:
+    """Where the active language's name sits in a row of PRODUCT_COLUMNS / TOPIC_COLUMNS[1:]."""
+    lang = (get_language() or "en")[:2]
+    return 2 + TRANSLATED_LANGUAGES.index(lang) if lang in TRANSLATED_LANGUAGES else 1
+
+
+def topic_path(topic_id: int | None) -> list[str]:
+    """The names (active language) from the root of the topic tree down to ``topic_id``.
+
+    Topic.path walks the parents one query per level; the whole catalogue (a few
+    hundred nodes) is cached instead as ``{id: (parent_id, names...)}``.
+    """
+    if topic_id is None:
+        return []
+    topics = cache.get(TOPICS_KEY)
+    if topics is None:
+        topics = {row[0]: row[1:] for row in Topic.objects.values_list(*TOPIC_COLUMNS)}
+        cache.set(TOPICS_KEY, topics, LOOKUP_TTL)
+    column = _label_column()
+    names, node, seen = [], topics.get(topic_id), set()
+    while node is not None and topic_id not in seen:
+        seen.add(topic_id)
+        names.append(node[column] or node[1])
+        topic_id = node[0]
+        node = topics.get(topic_id)
+    return list(reversed(names))
+
+
 def forget_engineers(**kwargs) -> None:
     _forget(ENGINEERS_KEY)
 
 
 def forget_products(**kwargs) -> None:
     _forget(PRODUCTS_KEY)
+
+
+def forget_topics(**kwargs) -> None:
+    _forget(TOPICS_KEY)
 
 
 def connect_signals() -> None:
@@ -88,6 +124,7 @@ def connect_signals() -> None:
         signal.connect(forget_engineers, sender=user, dispatch_uid="lookups-engineers-user")
         signal.connect(forget_engineers, sender=Group, dispatch_uid="lookups-engineers-group")
         signal.connect(forget_products, sender=Product, dispatch_uid="lookups-products")
+        signal.connect(forget_topics, sender=Topic, dispatch_uid="lookups-topics")
     m2m_changed.connect(
         forget_engineers, sender=user.groups.through, dispatch_uid="lookups-engineers-m2m"
     )

@@ -13,7 +13,15 @@ from contracts.models import Platform, Product
 from incidents import workflow
 from incidents.models import HistoryEvent, Incident, IncidentContact, Message, Status
 from incidents.views.queue import decode_cursor, encode_cursor, queue_page
-from tests.builders import make_contract, make_engineer, make_partner, make_product, make_user
+from tests.builders import (
+    Tree,
+    make_contract,
+    make_engineer,
+    make_partner,
+    make_product,
+    make_topic_path,
+    make_user,
+)
 from tests.incidents.test_workflow_builders import make_incident, set_due
 
 QUEUE = reverse("incidents:queue")
@@ -399,6 +407,27 @@ def test_the_engineer_detail_runs_nine_queries_for_the_owner_whatever_the_thread
     with django_assert_num_queries(9):
         response = engineer_client.get(detail_url(incident))
     assert "Reply 29" in response.content.decode()
+
+
+def test_the_engineer_detail_shows_the_topic_path_at_the_same_cost_at_any_depth(
+    engineer_client, partner_user, django_assert_num_queries
+):
+    shallow = make_topic_path(Tree.OFFICE365, "Exchange")
+    deep = make_topic_path(Tree.OFFICE365, "Exchange", "Mail flow", "Delays", "<b>Bounces</b>")
+    one = make_incident(partner_user, topic=shallow[-1])
+    four = make_incident(partner_user, topic=deep[-1])
+    engineer_client.get(detail_url(one))  # the look-up lists are cached from now on
+    # session, user, engineer group; incident; messages, history, attachments, contacts
+    with django_assert_num_queries(8):
+        engineer_client.get(detail_url(one))
+    with django_assert_num_queries(8):
+        html = engineer_client.get(detail_url(four)).content.decode()
+    assert "Exchange › Mail flow › Delays › &lt;b&gt;Bounces&lt;/b&gt;" in html
+    deep[1].name_hu = "Levélforgalom"
+    deep[1].save()  # a renamed node shows at once
+    engineer_client.cookies["django_language"] = "hu"
+    html = engineer_client.get(detail_url(four)).content.decode()
+    assert "Exchange › Levélforgalom › Delays" in html
 
 
 def test_the_queue_first_page_runs_four_queries(
