@@ -280,7 +280,15 @@ def run_wizard(client: Client, name: str, requests: int, warmup: int, personas: 
             return {"available": True, "url": url, "error": "more than 20 steps"}
     created = Incident.objects.count() - incidents_before
     consumed = _persona_units(personas) - units_before
-    steps = {label: {"queries": queries.get(label), **summarize(samples[label])} for label in order}
+    floor_p95 = summarize(floor_samples)["p95_ms"]
+    steps = {
+        label: {
+            "queries": queries.get(label),
+            **summarize(samples[label]),
+            "floor_p95_ms": floor_p95,
+        }
+        for label in order
+    }
     return {
         "available": True,
         "url": url,
@@ -350,6 +358,17 @@ def measure_all(info: dict, requests: int, warmup: int, log) -> dict:
         "incident_detail_1_message",
         as_light,
         url_or_none("incidents:manage_detail", info["light_number"]),
+    )
+
+    page(
+        "engineer_detail_30_messages",
+        as_engineer,
+        url_or_none("incidents:queue_detail", info["detail_number"]),
+    )
+    page(
+        "engineer_detail_1_message",
+        as_engineer,
+        url_or_none("incidents:queue_detail", info["light_number"]),
     )
 
     queue = url_or_none("incidents:queue")

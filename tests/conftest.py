@@ -16,6 +16,14 @@ def _isolated_files(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():
+    """The cached look-up lists (incidents/lookups.py) never outlive a test's rolled-back rows."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _immediate_tasks(settings):
     """Tasks (e-mail delivery) run at once in most tests; tests/notifications switch to the
     database queue and run the real worker."""

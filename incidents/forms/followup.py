@@ -7,11 +7,11 @@ from django.contrib.auth import get_user_model
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from contracts.models import Product
 from partners.models import Partner
 from portal.lib.forms import form_helper as _helper
 from portal.lib.uploads import AttachmentsField
 
+from ..lookups import engineer_choices, product_choices
 from ..models import TEXT_MAX_LENGTH, RoutedTeam, Severity, Status
 
 MAX_MESSAGE = TEXT_MAX_LENGTH
@@ -20,12 +20,6 @@ MAX_MESSAGE = TEXT_MAX_LENGTH
 def user_label(user) -> str:
     name = user.get_full_name() or user.username
     return f"{name} <{user.email}>" if user.email else name
-
-
-def _label(first_name: str, last_name: str, username: str, email: str) -> str:
-    """``user_label`` from the columns (AbstractUser.get_full_name's rule)."""
-    name = f"{first_name} {last_name}".strip() or username
-    return f"{name} <{email}>" if email else name
 
 
 class UserChoiceField(forms.ModelChoiceField):
@@ -108,17 +102,10 @@ class AssignForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["engineer"].queryset = get_user_model().objects.support_engineers()
-        # Rendered from one read of the engineers (crispy's select walks the choices
-        # more than once); validation still goes through the queryset.
-        self.fields["engineer"].choices = self._choices
+        # Rendered from the cached list of engineers (incidents/lookups.py, no query);
+        # validation still goes through the queryset.
+        self.fields["engineer"].choices = engineer_choices
         self.helper = _helper()
-
-    @cached_property
-    def engineers(self) -> list:
-        return list(self.fields["engineer"].queryset)
-
-    def _choices(self):
-        return [(user.pk, user_label(user)) for user in self.engineers]
 
 
 class StatusForm(forms.Form):
@@ -176,8 +163,9 @@ class QueueFilterForm(forms.Form):
         choices=[("", _("Any severity"))] + [(s.value, s.value) for s in Severity],
         required=False,
     )
-    product = forms.ModelChoiceField(
-        label=_("Product"), queryset=Product.objects.none(), required=False, empty_label=_("Any")
+    # Plain (pk, label) choices from the cached look-up list (incidents/lookups.py).
+    product = forms.TypedChoiceField(
+        label=_("Product"), coerce=int, empty_value=None, required=False
     )
     # A text field, not a <select>: a programme has thousands of partners.
     partner = forms.CharField(
@@ -192,7 +180,7 @@ class QueueFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["product"].queryset = Product.objects.order_by("name")
+        self.fields["product"].choices = [("", _("Any")), *product_choices()]
         self.fields["owner"].choices = self.owner_choices()
         for field in self.fields.values():
             css = (
@@ -220,18 +208,12 @@ class QueueFilterForm(forms.Form):
         return partner
 
     def owner_choices(self):
-        # Plain values, not User objects: the queue builds this on every request.
-        engineers = get_user_model().objects.support_engineers()
+        # Plain values, cached (incidents/lookups.py): the queue builds this on every request.
         return [
             ("", _("Anyone")),
             ("me", _("Me")),
             ("none", _("Nobody (unassigned)")),
-            *(
-                (str(pk), _label(first, last, username, email))
-                for pk, first, last, username, email in engineers.values_list(
-                    "pk", "first_name", "last_name", "username", "email"
-                )
-            ),
+            *engineer_choices(),
         ]
 
 

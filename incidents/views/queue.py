@@ -23,6 +23,7 @@ from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.text import Truncator
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.http import require_GET
 
 from incidents.clock import DUE_SOON
@@ -293,6 +294,7 @@ def queue(request):
             "filters": filter_controls(form),
             "page": page,
             "rows": queue_rows(page.rows, now=now),
+            "row_texts": {key: str(text) for key, text in ROW_TEXTS.items()},
             "time_zone": timezone.get_current_timezone_name(),
             "first_url": f"?{params.urlencode()}",
             "filters_query": params.urlencode(),
@@ -357,6 +359,14 @@ def _labels(field_name: str) -> dict[str, str]:
     return {key: str(label) for key, label in Incident._meta.get_field(field_name).flatchoices}
 
 
+# The same words on every row: looked up once per request, not once per row.
+ROW_TEXTS = {
+    "answered": gettext_lazy("First response sent"),
+    "overdue": gettext_lazy("overdue"),
+    "unassigned": gettext_lazy("unassigned"),
+}
+
+
 @dataclass(frozen=True)
 class QueueRow:
     number: str
@@ -373,6 +383,7 @@ class QueueRow:
     due: dt.datetime | None
     due_state: str  # "", "due-soon" or "due-overdue"
     answered: bool
+    select_label: str  # the row's checkbox label, "Select SR-..."
 
 
 def queue_rows(rows: list[Incident], *, now: dt.datetime) -> list[QueueRow]:
@@ -383,6 +394,7 @@ def queue_rows(rows: list[Incident], *, now: dt.datetime) -> list[QueueRow]:
     # get_FOO_display() rebuilds a dict of lazy labels on every call: translate once.
     severities = _labels("severity")
     statuses = _labels("status")
+    select = gettext("Select %(number)s")
     out = []
     for incident in rows:
         due, clock = incident.response_due_at, incident.response_clock(now)
@@ -406,6 +418,7 @@ def queue_rows(rows: list[Incident], *, now: dt.datetime) -> list[QueueRow]:
                 due=timezone.localtime(due) if due is not None else None,
                 due_state=clock.state if clock else "",
                 answered=incident.first_response_at is not None,
+                select_label=select % {"number": incident.number},
             )
         )
     return out

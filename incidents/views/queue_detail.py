@@ -20,6 +20,7 @@ from incidents.forms.followup import (
     RouteForm,
     StatusForm,
 )
+from incidents.lookups import topic_path
 from incidents.models import Attachment, HistoryEvent, IncidentContact, Message
 
 from .engineer import get_incident
@@ -32,6 +33,8 @@ NOTE_ID = "note_%s"
 def _render_detail(request, incident, *, status=200, **forms):
     context = {
         "incident": incident,
+        # From the cached catalogue tree: no query per level (incidents/lookups.py).
+        "topic_path": topic_path(incident.topic_id),
         "thread": Message.objects.filter(incident=incident)
         .select_related("author")
         .order_by("created_at", "pk"),

@@ -9,11 +9,19 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from contracts.models import Platform
+from contracts.models import Platform, Product
 from incidents import workflow
 from incidents.models import HistoryEvent, Incident, IncidentContact, Message, Status
 from incidents.views.queue import decode_cursor, encode_cursor, queue_page
-from tests.builders import make_contract, make_engineer, make_partner, make_product, make_user
+from tests.builders import (
+    Tree,
+    make_contract,
+    make_engineer,
+    make_partner,
+    make_product,
+    make_topic_path,
+    make_user,
+)
 from tests.incidents.test_workflow_builders import make_incident, set_due
 
 QUEUE = reverse("incidents:queue")
@@ -359,6 +367,7 @@ def test_the_queue_runs_the_same_number_of_queries_for_1_and_50_rows(
     engineer_client, partner_user, django_assert_num_queries
 ):
     make_many(partner_user, 1)
+    engineer_client.get(QUEUE)  # the look-up lists are cached from the first request on
     with_one, _ = count_queries(engineer_client, QUEUE)
     more = make_many(partner_user, 49)
     partner_b = make_partner("Northwind")
@@ -366,6 +375,7 @@ def test_the_queue_runs_the_same_number_of_queries_for_1_and_50_rows(
         incident.partner = partner_b
         incident.owner = make_engineer()
         incident.save(update_fields=["partner", "owner"])
+    engineer_client.get(QUEUE)  # new engineers: their list is read again, once
     with django_assert_num_queries(with_one):
         response = engineer_client.get(QUEUE)
     assert len(listed(response)) == 25
@@ -376,36 +386,97 @@ def test_the_queue_runs_the_same_number_of_queries_for_1_and_50_rows(
 # --- detail and actions --------------------------------------------------------------
 
 
-def test_the_engineer_detail_runs_ten_queries_for_the_owner_whatever_the_thread(
+def test_the_engineer_detail_runs_nine_queries_for_the_owner_whatever_the_thread(
     engineer_client, incident, engineer, partner, django_assert_num_queries
 ):
     make_user(partner, username="csaba", first_name="Csaba", last_name="Kovacs")
     make_engineer("second")
     workflow.take(incident, engineer=engineer)
-    # session, user, engineer group; incident; messages, history, engineers (assign:
-    # read once), attachments, contacts, colleagues that can be added (read once).
+    # The first request also reads the engineers (the assign list), then keeps them in
+    # the cache (incidents/lookups.py).
     with django_assert_num_queries(10):
+        engineer_client.get(detail_url(incident))
+    # session, user, engineer group; incident; messages, history, attachments,
+    # contacts, colleagues that can be added (read once).
+    with django_assert_num_queries(9):
         response = engineer_client.get(detail_url(incident))
     html = response.content.decode()
     assert "Csaba Kovacs" in html and "second" in html
     for i in range(30):
         workflow.reply(incident, engineer=engineer, body=f"Reply {i}")
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(9):
         response = engineer_client.get(detail_url(incident))
     assert "Reply 29" in response.content.decode()
 
 
-def test_the_queue_first_page_runs_six_queries(
+def test_the_engineer_detail_shows_the_topic_path_at_the_same_cost_at_any_depth(
+    engineer_client, partner_user, django_assert_num_queries
+):
+    shallow = make_topic_path(Tree.OFFICE365, "Exchange")
+    deep = make_topic_path(Tree.OFFICE365, "Exchange", "Mail flow", "Delays", "<b>Bounces</b>")
+    one = make_incident(partner_user, topic=shallow[-1])
+    four = make_incident(partner_user, topic=deep[-1])
+    engineer_client.get(detail_url(one))  # the look-up lists are cached from now on
+    # session, user, engineer group; incident; messages, history, attachments, contacts
+    with django_assert_num_queries(8):
+        engineer_client.get(detail_url(one))
+    with django_assert_num_queries(8):
+        html = engineer_client.get(detail_url(four)).content.decode()
+    assert "Exchange › Mail flow › Delays › &lt;b&gt;Bounces&lt;/b&gt;" in html
+    deep[1].name_hu = "Levélforgalom"
+    deep[1].save()  # a renamed node shows at once
+    engineer_client.cookies["django_language"] = "hu"
+    html = engineer_client.get(detail_url(four)).content.decode()
+    assert "Exchange › Levélforgalom › Delays" in html
+
+
+def test_the_queue_first_page_runs_four_queries(
     engineer_client, partner_user, django_assert_num_queries
 ):
     make_many(partner_user, 30)
-    # session, user, engineer group (menu and access), engineers (owner filter),
-    # the page (ids subquery + rows), products (filter)
+    # The first request also reads the engineers (owner filter) and the products
+    # (product filter), then keeps them in the cache (incidents/lookups.py).
     with django_assert_num_queries(6):
+        engineer_client.get(QUEUE)
+    # session, user, engineer group (menu and access), the page (ids subquery + rows)
+    with django_assert_num_queries(4):
         response = engineer_client.get(QUEUE)
     assert len(listed(response)) == 25
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(4):
         engineer_client.get(QUEUE + response.context["next_url"])
+
+
+def test_the_cached_filter_lists_follow_changes_at_once(engineer_client, partner_user):
+    make_many(partner_user, 1)
+    engineer_client.get(QUEUE)  # both lists cached
+    newcomer = make_engineer("newcomer")
+    product = Product.objects.create(
+        name="Cached Product Z", slug="cached-z", platform=Platform.OFFICE365
+    )
+    html = engineer_client.get(QUEUE).content.decode()
+    assert f'<option value="{newcomer.pk}"' in html
+    assert f'<option value="{product.pk}">Cached Product Z</option>' in html
+    product.name = "Renamed Product Z"
+    product.save()
+    newcomer.groups.clear()  # no longer an engineer
+    html = engineer_client.get(QUEUE).content.decode()
+    assert "Renamed Product Z" in html and "Cached Product Z" not in html
+    assert f'<option value="{newcomer.pk}"' not in html
+    product.delete()
+    assert "Renamed Product Z" not in engineer_client.get(QUEUE).content.decode()
+
+
+def test_the_product_filter_accepts_only_listed_products(engineer_client, partner_user):
+    make_many(partner_user, 1)
+    product = Product.objects.create(
+        name="Filtered Product", slug="filtered", platform=Platform.OFFICE365
+    )
+    response = engineer_client.get(QUEUE + f"?product={product.pk}")
+    assert response.status_code == 200 and response.context["form"].is_valid()
+    response = engineer_client.get(QUEUE + "?product=999999")
+    assert not response.context["form"].is_valid()
+    response = engineer_client.get(QUEUE + "?product=abc")
+    assert not response.context["form"].is_valid()
 
 
 def test_the_queue_renders_rows_and_filters_with_escaped_values(

@@ -1,0 +1,130 @@
+"""Look-up lists that the engineer pages read on every request, cached.
+
+The queue's filter form lists every support engineer and every product, the engineer
+detail page the path of the incident's topic in the catalogue tree. These
+change rarely (an engineer joins, a product is added) but were read from the
+database on every page view (two queries, ~4 ms of the ~23 ms first page: see
+bench/FINDINGS.md). They are kept as plain values (no model instances) in the
+cache framework:
+
+* on change, the process that made the change drops them (post_save / post_delete /
+  m2m_changed signals, connected in IncidentsConfig.ready);
+* every entry also expires after ``LOOKUP_TTL`` seconds, so that with a per-process
+  cache (LocMemCache, the default) the other workers see the change within a minute.
+
+Labels that depend on the active language (product and topic names) are chosen per request
+from the cached columns, so one entry serves every language.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.utils.translation import get_language
+
+from contracts.models import Product
+from portal.lib.i18n import TRANSLATED_LANGUAGES
+
+from .models import Topic
+
+LOOKUP_TTL = getattr(settings, "LOOKUP_CACHE_TTL", 60)
+ENGINEERS_KEY = "lookups:engineers:v1"
+PRODUCTS_KEY = "lookups:products:v1"
+TOPICS_KEY = "lookups:topics:v1"
+PRODUCT_COLUMNS = ("pk", "name", *(f"name_{lang}" for lang in TRANSLATED_LANGUAGES))
+TOPIC_COLUMNS = ("pk", "parent_id", *PRODUCT_COLUMNS[1:])
+
+
+def _engineer_label(first_name: str, last_name: str, username: str, email: str) -> str:
+    """``user_label`` from the columns (AbstractUser.get_full_name's rule)."""
+    name = f"{first_name} {last_name}".strip() or username
+    return f"{name} <{email}>" if email else name
+
+
+def engineer_choices() -> list[tuple[str, str]]:
+    """``(str(pk), label)`` of every active support engineer, by name."""
+    choices = cache.get(ENGINEERS_KEY)
+    if choices is None:
+        engineers = get_user_model().objects.support_engineers()
+        choices = [
+            (str(pk), _engineer_label(first, last, username, email))
+            for pk, first, last, username, email in engineers.values_list(
+                "pk", "first_name", "last_name", "username", "email"
+            )
+        ]
+        cache.set(ENGINEERS_KEY, choices, LOOKUP_TTL)
+    return choices
+
+
+def product_choices() -> list[tuple[str, str]]:
+    """``(str(pk), name in the active language)`` of every product, by English name."""
+    rows = cache.get(PRODUCTS_KEY)
+    if rows is None:
+        rows = list(Product.objects.order_by("name", "pk").values_list(*PRODUCT_COLUMNS))
+        cache.set(PRODUCTS_KEY, rows, LOOKUP_TTL)
+    column = _label_column()
+    return [(str(row[0]), row[column] or row[1]) for row in rows]
+
+
+def _forget(key: str) -> None:
+    # Now, and again once the change is committed: a request that read the list between
+    # the two (seeing the change before it was committed) does not keep it.
+    cache.delete(key)
+    transaction.on_commit(lambda: cache.delete(key))
+
+
+def _label_column() -> int:
+    """Where the active language's name sits in a row of PRODUCT_COLUMNS / TOPIC_COLUMNS[1:]."""
+    lang = (get_language() or "en")[:2]
+    return 2 + TRANSLATED_LANGUAGES.index(lang) if lang in TRANSLATED_LANGUAGES else 1
+
+
+def topic_path(topic_id: int | None) -> list[str]:
+    """The names (active language) from the root of the topic tree down to ``topic_id``.
+
+    Topic.path walks the parents one query per level; the whole catalogue (a few
+    hundred nodes) is cached instead as ``{id: (parent_id, names...)}``.
+    """
+    if topic_id is None:
+        return []
+    topics = cache.get(TOPICS_KEY)
+    if topics is None:
+        topics = {row[0]: row[1:] for row in Topic.objects.values_list(*TOPIC_COLUMNS)}
+        cache.set(TOPICS_KEY, topics, LOOKUP_TTL)
+    column = _label_column()
+    names, node, seen = [], topics.get(topic_id), set()
+    while node is not None and topic_id not in seen:
+        seen.add(topic_id)
+        names.append(node[column] or node[1])
+        topic_id = node[0]
+        node = topics.get(topic_id)
+    return list(reversed(names))
+
+
+def forget_engineers(**kwargs) -> None:
+    _forget(ENGINEERS_KEY)
+
+
+def forget_products(**kwargs) -> None:
+    _forget(PRODUCTS_KEY)
+
+
+def forget_topics(**kwargs) -> None:
+    _forget(TOPICS_KEY)
+
+
+def connect_signals() -> None:
+    """Drop a list whenever what it is built from changes (called from AppConfig.ready)."""
+    user = get_user_model()
+    for signal in (post_save, post_delete):
+        signal.connect(forget_engineers, sender=user, dispatch_uid="lookups-engineers-user")
+        signal.connect(forget_engineers, sender=Group, dispatch_uid="lookups-engineers-group")
+        signal.connect(forget_products, sender=Product, dispatch_uid="lookups-products")
+        signal.connect(forget_topics, sender=Topic, dispatch_uid="lookups-topics")
+    m2m_changed.connect(
+        forget_engineers, sender=user.groups.through, dispatch_uid="lookups-engineers-m2m"
+    )
