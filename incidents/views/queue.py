@@ -95,9 +95,37 @@ def queue_page(
     """
     backwards = before is not None and after is None
     cursor = decode_cursor(before if backwards else after)
-    key = Tuple(F("response_due_at"), F("id"))
     # Walking backwards is walking forwards in the opposite order, then flipping the rows.
     reverse = descending != backwards
+    dated, undated_rows = _segments(incidents, cursor, reverse=reverse, backwards=backwards)
+
+    def dated_part() -> list[Incident]:
+        return _load(incidents, dated, size=size, reverse=reverse, by_id=False)
+
+    def undated_part() -> list[Incident]:
+        if not undated:
+            return []
+        return _load(incidents, undated_rows, size=size, reverse=reverse, by_id=True)
+
+    rows = undated_part() + dated_part() if backwards else dated_part() + undated_part()
+    more = len(rows) > size
+    rows = rows[:size]
+    if backwards:
+        rows.reverse()
+        has_next, has_previous = bool(rows), more
+    else:
+        has_next, has_previous = more, cursor is not None and bool(rows)
+    return QueuePage(
+        rows=rows,
+        next_cursor=encode_cursor(rows[-1]) if has_next else None,
+        previous_cursor=encode_cursor(rows[0]) if has_previous else None,
+        is_first=not has_previous,
+    )
+
+
+def _segments(incidents: QuerySet, cursor, *, reverse: bool, backwards: bool):
+    """The dated and the undated segment of the queue, each past ``cursor``."""
+    key = Tuple(F("response_due_at"), F("id"))
     order = ("-response_due_at", "-id") if reverse else ("response_due_at", "id")
     # Both segments are ordered on the index's own columns: "response_due_at IS NULL"
     # is an equality for a b-tree, so the undated rows come out of it in id order too.
@@ -115,40 +143,24 @@ def queue_page(
             dated = dated.filter(past(key, (due, pk)))
             if backwards:
                 undated_rows = undated_rows.filter(pk__lt=0)
+    return dated, undated_rows
 
-    def load(segment: QuerySet) -> list[Incident]:
-        # Ids first: the page's ids come from an ordered index range scan with LIMIT and
-        # no joins (with the joins of select_related, the planner misjudges how many rows
-        # follow a deep cursor and joins them all before sorting). Then those rows only
-        # are read with their related objects, in the same query, by primary key.
-        ids = segment.values("pk")[: size + 1]
-        rows = list(_by_pk(incidents, ids))
-        if segment is undated_rows:
-            rows.sort(key=lambda i: i.pk, reverse=reverse)
-        else:
-            rows.sort(key=lambda i: (i.response_due_at, i.pk), reverse=reverse)
-        return rows
 
-    def dated_part() -> list[Incident]:
-        return load(dated)
+def _load(incidents: QuerySet, segment: QuerySet, *, size: int, reverse: bool, by_id: bool):
+    """One segment's page of rows, in queue order.
 
-    def undated_part() -> list[Incident]:
-        return load(undated_rows) if undated else []
-
-    rows = undated_part() + dated_part() if backwards else dated_part() + undated_part()
-    more = len(rows) > size
-    rows = rows[:size]
-    if backwards:
-        rows.reverse()
-        has_next, has_previous = bool(rows), more
+    Ids first: the page's ids come from an ordered index range scan with LIMIT and
+    no joins (with the joins of select_related, the planner misjudges how many rows
+    follow a deep cursor and joins them all before sorting). Then those rows only
+    are read with their related objects, in the same query, by primary key.
+    """
+    ids = segment.values("pk")[: size + 1]
+    rows = list(_by_pk(incidents, ids))
+    if by_id:
+        rows.sort(key=lambda i: i.pk, reverse=reverse)
     else:
-        has_next, has_previous = more, cursor is not None and bool(rows)
-    return QueuePage(
-        rows=rows,
-        next_cursor=encode_cursor(rows[-1]) if has_next else None,
-        previous_cursor=encode_cursor(rows[0]) if has_previous else None,
-        is_first=not has_previous,
-    )
+        rows.sort(key=lambda i: (i.response_due_at, i.pk), reverse=reverse)
+    return rows
 
 
 def _by_pk(incidents: QuerySet, ids: QuerySet) -> QuerySet:

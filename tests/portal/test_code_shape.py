@@ -24,9 +24,8 @@ EXCLUDED_DIRS = {
 }
 MAX_MODULE_LINES = 500
 MAX_FUNCTION_LINES = 60
-# Excluded from the function-length rule only: the queue views belong to the queue
-# performance work (issue 16 leaves them to it); ``queue_page`` is 81 lines there.
-FUNCTION_LENGTH_EXCEPTIONS: set[str] = {"incidents/views/queue.py"}
+# Modules excluded from the function-length rule (none: keep it that way).
+FUNCTION_LENGTH_EXCEPTIONS: set[str] = set()
 
 
 def production_modules() -> list[Path]:
