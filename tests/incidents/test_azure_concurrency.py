@@ -13,7 +13,7 @@ from django.db import connections
 from django.test import Client
 
 from contracts.models import Contract, ContractEvent, ContractRegistration
-from incidents.forms import azure as azure_forms
+from incidents import azure as azure_rules
 from incidents.models import Incident
 from incidents.wizards import azure as azure_wizard
 from partners.models import SubscriptionRole
@@ -66,8 +66,8 @@ def _walk_two_sessions(user, azure, contract, monkeypatch):
         contact = {"technical_contact", "email_matches"}
         return [dataclasses.replace(p, met=True) if p.key in contact else p for p in found]
 
-    real_prerequisites = azure_forms.azure_prerequisites
-    monkeypatch.setattr(azure_forms, "azure_prerequisites", both_are_technical_contacts)
+    real_prerequisites = azure_rules.azure_prerequisites
+    monkeypatch.setattr(azure_rules, "azure_prerequisites", both_are_technical_contacts)
     monkeypatch.setattr(azure_wizard, "azure_prerequisites", both_are_technical_contacts)
     colleague = make_user(user.partner, username="colleague")
     ContractRegistration.objects.create(contract=contract, user=colleague)
