@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 
+from django.contrib.auth import get_user_model
 from django.db import connection
 from django.db.models import Case, F, FloatField, Q, QuerySet, Value, When
 
@@ -52,9 +53,7 @@ def _matching_ids(terms: list[str], number: str, own: Q, *, postgres: bool):
         partners &= Q(name__icontains=term) | Q(partner_number__startswith=term)
         customers &= Q(name__icontains=term) | Q(tenant_domain__icontains=term)
         users &= (
-            Q(user__first_name__icontains=term)
-            | Q(user__last_name__icontains=term)
-            | Q(user__email__icontains=term)
+            Q(first_name__icontains=term) | Q(last_name__icontains=term) | Q(email__icontains=term)
         )
         messages &= Q(body__icontains=term)
     if postgres:
@@ -65,7 +64,13 @@ def _matching_ids(terms: list[str], number: str, own: Q, *, postgres: bool):
         plain.filter(number__contains=number).values("pk"),
         plain.filter(partner__in=Partner.objects.filter(partners).values("pk")).values("pk"),
         plain.filter(customer__in=Customer.objects.filter(customers).values("pk")).values("pk"),
-        IncidentContact.objects.filter(users).order_by().values("incident_id"),
+        # The users first (thousands), then their contact rows by the user_id index: not a
+        # scan of every contact row joined to its user (FINDINGS: search at 100,000).
+        IncidentContact.objects.filter(
+            user__in=get_user_model()._default_manager.filter(users).values("pk")
+        )
+        .order_by()
+        .values("incident_id"),
         Message.objects.filter(messages).order_by().values("incident_id"),
     ]
     return parts[0].union(*parts[1:])
