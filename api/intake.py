@@ -23,10 +23,14 @@ from contracts.models import Contract, ContractKind
 from incidents.azure import azure_prerequisites, azure_product
 from incidents.forms.common import DATETIME_LOCAL_FORMAT
 from incidents.forms.office365 import SupportingInfoForm
-from incidents.intake import azure_decision, azure_route, office365_decision
+from incidents.intake import (
+    azure_decision,
+    azure_route,
+    office365_decision,
+    office365_product_of,
+)
 from incidents.models import Channel, Incident, RoutedTeam, Topic, Tree
 from incidents.services import IncidentDraft, SubmissionError, submit_incident
-from incidents.wizards.office365 import office365_product_of
 from partners.models import AzureSubscription
 
 from .problems import ApiProblem

@@ -9,10 +9,28 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from contracts.models import ContractKind
+from contracts.models import ContractKind, Platform, Product
 from incidents.forms.azure import BILLING, PROFESSIONAL
 from incidents.models import RoutedTeam, Topic
 from partners.models import ScsProduct
+
+OFFICE365_PRODUCT_SLUG = "office-365"
+
+
+def office365_product() -> Product:
+    product, _created = Product.objects.get_or_create(
+        slug=OFFICE365_PRODUCT_SLUG,
+        defaults={"name": "Office 365", "platform": Platform.OFFICE365},
+    )
+    return product
+
+
+def office365_product_of(root: Topic) -> Product:
+    """The tree's product, read with the topic lists; else looked up by its slug."""
+    product = root.product if root.product_id else None
+    if product is not None and product.slug == OFFICE365_PRODUCT_SLUG:
+        return product
+    return office365_product()
 
 
 def office365_decision(user, leaf: Topic) -> tuple[str, str]:

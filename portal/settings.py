@@ -406,7 +406,11 @@ LOGGING = {
     "root": {"handlers": ["stderr"], "level": os.environ.get("LOG_LEVEL", "INFO").upper()},
     # Django's own console handler (with DEBUG) would print every record a second time:
     # its records reach the root handler above.
-    "loggers": {"django": {"handlers": [], "propagate": True}},
+    "loggers": {
+        "django": {"handlers": [], "propagate": True},
+        # django-axes announces itself at INFO in every process (each manage.py command).
+        "axes": {"level": "WARNING"},
+    },
 }
 
 # Portal-wide names used by templates and e-mails.

@@ -15,7 +15,6 @@ from functools import cached_property
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _lazy
 
-from contracts.models import Platform, Product
 from incidents.forms.office365 import (
     AttachForm,
     DescriptionForm,
@@ -23,24 +22,16 @@ from incidents.forms.office365 import (
     SupportingInfoForm,
 )
 from incidents.forms.taxonomy import RefreshableWizardMixin
-from incidents.intake import office365_decision
+from incidents.intake import office365_decision, office365_product_of
 from incidents.models import Channel, RoutedTeam, Topic
 from incidents.services import IncidentDraft, SubmissionError, submit_incident
 from partners.models import ScsProduct
 from portal.lib.partner_only import PartnerRequiredMixin
 from portal.lib.wizards import PortalWizardView
 
-PRODUCT_SLUG = "office-365"
 # Remembers the last incident this session submitted, so that a repeated final
 # POST after the wizard was reset lands on the same confirmation.
 LAST_SUBMITTED_KEY = "office365_wizard_last_submitted"
-
-
-def office365_product() -> Product:
-    product, _created = Product.objects.get_or_create(
-        slug=PRODUCT_SLUG, defaults={"name": "Office 365", "platform": Platform.OFFICE365}
-    )
-    return product
 
 
 class Office365Wizard(PartnerRequiredMixin, RefreshableWizardMixin, PortalWizardView):
@@ -111,14 +102,6 @@ class Office365Wizard(PartnerRequiredMixin, RefreshableWizardMixin, PortalWizard
         draft = office365_draft(self.request.user, form_dict, submission_key=self.submission_key())
         incident = submit_incident(draft)
         return redirect("incidents:confirmation", number=incident.number)
-
-
-def office365_product_of(root: Topic) -> Product:
-    """The tree's product, read with the topic lists; else looked up by its slug."""
-    product = root.product if root.product_id else None
-    if product is not None and product.slug == PRODUCT_SLUG:
-        return product
-    return office365_product()
 
 
 def office365_draft(user, form_dict, *, submission_key) -> IncidentDraft:
