@@ -19,8 +19,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from phonenumber_field.formfields import PhoneNumberField
 
-from contracts.models import Contract, ContractKind
-from incidents.azure import azure_prerequisites, azure_product
+from contracts.models import Contract
+from incidents.azure import azure_contract_kind_refusal, azure_prerequisites, azure_product
 from incidents.forms.common import DATETIME_LOCAL_FORMAT
 from incidents.forms.office365 import SupportingInfoForm
 from incidents.intake import (
@@ -255,16 +255,9 @@ def _azure_contract(user, contract_id) -> Contract:
             _("The contract %(contract)s is not registered to your account.")
             % {"contract": contract_id},
         )
-    if contract.kind != ContractKind.SIGNATURE_CLOUD:
-        # The message of the wizard's contract step (AzureContractForm).
-        raise field_problem(
-            "contractId",
-            _(
-                "%(kind)s cannot be used here: Azure incidents need a Signature "
-                "Cloud Support contract."
-            )
-            % {"kind": contract.get_kind_display()},
-        )
+    refusal = azure_contract_kind_refusal(contract)
+    if refusal:
+        raise field_problem("contractId", refusal)
     return contract
 
 

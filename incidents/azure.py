@@ -152,3 +152,14 @@ def _eligibility_prerequisite(eligibility, on: dt.date) -> Prerequisite:
 def azure_product() -> Product | None:
     """The catalogue's Microsoft Azure product (the first active one)."""
     return Product.objects.filter(platform=Platform.AZURE, is_active=True).order_by("pk").first()
+
+
+def azure_contract_kind_refusal(contract: Contract) -> str:
+    """Why ``contract`` cannot pay for an Azure incident by its kind, or "" (SPEC §4.2:
+    Azure incidents need a Signature Cloud Support contract). The wizard's contract
+    step and the API say the same."""
+    if contract.kind == ContractKind.SIGNATURE_CLOUD:
+        return ""
+    return _(
+        "%(kind)s cannot be used here: Azure incidents need a Signature Cloud Support contract."
+    ) % {"kind": contract.get_kind_display()}

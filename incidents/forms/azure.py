@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from phonenumber_field.formfields import PhoneNumberField
 
 from contracts.models import ContractKind, ContractOption, Product
-from incidents.azure import azure_product
+from incidents.azure import azure_contract_kind_refusal, azure_product
 from incidents.forms.common import (
     TITLE_REQUIRED,
     SeverityRuleMixin,
@@ -142,19 +142,11 @@ class AzureContractForm(ContractStepForm):
         super().__init__(*args, **kwargs)
         usable, other_kind = [], []
         for option in self.usable:
-            if option.contract.kind == ContractKind.SIGNATURE_CLOUD:
-                usable.append(option)
+            refusal = azure_contract_kind_refusal(option.contract)
+            if refusal:
+                other_kind.append(ContractOption(option.contract, refusal))
             else:
-                other_kind.append(
-                    ContractOption(
-                        option.contract,
-                        _(
-                            "%(kind)s cannot be used here: Azure incidents need a Signature "
-                            "Cloud Support contract."
-                        )
-                        % {"kind": option.contract.get_kind_display()},
-                    )
-                )
+                usable.append(option)
         self.usable = usable
         self.unavailable = self.unavailable + other_kind
         self.fields["contract"].preload(
