@@ -15,6 +15,7 @@ import statistics
 import sys
 import time
 import traceback
+from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import django
@@ -327,6 +328,13 @@ def _note(samples, queries, order, label, elapsed, nq, record, capture):
 
 
 # --- everything ------------------------------------------------------------
+ONLY: str | None = None  # --only SUBSTR: measure just the pages / wizards whose key holds it
+
+
+def wanted(key: str) -> bool:
+    return ONLY is None or ONLY in key
+
+
 def measure_all(info: dict, requests: int, warmup: int, log) -> dict:
     personas = info["personas"]
     anna = User.objects.get(pk=personas["anna"])
@@ -336,6 +344,8 @@ def measure_all(info: dict, requests: int, warmup: int, log) -> dict:
     pages: dict[str, dict] = {}
 
     def page(key: str, client: Client, url: str | None, why: str = ""):
+        if not wanted(key) and key != "floor":
+            return
         started = time.perf_counter()
         if url is None:
             pages[key] = not_available(why or "not in the URLconf yet")
@@ -373,32 +383,36 @@ def measure_all(info: dict, requests: int, warmup: int, log) -> dict:
 
     queue = url_or_none("incidents:queue")
     page("queue_first_page", as_engineer, queue)
-    if queue and "error" not in pages["queue_first_page"]:
+    if queue and "error" not in pages.get("queue_first_page", {}):
         html = as_engineer.get(queue).content.decode()
         params = queue_filter_params(html)
         if params is None:
             pages["queue_filtered"] = not_available(
                 "no severity + first-response-overdue filter found in the queue's GET form"
             )
-        else:
+        elif wanted("queue_filtered"):
             page("queue_filtered", as_engineer, _with_params(queue, params))
             pages["queue_filtered"]["params"] = params
-        deep, how = find_deep_page(as_engineer, queue, html, log)
-        page("queue_deep_page", as_engineer, deep, how)
-        pages["queue_deep_page"]["how"] = how
+        if wanted("queue_deep_page"):
+            deep, how = find_deep_page(as_engineer, queue, html, log)
+            page("queue_deep_page", as_engineer, deep, how)
+            pages["queue_deep_page"]["how"] = how
         for key, text in search_terms().items():
             page(key, as_engineer, _with_params(queue, {"q": text, "status": ""}))
-            pages[key]["q"] = text
+            if key in pages:
+                pages[key]["q"] = text
     else:
         pages["queue_filtered"] = not_available("the queue is not available")
         pages["queue_deep_page"] = not_available("the queue is not available")
 
     wizards = {}
     for name in WIZARDS:
+        if not wanted(name):
+            continue
         started = time.perf_counter()
         wizards[name] = run_wizard(as_anna, name, requests, warmup, personas, log)
         log(f"  wizard {name}: {_short(wizards[name])} ({time.perf_counter() - started:.1f}s)")
-    if any(w.get("incidents_created") for w in wizards.values()):
+    if wanted("confirmation") and any(w.get("incidents_created") for w in wizards.values()):
         last = Incident.objects.filter(submitted_by=anna).order_by("-pk").first()
         page("confirmation", as_anna, url_or_none("incidents:confirmation", last.number))
 
@@ -443,14 +457,29 @@ def main(argv=None) -> int:
     parser.add_argument("--requests", type=int, default=50)
     parser.add_argument("--warmup", type=int, default=5)
     parser.add_argument("--out", required=True)
+    parser.add_argument(
+        "--seed-info",
+        metavar="JSON",
+        help="development: reuse a database seeded before (its seed info in JSON; written if absent)",
+    )
+    parser.add_argument("--only", help="development: only pages / wizards whose key holds this")
     args = parser.parse_args(argv)
+    global ONLY
+    ONLY = args.only
 
     def log(message: str) -> None:
         print(message, flush=True)
 
-    log(f"[{args.size:,} incidents] seeding")
-    info = seeding.seed(args.size, log=log)
-    log(f"  seeded in {info['seconds']}s: {info['counts']}")
+    seed_info = Path(args.seed_info) if args.seed_info else None
+    if seed_info is not None and seed_info.exists():
+        info = json.loads(seed_info.read_text())
+        log(f"[{args.size:,} incidents] reusing the database seeded before ({seed_info})")
+    else:
+        log(f"[{args.size:,} incidents] seeding")
+        info = seeding.seed(args.size, log=log)
+        log(f"  seeded in {info['seconds']}s: {info['counts']}")
+        if seed_info is not None:
+            seed_info.write_text(json.dumps(info, default=str))
     log(f"[{args.size:,} incidents] measuring in-process ({args.requests} requests per page)")
     try:
         result = measure_all(info, args.requests, args.warmup, log)
