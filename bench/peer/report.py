@@ -55,6 +55,7 @@ def markdown(sizes: list[int], results: dict) -> list[str]:
         "in-process with the test Client and each GET paired with its own framework's floor "
         "(a login-required 2-byte view). p95 / floor is the comparable figure; "
         "ours / theirs divides the two (below 1: the portal is nearer its floor).",
+        *_versions(measured, results),
         "",
         "| Size | Page | ours: queries | p50 ms | p95 ms | p95 / floor "
         "| theirs: queries | p50 ms | p95 ms | p95 / floor | ours / theirs |",
@@ -62,6 +63,9 @@ def markdown(sizes: list[int], results: dict) -> list[str]:
     ]
     for s in measured:
         peer = results[str(s)]["peer"]
+        if "error" in peer:
+            lines.append(f"| {s:,} | not measured: {peer['error']} |" + " |" * 9)
+            continue
         ours, theirs = peer.get("ours", {}), peer.get("theirs", {})
         for title, our_key, their_key in ROWS:
             a = ours.get(our_key) if our_key else None
@@ -77,10 +81,24 @@ def markdown(sizes: list[int], results: dict) -> list[str]:
     return lines
 
 
+def _versions(measured: list[int], results: dict) -> list[str]:
+    peer = next(
+        (results[str(s)]["peer"] for s in measured if "error" not in results[str(s)]["peer"]), None
+    )
+    if not peer or not peer.get("peer_django"):
+        return []
+    return [
+        f"Theirs ran on Django {peer['peer_django']}, Python {peer.get('peer_python', '?')} "
+        "(its own virtual environment)."
+    ]
+
+
 def _notes(measured: list[int], results: dict) -> list[str]:
     notes = []
     for s in measured:
         peer = results[str(s)]["peer"]
+        if "error" in peer:
+            continue
         theirs = peer.get("theirs", {})
         seed = peer.get("seed", {})
         counts = ", ".join(f"{k} {v:,}" for k, v in seed.get("counts", {}).items())

@@ -152,10 +152,11 @@ def side_by_side(pg, py, size, peer_info, ours_cmd, ours_env, root, requests, wa
         peer.setdefault("_memory", {})[peer_keys[-1]] = {
             k: result[k] for k in ("rss_mb", "peak_rss_mb")
         }
-        peer_django = result.get("django")
+        versions = {k: result.get(k) for k in ("django", "python")}
     return {
         "peer": NAME,
-        "peer_django": peer_django,
+        "peer_django": versions["django"],
+        "peer_python": versions["python"],
         "seconds": round(time.time() - started),
         "seed": {k: peer_seed[k] for k in ("seconds", "counts")},
         "ours": ours,

@@ -16,6 +16,7 @@ import html
 import json
 import math
 import os
+import platform
 import re
 import statistics
 import sys
@@ -154,6 +155,7 @@ def main() -> int:
         info = json.load(fh)
     result = measure_all(info, only.__contains__, args.requests, args.warmup)
     result["django"] = django.get_version()
+    result["python"] = platform.python_version()
     with open(args.out, "w") as fh:
         json.dump(result, fh, indent=1)
     for key, page in result["pages"].items():
