@@ -595,17 +595,16 @@ def peer_side_by_side(args, peer_py, size: int, url: str, seed_info: Path) -> di
             "--out", str(out),
         ]  # fmt: skip
 
+    sizing = peer_runner.Sizing(args.pg, peer_py, size, args.requests, args.warmup)
     try:
-        info = peer_runner.seed(args.pg, peer_py, size, seed_info.parent)
+        info = peer_runner.seed(sizing, seed_info.parent)
         log(f"[{size:,}] side by side with {peer_runner.NAME}, page group by page group")
-        return peer_runner.side_by_side(
-            args.pg, peer_py, size, info, ours_cmd, env_for(url), ROOT, args.requests, args.warmup
-        )
+        return peer_runner.side_by_side(sizing, info, ours_cmd, env_for(url), ROOT)
     except (peer_runner.PeerError, OSError, KeyError, ValueError) as exc:
         log(f"[{size:,}] peer: not measured: {exc}")
         return {"peer": peer_runner.NAME, "error": str(exc)}
     finally:
-        peer_runner.drop(args.pg, size)
+        peer_runner.drop(sizing)
 
 
 def main(argv=None) -> int:
@@ -709,6 +708,7 @@ def main(argv=None) -> int:
                 harness_ok = False
         if args.peer:
             result["peer"] = peer_side_by_side(args, peer_py, size, url, seed_info)
+        shutil.rmtree(seed_info.parent, ignore_errors=True)
         results[str(size)] = result
         admin_sql(args.pg, f"DROP DATABASE {name}")
 

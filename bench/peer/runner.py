@@ -15,6 +15,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import psycopg
@@ -90,80 +91,80 @@ def prepare(pg: str) -> Path:
     return py
 
 
-def seed(pg: str, py: Path, size: int, workdir: Path) -> Path:
-    """A fresh database for ``size`` tickets, seeded; returns the seed info's path."""
-    database = f"peer_{size}"
-    _admin(pg, f"DROP DATABASE IF EXISTS {database}")
-    _admin(pg, f"CREATE DATABASE {database} TEMPLATE {TEMPLATE_DB}")
-    info = workdir / f"peer-seed-{size}.json"
-    log(f"[{size:,}] peer: seeding {NAME}")
-    _check(
-        [str(py), "-m", "peersite.seed", "--size", str(size), "--out", str(info)],
-        _env(pg, database),
-    )
+@dataclass
+class Sizing:
+    """One size's peer run: the server, the peer's Python, the size, requests per page."""
+
+    pg: str
+    py: Path
+    size: int
+    requests: int
+    warmup: int
+
+    @property
+    def database(self) -> str:
+        return f"peer_{self.size}"
+
+
+def seed(run: Sizing, workdir: Path) -> Path:
+    """A fresh database for ``run.size`` tickets, seeded; returns the seed info's path."""
+    _admin(run.pg, f"DROP DATABASE IF EXISTS {run.database}")
+    _admin(run.pg, f"CREATE DATABASE {run.database} TEMPLATE {TEMPLATE_DB}")
+    info = workdir / f"peer-seed-{run.size}.json"
+    log(f"[{run.size:,}] peer: seeding {NAME}")
+    cmd = [str(run.py), "-m", "peersite.seed", "--size", str(run.size), "--out", str(info)]
+    _check(cmd, _env(run.pg, run.database))
     return info
 
 
-def measure(pg, py, size, info, keys, requests, warmup, workdir) -> dict:
+def measure(run: Sizing, info: Path, keys: tuple[str, ...], workdir: Path) -> dict:
     """Measure the peer's ``keys`` (own process); the result with the process's peak RSS."""
-    out = workdir / f"peer-{size}-{keys[0]}.json"
+    out = workdir / f"peer-{run.size}-{keys[0]}.json"
     cmd = [
-        str(py),
-        "-m",
-        "peersite.measure",
-        "--seed-info",
-        str(info),
-        "--out",
-        str(out),
-        "--requests",
-        str(requests),
-        "--warmup",
-        str(warmup),
-        "--only",
-        ",".join(keys),
-    ]
-    peak_kb = _check(cmd, _env(pg, f"peer_{size}"))
+        str(run.py), "-m", "peersite.measure", "--seed-info", str(info), "--out", str(out),
+        "--requests", str(run.requests), "--warmup", str(run.warmup), "--only", ",".join(keys),
+    ]  # fmt: skip
+    peak_kb = _check(cmd, _env(run.pg, run.database))
     result = json.loads(out.read_text())
     result["process_peak_rss_mb"] = round(peak_kb / 1024, 1)
     return result
 
 
-def drop(pg: str, size: int) -> None:
-    _admin(pg, f"DROP DATABASE IF EXISTS peer_{size}")
+def drop(run: Sizing) -> None:
+    _admin(run.pg, f"DROP DATABASE IF EXISTS {run.database}")
 
 
-def side_by_side(pg, py, size, peer_info, ours_cmd, ours_env, root, requests, warmup) -> dict:
+def side_by_side(run: Sizing, peer_info: Path, ours_cmd, ours_env: dict, root: Path) -> dict:
     """Per group, our page then the peer's, in the same minutes; both against their floors.
 
     ``ours_cmd(key, out)`` builds the command measuring our page ``key`` on the
-    database already seeded for this size (bench.measure --seed-info --only).
+    database already seeded for this size (bench.measure --seed-info --only), run
+    with ``ours_env`` in ``root``.
     """
-    workdir = Path(tempfile.mkdtemp(prefix="bench-peer-"))
-    ours, peer, peer_seed = {}, {}, json.loads(Path(peer_info).read_text())
+    ours, theirs, memory, versions = {}, {}, {}, {}
     ours_rss, peer_rss, started = [], [], time.time()
-    for our_key, peer_keys in GROUPS:
-        out = workdir / f"ours-{our_key}.json"
-        ours_rss.append(_check(ours_cmd(our_key, out), ours_env, root))
-        page = json.loads(out.read_text())["pages"].get(our_key, {})
-        ours[our_key] = page
-        result = measure(pg, py, size, peer_info, peer_keys, requests, warmup, workdir)
-        peer.update({k: v for k, v in result["pages"].items() if k != "floor"})
-        peer_rss.append(result["process_peak_rss_mb"])
-        peer.setdefault("_memory", {})[peer_keys[-1]] = {
-            k: result[k] for k in ("rss_mb", "peak_rss_mb")
-        }
-        versions = {k: result.get(k) for k in ("django", "python")}
+    with tempfile.TemporaryDirectory(prefix="bench-peer-") as tmp:
+        for our_key, peer_keys in GROUPS:
+            out = Path(tmp) / f"ours-{our_key}.json"
+            ours_rss.append(_check(ours_cmd(our_key, out), ours_env, root))
+            ours[our_key] = json.loads(out.read_text())["pages"].get(our_key, {})
+            result = measure(run, peer_info, peer_keys, Path(tmp))
+            theirs.update({k: v for k, v in result["pages"].items() if k != "floor"})
+            peer_rss.append(result["process_peak_rss_mb"])
+            memory[peer_keys[-1]] = {k: result[k] for k in ("rss_mb", "peak_rss_mb")}
+            versions = {k: result.get(k) for k in ("django", "python")}
+    seed_info = json.loads(Path(peer_info).read_text())
     return {
         "peer": NAME,
-        "peer_django": versions["django"],
-        "peer_python": versions["python"],
+        "peer_django": versions.get("django"),
+        "peer_python": versions.get("python"),
         "seconds": round(time.time() - started),
-        "seed": {k: peer_seed[k] for k in ("seconds", "counts")},
+        "seed": {k: seed_info[k] for k in ("seconds", "counts")},
         "ours": ours,
-        "theirs": {k: v for k, v in peer.items() if k != "_memory"},
+        "theirs": theirs,
         "memory": {
             "ours_peak_rss_mb": round(max(ours_rss) / 1024, 1),
             "theirs_peak_rss_mb": max(peer_rss),
-            "theirs_after_runs": peer["_memory"],
+            "theirs_after_runs": memory,
         },
     }
