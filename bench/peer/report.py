@@ -88,8 +88,9 @@ def _versions(measured: list[int], results: dict) -> list[str]:
     if not peer or not peer.get("peer_django"):
         return []
     return [
+        "",
         f"Theirs ran on Django {peer['peer_django']}, Python {peer.get('peer_python', '?')} "
-        "(its own virtual environment)."
+        "(its own virtual environment).",
     ]
 
 
@@ -103,6 +104,14 @@ def _notes(measured: list[int], results: dict) -> list[str]:
         seed = peer.get("seed", {})
         counts = ", ".join(f"{k} {v:,}" for k, v in seed.get("counts", {}).items())
         notes.append(f"- {s:,}: theirs seeded in {seed.get('seconds')} s — {counts}.")
+        ours = peer.get("ours", {})
+        sizes_of_ours = ", ".join(
+            f"{key} {ours[key]['bytes']:,} bytes"
+            for _, key, _ in ROWS
+            if key and "bytes" in ours.get(key, {})
+        )
+        if sizes_of_ours:
+            notes.append(f"- {s:,}: ours (HTML pages): {sizes_of_ours}.")
         for key in ("list_data", "list_deep_page", "detail"):
             page = theirs.get(key, {})
             if "p95_ms" in page:

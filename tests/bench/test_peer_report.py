@@ -17,7 +17,7 @@ def _results():
         "peer_python": "3.12.1",
         "seed": {"seconds": 12.5, "counts": {"tickets": 10000, "follow-ups": 30027}},
         "ours": {
-            "queue_first_page": _page(6.0, 2.0),
+            "queue_first_page": _page(6.0, 2.0, bytes=52000),
             "queue_deep_page": _page(8.0, 2.0),
             "engineer_detail_30_messages": {"error": "HTTP 500"},
         },
@@ -63,6 +63,7 @@ def test_memory_and_the_peers_data_are_reported():
     assert "| 150.2 MB |" in text and "| 310.5 MB |" in text
     assert "theirs seeded in 12.5 s — tickets 10,000, follow-ups 30,027." in text
     assert "10,003 `<option>`s, 5 timed GETs" in text
+    assert "- 10,000: ours (HTML pages): queue_first_page 52,000 bytes." in text
 
 
 def test_a_peer_that_could_not_be_measured_says_why():
@@ -70,6 +71,7 @@ def test_a_peer_that_could_not_be_measured_says_why():
     results["100000"]["peer"] = {"peer": "django-helpdesk 2.3.3", "error": "pip failed"}
     lines = report.markdown([10000, 100000], results)
     assert "Theirs ran on Django 4.2.30, Python 3.12.1 (its own virtual environment)." in lines
+    assert lines[lines.index("## Peer: django-helpdesk 2.3.3 (`--peer`)") + 3] == ""
     assert [line for line in lines if line.startswith("| 100,000 |")] == [
         "| 100,000 | not measured: pip failed |" + " |" * 9
     ]
