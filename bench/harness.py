@@ -677,7 +677,12 @@ def main(argv=None) -> int:
         admin_sql(args.pg, f"CREATE DATABASE {name} TEMPLATE {TEMPLATE_DB}")
         url = db_url(args.pg, name)
         part = out / f".part-{size}.json"
-        seed_info = Path(tempfile.mkdtemp(prefix="bench-seed-")) / f"seed-{size}.json"
+        # With --peer, our seed info is kept so our pages can be re-measured beside the peer's.
+        seed_info = (
+            Path(tempfile.mkdtemp(prefix="bench-seed-")) / f"seed-{size}.json"
+            if args.peer
+            else None
+        )
         run(
             [
                 PY,
@@ -691,7 +696,7 @@ def main(argv=None) -> int:
                 str(args.warmup),
                 "--out",
                 str(part),
-                *(["--seed-info", str(seed_info)] if args.peer else []),
+                *(["--seed-info", str(seed_info)] if seed_info else []),
             ],
             env_for(url),
         )
@@ -706,9 +711,9 @@ def main(argv=None) -> int:
             log(f"  {key}: {r.get('requests_per_s', r.get('error'))} req/s")
             if r.get("error") or r.get("non_2xx_3xx"):
                 harness_ok = False
-        if args.peer:
+        if seed_info:
             result["peer"] = peer_side_by_side(args, peer_py, size, url, seed_info)
-        shutil.rmtree(seed_info.parent, ignore_errors=True)
+            shutil.rmtree(seed_info.parent, ignore_errors=True)
         results[str(size)] = result
         admin_sql(args.pg, f"DROP DATABASE {name}")
 
