@@ -252,7 +252,8 @@ class BusinessWizard(
         user = self.request.user
         draft = business_draft(user, form_dict, submission_key=self.submission_key())
         incident = submit_incident(draft)
-        if Incident.objects.visible_to(user).filter(pk=incident.pk).exists():
+        contacts = [draft.primary_contact.pk, *(c.pk for c in draft.additional_contacts)]
+        if Incident.objects.sees_new(user, incident, contacts):
             return redirect("incidents:confirmation", number=incident.number)
         # The submitter is no longer a contact, so the confirmation page is not theirs to open.
         return render(
