@@ -7,8 +7,12 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
-from django.http import HttpResponseRedirect
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
+from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
@@ -25,6 +29,13 @@ from .models import (
     ProductVersion,
 )
 from .services import ActivationError, activate_contracts, activate_request, reject_request
+
+
+def person(user) -> str:
+    """A person's name for staff pages (the user name only when no name is recorded)."""
+    if user is None:
+        return "-"
+    return user.get_full_name() or user.get_username()
 
 
 class ProductVersionInline(admin.TabularInline):
@@ -54,10 +65,17 @@ class ReadOnlyInlineMixin:
 
 class ContractEventInline(ReadOnlyInlineMixin, admin.TabularInline):
     model = ContractEvent
-    fields = ["created_at", "kind", "units_delta", "incident_number", "note", "actor"]
+    fields = ["created_at", "kind", "units_delta", "incident_number", "note", "by"]
     readonly_fields = fields
     ordering = ["-created_at", "-pk"]
     verbose_name_plural = _lazy("ledger (read-only: use the actions to change a contract)")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("actor")
+
+    @admin.display(description=_lazy("by"))
+    def by(self, event):
+        return person(event.actor)
 
 
 class ContractRegistrationInline(admin.TabularInline):
@@ -217,11 +235,15 @@ class ContractAdmin(admin.ModelAdmin):
 
 @admin.register(ContractEvent)
 class ContractEventAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "contract", "kind", "units_delta", "incident_number", "actor"]
+    list_display = ["created_at", "contract", "kind", "units_delta", "incident_number", "by"]
     list_filter = ["kind"]
     list_select_related = ["contract", "actor"]
     search_fields = ["contract__access_id", "contract__contract_id", "incident_number"]
     date_hierarchy = "created_at"
+
+    @admin.display(description=_lazy("by"), ordering="actor__last_name")
+    def by(self, event):
+        return person(event.actor)
 
     # The ledger is written only by Contract methods.
     def has_add_permission(self, request):
@@ -257,14 +279,16 @@ class ActivationRequestAdmin(admin.ModelAdmin):
     readonly_fields = [
         "partner",
         "location",
-        "requested_by",
+        "requester",
         "routed_to",
         "status",
         "created_at",
         "decided_at",
-        "decided_by",
+        "decider",
+        "rejection_reason",
         "partner_number",
     ]
+    exclude = ["requested_by", "decided_by"]
     actions = ["activate", "reject"]
     date_hierarchy = "created_at"
     change_form_template = "contracts/admin/activationrequest_change_form.html"
@@ -272,10 +296,26 @@ class ActivationRequestAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False  # requests come from the partner's wizard
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("requested_by", "decided_by")
+
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/reject/",
+                self.admin_site.admin_view(self.reject_view),
+                name="contracts_activationrequest_reject",
+            ),
+            *super().get_urls(),
+        ]
+
     @admin.display(description=_lazy("requested by"), ordering="requested_by__last_name")
     def requester(self, activation):
-        user = activation.requested_by
-        return user.get_full_name() or user.username
+        return person(activation.requested_by)
+
+    @admin.display(description=_lazy("decided by"))
+    def decider(self, activation):
+        return person(activation.decided_by)
 
     def response_change(self, request, obj):
         """The "Activate" button of the request's own page."""
@@ -283,6 +323,20 @@ class ActivationRequestAdmin(admin.ModelAdmin):
             return super().response_change(request, obj)
         self.activate(request, ActivationRequest.objects.filter(pk=obj.pk))
         return HttpResponseRedirect(request.path)
+
+    def reject_view(self, request, object_id):
+        """The "Reject…" button of the request's own page: the reason form, then back."""
+        activation = self.get_object(request, unquote(object_id))
+        if activation is None:
+            raise Http404
+        if not self.has_change_permission(request, activation):
+            raise PermissionDenied
+        response = self.reject(request, ActivationRequest.objects.filter(pk=activation.pk))
+        if response is not None:
+            return response
+        return HttpResponseRedirect(
+            reverse("admin:contracts_activationrequest_change", args=[activation.pk])
+        )
 
     @admin.action(description=_lazy("Activate"))
     def activate(self, request, queryset):
@@ -312,10 +366,15 @@ class ActivationRequestAdmin(admin.ModelAdmin):
         if not isinstance(form, forms.Form):
             return form
         reason = form.cleaned_data["reason"]
-        count = sum(
-            reject_request(activation, request.user, reason=reason)
-            for activation in queryset.select_related("partner", "location", "requested_by")
-        )
+        count = 0
+        for activation in queryset.select_related("partner", "location", "requested_by"):
+            # The decision, its e-mail in the outbox and the history entry commit together.
+            with transaction.atomic():
+                if reject_request(activation, request.user, reason=reason):
+                    self.log_change(
+                        request, activation, _("Rejected. Reason: %(reason)s") % {"reason": reason}
+                    )
+                    count += 1
         self.message_user(
             request,
             ngettext(
