@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
 
+from partners.admin import person
 from portal.lib.i18n import local_date
 
 from .models import (
@@ -29,13 +30,6 @@ from .models import (
     ProductVersion,
 )
 from .services import ActivationError, activate_contracts, activate_request, reject_request
-
-
-def person(user) -> str:
-    """A person's name for staff pages (the user name only when no name is recorded)."""
-    if user is None:
-        return "-"
-    return user.get_full_name() or user.get_username()
 
 
 class ProductVersionInline(admin.TabularInline):

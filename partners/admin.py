@@ -25,6 +25,14 @@ from .models import (
 TRANSLATED_NAME_FIELDS = ("name", "name_hu", "name_cs", "name_ja", "name_ko")
 
 
+def person(user) -> str:
+    """A person as staff pages name them: the full name (the user name only when no name
+    is recorded), "—" for nobody."""
+    if user is None:
+        return "—"
+    return user.get_full_name() or user.get_username()
+
+
 # --- Partner ------------------------------------------------------------------
 
 
