@@ -69,7 +69,7 @@ def test_the_page_shows_four_svg_charts_each_with_its_table(
     for slug in SLUGS:
         assert f'data-testid="chart-{slug}"' in html
         assert "<th" in table(html, slug)
-    assert '<svg viewBox="0 0 640 260"' in html and "<rect" in html
+    assert '<svg viewBox="0 0 640 290"' in html and "<rect" in html
     assert "<script" not in html.split("<main", 1)[-1].split("</main>")[0]
     assert re.search(r"<th scope=\"row\">Severity A</th><td class=\"text-end\">1</td>", html)
 
@@ -101,3 +101,23 @@ def test_an_empty_programme_draws_empty_charts(client, engineer):
     html = client.get(URL).content.decode()
     assert html.count("<svg viewBox") == 4
     assert timezone.now()
+
+
+@pytest.mark.parametrize(
+    ("largest", "ticks"),
+    [(0, [0, 1]), (1, [0, 1]), (2, [0, 1, 2]), (3, [0, 1, 2, 3, 4, 5]), (7, [0, 2, 4, 6, 8, 10])],
+)
+def test_the_gridlines_are_whole_numbers_that_divide_the_scale_evenly(largest, ticks):
+    from incidents.dashboard import Chart, Group, Series
+    from incidents.templatetags.incident_tags import bar_chart
+
+    chart = Chart("t", "T", [Series("a", "#000")], [Group("g", [largest])])
+    drawn = bar_chart(chart)["ticks"]
+    assert [tick["value"] for tick in drawn] == ticks
+    assert drawn[-1]["y"] < drawn[0]["y"]  # the largest at the top
+
+
+def test_a_chart_scrolls_sideways_in_its_own_box_on_a_phone(client, engineer, data):
+    client.force_login(engineer)
+    html = client.get(URL).content.decode()
+    assert html.count('<div class="chart-scroll" tabindex="0"') == 4
