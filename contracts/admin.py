@@ -99,8 +99,10 @@ class AddUnitsForm(forms.Form):
     note = forms.CharField(label=_lazy("Note"), max_length=300, required=False)
 
 
-def _action_form(modeladmin, request, queryset, form_class, title, action):
-    """An intermediate page for an admin action that needs input (like delete's)."""
+def _action_form(modeladmin, request, queryset, form_class, title, action, cancel_url=""):
+    """An intermediate page for an admin action that needs input (like delete's);
+    "Cancel" goes back to ``cancel_url`` (default: the list)."""
+    opts = modeladmin.model._meta
     form = form_class(request.POST if "apply" in request.POST else None)
     if "apply" in request.POST and form.is_valid():
         return form
@@ -113,8 +115,10 @@ def _action_form(modeladmin, request, queryset, form_class, title, action):
             "form": form,
             "queryset": queryset,
             "action": action,
-            "opts": modeladmin.model._meta,
+            "opts": opts,
             "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            "cancel_url": cancel_url
+            or reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"),
         },
     )
 
@@ -293,6 +297,16 @@ class ActivationRequestAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("requested_by", "decided_by")
 
+    def get_fields(self, request, obj=None):
+        # The decision's rows appear once there is a decision; the reason, for a rejection.
+        fields = super().get_fields(request, obj)
+        hidden = set()
+        if obj is None or obj.status == ActivationRequest.Status.PENDING:
+            hidden = {"decided_at", "decider", "rejection_reason"}
+        elif obj.status != ActivationRequest.Status.REJECTED:
+            hidden = {"rejection_reason"}
+        return [field for field in fields if field not in hidden]
+
     def get_urls(self):
         return [
             path(
@@ -325,12 +339,9 @@ class ActivationRequestAdmin(admin.ModelAdmin):
             raise Http404
         if not self.has_change_permission(request, activation):
             raise PermissionDenied
-        response = self.reject(request, ActivationRequest.objects.filter(pk=activation.pk))
-        if response is not None:
-            return response
-        return HttpResponseRedirect(
-            reverse("admin:contracts_activationrequest_change", args=[activation.pk])
-        )
+        page = reverse("admin:contracts_activationrequest_change", args=[activation.pk])
+        queryset = ActivationRequest.objects.filter(pk=activation.pk)
+        return self.reject(request, queryset, cancel_url=page) or HttpResponseRedirect(page)
 
     @admin.action(description=_lazy("Activate"))
     def activate(self, request, queryset):
@@ -353,9 +364,15 @@ class ActivationRequestAdmin(admin.ModelAdmin):
             )
 
     @admin.action(description=_lazy("Reject…"))
-    def reject(self, request, queryset):
+    def reject(self, request, queryset, cancel_url=""):
         form = _action_form(
-            self, request, queryset, RejectForm, _("Reject activation requests"), "reject"
+            self,
+            request,
+            queryset,
+            RejectForm,
+            _("Reject activation requests"),
+            "reject",
+            cancel_url,
         )
         if not isinstance(form, forms.Form):
             return form

@@ -254,16 +254,16 @@ class IncidentAdminForm(forms.ModelForm):
 @admin.register(Incident)
 class IncidentAdmin(admin.ModelAdmin):
     form = IncidentAdminForm
+    # Fits a 1,500 px screen: the channel and the submission time are on the change page
+    # (and the channel is a filter).
     list_display = (
         "number",
         "title",
         "partner",
-        "channel",
         "status",
         "severity_letter",
         "owner_name",
         "response_due_at",
-        "created_at",
     )
     list_filter = ("status", "severity", "channel", "product", OwnerFilter, "routed_to")
     search_fields = ("number", "title", "partner__name", "=partner__partner_number")

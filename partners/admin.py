@@ -25,11 +25,11 @@ from .models import (
 TRANSLATED_NAME_FIELDS = ("name", "name_hu", "name_cs", "name_ja", "name_ko")
 
 
-def person(user) -> str:
+def person(user) -> str | None:
     """A person as staff pages name them: the full name (the user name only when no name
-    is recorded), "—" for nobody."""
+    is recorded); None for nobody, which the admin shows as its empty-value mark."""
     if user is None:
-        return "—"
+        return None
     return user.get_full_name() or user.get_username()
 
 
@@ -93,8 +93,8 @@ class PartnerAdmin(admin.ModelAdmin):
         "region",
         "country",
         "csp_role",
-        "technical_contact",
-        "membership_start",
+        "contact",
+        # The membership start is on the partner's page; its next renewal shows the cycle.
         "renewal_date",
         "is_active",
     )
@@ -133,6 +133,14 @@ class PartnerAdmin(admin.ModelAdmin):
     @admin.display(description=_("next renewal"))
     def renewal_date(self, obj):
         return obj.renewal_date
+
+    @admin.display(
+        description=_("designated technical contact"), ordering="technical_contact__last_name"
+    )
+    def contact(self, obj):
+        if obj.technical_contact_id is None:
+            return obj.technical_contact_name or None
+        return person(obj.technical_contact)
 
 
 # --- Competencies and the eligibility table -------------------------------------

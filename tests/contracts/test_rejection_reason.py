@@ -200,3 +200,15 @@ def test_the_reject_page_of_an_unknown_request_is_404(staff_client, db):
         ).status_code
         == 404
     )
+
+
+def test_cancel_on_the_reason_form_goes_back_where_staff_came_from(staff_client, ap_partner):
+    request = make_request(ap_partner)
+
+    from_page = staff_client.get(reject_url(request)).content.decode()
+    from_list = staff_client.post(
+        REQUESTS, {"action": "reject", ACTION_CHECKBOX_NAME: [request.pk]}
+    ).content.decode()
+
+    assert f'href="{change_url(request)}" class="closelink"' in from_page
+    assert f'href="{REQUESTS}" class="closelink"' in from_list

@@ -503,3 +503,10 @@ def test_the_incident_page_names_people_not_user_names(
     # The read-only author and actor cells (the autocomplete boxes keep the log-in name).
     for username in (partner_user.username, engineer.username):
         assert f"<p>{username}</p>" not in messages and f"<p>{username}</p>" not in history
+
+
+def test_the_incident_list_has_seven_columns_to_fit_a_laptop(staff_client, catalogue):
+    html = staff_client.get(reverse("admin:incidents_incident_changelist")).content.decode()
+    table = html[html.index('id="result_list"') :]
+    header = table[: table.index("</thead>")]
+    assert header.count("<th ") == 8, header  # the checkbox and seven columns
