@@ -266,6 +266,10 @@ class IncidentAdmin(admin.ModelAdmin):
         "response_due_at",
     )
     list_filter = ("status", "severity", "channel", "product", OwnerFilter, "routed_to")
+    # Newest first by the primary key's index (numbers follow submission order); no
+    # unindexed sort of every incident, and one count instead of two.
+    ordering = ("-pk",)
+    show_full_result_count = False
     search_fields = ("number", "title", "partner__name", "=partner__partner_number")
     list_select_related = ("partner", "owner")
     autocomplete_fields = (

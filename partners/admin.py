@@ -91,7 +91,7 @@ class PartnerAdmin(admin.ModelAdmin):
         "partner_number",
         "membership_level",
         "region",
-        "country",
+        "country_name",
         "csp_role",
         "contact",
         # The membership start is on the partner's page; its next renewal shows the cycle.
@@ -133,6 +133,12 @@ class PartnerAdmin(admin.ModelAdmin):
     @admin.display(description=_("next renewal"))
     def renewal_date(self, obj):
         return obj.renewal_date
+
+    @admin.display(description=_("country"), ordering="country")
+    def country_name(self, obj):
+        # The country's name by its code; the admin's own display would search the
+        # ~250 choices once per row (a quarter of a second for a page of 100).
+        return obj.country.name
 
     @admin.display(
         description=_("designated technical contact"), ordering="technical_contact__last_name"

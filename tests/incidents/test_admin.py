@@ -510,3 +510,20 @@ def test_the_incident_list_has_seven_columns_to_fit_a_laptop(staff_client, catal
     table = html[html.index('id="result_list"') :]
     header = table[: table.index("</thead>")]
     assert header.count("<th ") == 8, header  # the checkbox and seven columns
+
+
+def test_the_incident_list_shows_the_newest_first_with_one_count(
+    staff_client, partner, partner_user
+):
+    older = make_incident(partner, partner_user)
+    newer = make_incident(partner, partner_user)
+    url = reverse("admin:incidents_incident_changelist")
+
+    with CaptureQueriesContext(connection) as ctx:
+        html = staff_client.get(url).content.decode()
+
+    assert html.index(newer.number) < html.index(older.number)
+    counts = [q["sql"] for q in ctx.captured_queries if "COUNT(*)" in q["sql"]]
+    assert len(counts) == 1, counts
+    listed = next(q["sql"] for q in ctx.captured_queries if 'incident"."title' in q["sql"])
+    assert "created_at" not in listed.split("ORDER BY")[1], listed  # the primary key's index

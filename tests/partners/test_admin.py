@@ -306,3 +306,11 @@ def test_every_admin_page_loads_the_stylesheet_that_lets_lists_fit(staff_client,
     for name in ("partners_partner", "contracts_contract", "incidents_incident"):
         html = staff_client.get(reverse(f"admin:{name}_changelist")).content.decode()
         assert "/static/css/admin.css" in html, name
+
+
+def test_the_partner_list_shows_the_country_s_name(staff_client, db):
+    partner = make_partner()
+    partner.country = "HU"
+    partner.save()
+    html = staff_client.get(reverse("admin:partners_partner_changelist")).content.decode()
+    assert '<td class="field-country_name">Hungary</td>' in html
