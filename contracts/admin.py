@@ -348,9 +348,14 @@ class ActivationRequestAdmin(admin.ModelAdmin):
         activated = 0
         for activation in queryset.select_related("partner", "location", "requested_by"):
             try:
-                activated += len(activate_request(activation, request.user))
+                # The decision and its history entry commit together.
+                with transaction.atomic():
+                    done = len(activate_request(activation, request.user))
+                    self.log_change(request, activation, self.activated_message(done))
             except ActivationError as exc:
                 self.message_user(request, f"{activation}: {exc}", messages.ERROR)
+                continue
+            activated += done
         if activated:
             self.message_user(
                 request,
@@ -362,6 +367,12 @@ class ActivationRequestAdmin(admin.ModelAdmin):
                 % {"n": activated},
                 messages.SUCCESS,
             )
+
+    @staticmethod
+    def activated_message(count: int) -> str:
+        return ngettext(
+            "Activated: %(n)d contract activated.", "Activated: %(n)d contracts activated.", count
+        ) % {"n": count}
 
     @admin.action(description=_lazy("Reject…"))
     def reject(self, request, queryset, cancel_url=""):

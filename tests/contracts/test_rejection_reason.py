@@ -212,3 +212,23 @@ def test_cancel_on_the_reason_form_goes_back_where_staff_came_from(staff_client,
 
     assert f'href="{change_url(request)}" class="closelink"' in from_page
     assert f'href="{REQUESTS}" class="closelink"' in from_list
+
+
+def test_an_activation_from_the_admin_is_written_in_the_request_s_history(
+    staff_client, staff, ap_partner
+):
+    make_contract(ap_partner, kind=ContractKind.PRODUCT_SUPPORT, activated=False)
+    request = make_request(ap_partner)
+
+    staff_client.post(REQUESTS, {"action": "activate", ACTION_CHECKBOX_NAME: [request.pk]})
+
+    entry = LogEntry.objects.get(object_id=str(request.pk))
+    assert entry.user == staff and entry.get_change_message() == "Activated: 1 contract activated."
+
+
+def test_a_refused_activation_writes_no_history(staff_client, ap_partner):
+    request = make_request(ap_partner)  # no contract waiting: refused, rolled back
+
+    staff_client.post(REQUESTS, {"action": "activate", ACTION_CHECKBOX_NAME: [request.pk]})
+
+    assert not LogEntry.objects.filter(object_id=str(request.pk)).exists()
