@@ -270,6 +270,7 @@ class IncidentAdmin(admin.ModelAdmin):
     # unindexed sort of every incident, and one count instead of two.
     ordering = ("-pk",)
     show_full_result_count = False
+    list_per_page = 50
     search_fields = ("number", "title", "partner__name", "=partner__partner_number")
     list_select_related = ("partner", "owner")
     autocomplete_fields = (
@@ -341,6 +342,11 @@ class IncidentAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         # Incidents come from the wizards (incidents.services.submit_incident).
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        # An incident is closed, rejected or routed through the workflow (its unit given back,
+        # its history kept), never deleted: deleting would bypass the contract's ledger.
         return False
 
     @admin.display(description=_("severity"), ordering="severity")

@@ -113,6 +113,15 @@ def test_incidents_cannot_be_added_in_admin_only_through_the_wizards(staff_clien
     assert staff_client.get(reverse("admin:incidents_incident_add")).status_code == 403
 
 
+def test_incidents_cannot_be_deleted_in_admin_the_workflow_closes_them(staff_client, catalogue):
+    incident = catalogue["incident"]
+    url = reverse("admin:incidents_incident_delete", args=[incident.pk])
+    assert staff_client.post(url, {"post": "yes"}).status_code == 403
+    changelist = staff_client.get(reverse("admin:incidents_incident_changelist")).content.decode()
+    assert "delete_selected" not in changelist
+    assert Incident.objects.filter(pk=incident.pk).exists()
+
+
 def test_the_incident_page_shows_contacts_messages_and_history_and_a_read_only_number(
     staff_client, catalogue
 ):
@@ -509,7 +518,7 @@ def test_the_incident_list_has_seven_columns_to_fit_a_laptop(staff_client, catal
     html = staff_client.get(reverse("admin:incidents_incident_changelist")).content.decode()
     table = html[html.index('id="result_list"') :]
     header = table[: table.index("</thead>")]
-    assert header.count("<th ") == 8, header  # the checkbox and seven columns
+    assert header.count("<th ") == 7, header  # seven columns (no bulk delete: no checkbox)
 
 
 def test_the_incident_list_shows_the_newest_first_with_one_count(
