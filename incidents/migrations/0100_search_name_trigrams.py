@@ -1,37 +1,39 @@
 """Trigram indexes for the search's substring matches on names (issue 18; see incidents/search.py).
 
-The queue's search matches the partners' and customers' names, the customers'
-tenant domains and the users' names and e-mail addresses with ``icontains``
-(``UPPER(column) LIKE UPPER('%term%')``). Without an index that reads every row of
-each table on every search: 5,000 users at 100,000 incidents, the largest part of a
-search's time once the incidents' own parts are bounded (bench/FINDINGS.md). A
-trigram GIN index on the same ``UPPER(column)`` expression serves the LIKE.
+The queue's search matches each word as a substring of the partners' names, of the
+customers' name and tenant domain, and of the users' first and last name and e-mail
+address (``UPPER(text) LIKE UPPER('%word%')``). Without an index that reads every
+row of each table on every search (5,000 users and 2,000 customers at 100,000
+incidents): the largest part of a search's time once the incidents' own parts are
+bounded (bench/FINDINGS.md). A trigram GIN index on the same ``UPPER(text)``
+expression serves the LIKE, one index (one scan) per table.
 
 PostgreSQL only (pg_trgm is installed by 0005); nothing happens on SQLite.
 """
 
 from django.db import migrations
 
-COLUMNS = [
-    ("partners_user", "first_name"),
-    ("partners_user", "last_name"),
-    ("partners_user", "email"),
-    ("partners_partner", "name"),
-    ("partners_customer", "name"),
-    ("partners_customer", "tenant_domain"),
+# (index, table, the searched text): the same expressions as incidents/search.py's SQL.
+INDEXES = [
+    (
+        "user_search_upper_trgm_idx",
+        "partners_user",
+        "first_name::text || ' ' || last_name::text || ' ' || email::text",
+    ),
+    ("partner_name_upper_trgm_idx", "partners_partner", "name::text"),
+    (
+        "customer_search_upper_trgm_idx",
+        "partners_customer",
+        "name::text || ' ' || tenant_domain::text",
+    ),
 ]
-
-
-def _name(table: str, column: str) -> str:
-    return f"{table.removeprefix('partners_')}_{column}_upper_trgm_idx"
-
-
 FORWARD = "\n".join(
-    f"CREATE INDEX IF NOT EXISTS {_name(table, column)} ON {table} "
-    f"USING gin ((UPPER({column}::text)) gin_trgm_ops);"
-    for table, column in COLUMNS
+    f"CREATE INDEX IF NOT EXISTS {name} ON {table} USING gin ((UPPER({text})) gin_trgm_ops);"
+    # The statistics of the indexed expression: the planner's estimate for the LIKE.
+    f"ANALYZE {table};"
+    for name, table, text in INDEXES
 )
-BACKWARD = "\n".join(f"DROP INDEX IF EXISTS {_name(table, column)};" for table, column in COLUMNS)
+BACKWARD = "\n".join(f"DROP INDEX IF EXISTS {name};" for name, _, _ in INDEXES)
 
 
 def forward(apps, schema_editor):
