@@ -157,7 +157,9 @@ def test_no_notice_when_every_match_is_ranked(engineer_client, partner_user, sma
     assert 'data-testid="search-notice"' not in response.content.decode()
 
 
-def test_the_filters_narrow_the_matches_before_the_limit(engineer_client, partner_user, small_limit):
+def test_the_filters_narrow_the_matches_before_the_limit(
+    engineer_client, partner_user, small_limit
+):
     older = make_incident(partner_user, title="Kangaroo sync", severity="A")
     for _ in range(small_limit + 1):
         make_incident(partner_user, title="Kangaroo sync", severity="C")
