@@ -209,3 +209,12 @@ def test_postgres_reads_names_through_their_trigram_indexes(target):
         "incident_search_idx",
     ):
         assert index in plan, plan
+
+
+def test_search_keeps_the_access_rule_of_the_queryset(target, partner_user):
+    stranger = make_user(make_partner("Northwind Traders"))
+    other = make_incident(stranger, title="SharePoint search returns nothing")
+    mine = Incident.objects.visible_to(partner_user).search("SharePoint")
+    theirs = Incident.objects.visible_to(stranger).search("SharePoint")
+    assert list(mine.values_list("number", flat=True)) == [target.number]
+    assert list(theirs.values_list("number", flat=True)) == [other.number]
