@@ -6,9 +6,11 @@ name and Partner ID, and its contacts' names and e-mail addresses.
 
 On PostgreSQL the incident's and each message's own text is read through a stored
 ``tsvector`` (``search_vector``, kept up to date by a trigger and served by a GIN
-index; see migration 0005), matched word by word with prefixes ("sharep" finds
-"SharePoint"), and ranked; the number is matched as a substring through a trigram
-index. On SQLite (development, tests) the same fields are matched with ``icontains``.
+index; see migration 0005), matched word by word, the incident's with prefixes
+("sharep" finds "SharePoint"), the messages' by whole words, and ranked; the number
+and the names are matched as substrings through trigram indexes (migrations 0005
+and 0100). On SQLite (development, tests) the same fields are matched with
+``icontains``.
 
 The work is bounded whatever the number of matches (issue 21): only the ``LIMIT``
 most recent matching incidents (highest ids) are ranked. Each source finds its own
