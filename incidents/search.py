@@ -6,11 +6,11 @@ name and Partner ID, and its contacts' names and e-mail addresses.
 
 On PostgreSQL the incident's and each message's own text is read through a stored
 ``tsvector`` (``search_vector``, kept up to date by a trigger and served by a GIN
-index; see migration 0005), matched word by word, the incident's with prefixes
-("sharep" finds "SharePoint"), the messages' by whole words, and ranked; the number
-and the names are matched as substrings through trigram indexes (migrations 0005
-and 0100). On SQLite (development, tests) the same fields are matched with
-``icontains``.
+index; see migration 0005; since 0101 it also holds the words of the incident's
+messages), matched word by word with prefixes ("sharep" finds "SharePoint"), and
+ranked; the number and the names are matched as substrings through trigram indexes
+(migrations 0005 and 0100). On SQLite (development, tests) the same fields are
+matched with ``icontains``.
 
 The work is bounded whatever the number of matches (issue 21): only the ``LIMIT``
 most recent matching incidents (highest ids) are ranked. Each source finds its own
@@ -45,19 +45,19 @@ def words(text: str) -> list[str]:
     return [word for word in cleaned if word][:MAX_WORDS]
 
 
-def _tsquery(terms: list[str], *, prefix: bool) -> str:
-    """Every word (cleaned above): ``('mail' | 'mail':*) & ...``, or ``'mail' & ...``.
+def _tsquery(terms: list[str]) -> str:
+    """Every word (cleaned above) as a prefix: ``('mail' | 'mail':*) & ...``.
 
-    A prefix is also given whole (the same matches): PostgreSQL estimates a whole
-    word from the column's statistics but a prefix by its share of the most common
-    words, so the planner learns that a common word is common and stops early.
+    Each is also given whole (the same matches): PostgreSQL estimates a whole word
+    from the column's statistics but a prefix by its share of the most common words
+    (a flat 2% with fewer than 100 of them), so the planner learns that a common
+    word is common and stops early.
     """
-    each = "('{0}' | '{0}':*)" if prefix else "'{0}'"
-    return " & ".join(each.format(term) for term in terms)
+    return " & ".join(f"('{term}' | '{term}':*)" for term in terms)
 
 
 # --- PostgreSQL: one statement, each source its own index ---------------------------
-# Written as SQL rather than built with the ORM: the six bounded parts cost ~1 ms to
+# Written as SQL rather than built with the ORM: the five bounded parts cost ~1 ms to
 # plan and run on the indexes, and ~6 ms (quiet machine) to build and compile as
 # querysets, more than the queries themselves (FINDINGS "Search at 100,000").
 # The tables are the models' (``incidents_*``, ``partners_*``); the LIKE patterns are
@@ -71,18 +71,14 @@ _EACH_TERM = {
     " LIKE UPPER(%s)",
 }
 _SOURCES = [
-    "search_vector @@ to_tsquery('simple', %s)",  # the incident's own text (CONFIG)
+    # The incident's own text and its thread's (migration 0101), in CONFIG.
+    "search_vector @@ to_tsquery('simple', %s)",
     "number::text LIKE %s",
     "partner_id IN (SELECT p.id FROM partners_partner p WHERE {partners})",
     "customer_id IN (SELECT c.id FROM partners_customer c WHERE {customers})",
     # The matching users first (a few), then their contact rows by the user_id index.
     "incidents_incident.id IN (SELECT ic.incident_id FROM incidents_incidentcontact ic"
     " WHERE ic.user_id IN (SELECT u.id FROM partners_user u WHERE {users}))",
-    # Whole words in the threads: with fewer than 100 distinct common words in the
-    # messages' statistics PostgreSQL guesses any prefix at 2% of the rows, and then
-    # walks every message of every incident for a rare one.
-    "EXISTS (SELECT 1 FROM incidents_message m WHERE m.incident_id = incidents_incident.id"
-    " AND m.search_vector @@ to_tsquery('simple', %s))",
 ]
 
 
@@ -94,12 +90,11 @@ def _pg_candidates(incidents: QuerySet, terms: list[str], number: str) -> RawSQL
         name: " AND ".join([template] * len(terms)) for name, template in _EACH_TERM.items()
     }
     params = [
-        [_tsquery(terms, prefix=True)],
+        [_tsquery(terms)],
         [f"%{like(number)}%"],
         [value for term in terms for value in (f"%{like(term)}%", f"{like(term)}%")],
         contains,
         contains,
-        [_tsquery(terms, prefix=False)],
     ]
     where, where_params = _own_filters(incidents)
     parts, values = [], []
@@ -181,7 +176,7 @@ def search(incidents: QuerySet, text: str) -> QuerySet:
     if connection.vendor == "postgresql":
         from django.contrib.postgres.search import SearchQuery, SearchRank
 
-        query = SearchQuery(_tsquery(terms, prefix=True), search_type="raw", config=CONFIG)
+        query = SearchQuery(_tsquery(terms), search_type="raw", config=CONFIG)
         rank = SearchRank(F("search_vector"), query)
         ids = _pg_candidates(incidents, terms, number)
     else:

@@ -218,3 +218,24 @@ def test_search_keeps_the_access_rule_of_the_queryset(target, partner_user):
     theirs = Incident.objects.visible_to(stranger).search("SharePoint")
     assert list(mine.values_list("number", flat=True)) == [target.number]
     assert list(theirs.values_list("number", flat=True)) == [other.number]
+
+
+@pytest.mark.skipif(not is_postgres(), reason="PostgreSQL triggers keep the thread's words")
+def test_postgres_keeps_the_threads_words_in_the_incidents_vector(target, engineer):
+    from incidents.models import Message
+
+    def finds(word):
+        return Incident.objects.search(word).filter(pk=target.pk).exists()
+
+    workflow.take(target, engineer=engineer)
+    workflow.reply(target, engineer=engineer, body="Please reindex the kangaroo library")
+    assert finds("kangaroo") and finds("kanga")  # whole word and prefix
+    message = Message.objects.get(incident=target, body__contains="kangaroo")
+    Message.objects.filter(pk=message.pk).update(body="Please reindex the wombat library")
+    assert finds("wombat") and not finds("kangaroo")
+    Message.objects.bulk_create(
+        [Message(incident=target, author=engineer, body=f"platypus {i}") for i in range(3)]
+    )
+    assert finds("platypus")
+    Message.objects.filter(incident=target).delete()
+    assert not finds("wombat") and not finds("platypus") and finds("SharePoint")
