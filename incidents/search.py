@@ -26,6 +26,7 @@ from __future__ import annotations
 import re
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import EmptyResultSet, FullResultSet
 from django.db import connection
 from django.db.models import Case, Count, Exists, F, FloatField, OuterRef, Q, QuerySet, Value, When
 from django.db.models.expressions import RawSQL, Window
@@ -118,7 +119,12 @@ def _own_filters(incidents: QuerySet) -> tuple[str, list]:
     query = incidents.query
     if not query.where or len(query.alias_map) > 1:
         return "TRUE", []
-    sql, params = query.get_compiler(connection=connection).compile(query.where)
+    try:
+        sql, params = query.get_compiler(connection=connection).compile(query.where)
+    except EmptyResultSet:  # e.g. .none(): nothing to find
+        return "FALSE", []
+    except FullResultSet:
+        return "TRUE", []
     return sql, list(params)
 
 

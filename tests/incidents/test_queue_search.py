@@ -239,3 +239,9 @@ def test_postgres_keeps_the_threads_words_in_the_incidents_vector(target, engine
     assert finds("platypus")
     Message.objects.filter(incident=target).delete()
     assert not finds("wombat") and not finds("platypus") and finds("SharePoint")
+
+
+def test_searching_nothing_finds_nothing(target, client):
+    assert not Incident.objects.none().search("SharePoint").exists()
+    anonymous = client.get(QUEUE).wsgi_request.user
+    assert not Incident.objects.visible_to(anonymous).search("SharePoint").exists()
