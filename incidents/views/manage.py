@@ -16,7 +16,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from incidents import workflow
+from incidents import detail, workflow
 from incidents.forms.followup import AddContactForm, AttachmentForm, MessageForm
 from incidents.models import (
     OPEN_STATUSES,
@@ -24,7 +24,6 @@ from incidents.models import (
     HistoryEvent,
     Incident,
     IncidentContact,
-    Message,
 )
 
 PAGE_SIZE = 20
@@ -88,13 +87,12 @@ def _render_detail(request, incident, *, status=200, **forms):
     """The detail page; partners see partner-visible messages and history only."""
     context = {
         "incident": incident,
-        "messages_thread": Message.objects.filter(incident=incident, is_internal=False)
-        .select_related("author")
-        .order_by("created_at", "pk"),
+        # Plain rows (incidents/detail.py): no model instance per message or file.
+        "messages_thread": detail.thread(incident, with_internal=False),
         "history": HistoryEvent.objects.filter(incident=incident, is_internal=False)
         .select_related("actor")
         .order_by("created_at", "pk"),
-        "attachments": Attachment.objects.filter(incident=incident).select_related("uploaded_by"),
+        "attachments": detail.attachments(incident),
         "contacts": IncidentContact.objects.filter(incident=incident).select_related("user"),
         "message_form": forms.get("message_form") or MessageForm(label=_("Your message")),
         "attachment_form": forms.get("attachment_form") or AttachmentForm(),

@@ -10,7 +10,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from incidents import workflow
+from incidents import detail, workflow
 from incidents.forms.followup import (
     AddContactForm,
     AssignForm,
@@ -21,7 +21,7 @@ from incidents.forms.followup import (
     StatusForm,
 )
 from incidents.lookups import topic_path
-from incidents.models import Attachment, HistoryEvent, IncidentContact, Message
+from incidents.models import HistoryEvent, IncidentContact
 
 from .engineer import get_incident
 
@@ -35,13 +35,12 @@ def _render_detail(request, incident, *, status=200, **forms):
         "incident": incident,
         # From the cached catalogue tree: no query per level (incidents/lookups.py).
         "topic_path": topic_path(incident.topic_id),
-        "thread": Message.objects.filter(incident=incident)
-        .select_related("author")
-        .order_by("created_at", "pk"),
+        # Plain rows (incidents/detail.py): no model instance per message or file.
+        "thread": detail.thread(incident, with_internal=True),
         "history": HistoryEvent.objects.filter(incident=incident)
         .select_related("actor")
         .order_by("created_at", "pk"),
-        "attachments": Attachment.objects.filter(incident=incident).select_related("uploaded_by"),
+        "attachments": detail.attachments(incident),
         "contacts": IncidentContact.objects.filter(incident=incident).select_related("user"),
         "transitions": workflow.available_transitions(incident),
         "reply_form": forms.get("reply_form") or MessageForm(label=_("Reply to the partner")),
