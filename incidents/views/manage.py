@@ -70,14 +70,10 @@ def _status_filters():
 
 def _get_incident(request, number) -> Incident:
     return get_object_or_404(
-        # The topic's path and the details are shown: read with the incident.
-        _partner_incidents(request.user).select_related(
-            "product",
-            "contract",
-            "owner",
-            "topic__parent__parent__parent",
-            "product_version",
-            "subscription",
+        # The details are shown: read with the incident; the product, version and topic
+        # without joins (incidents/detail.py).
+        detail.with_version_name(
+            _partner_incidents(request.user).select_related("contract", "owner", "subscription")
         ),
         number=number,
     )
@@ -87,6 +83,7 @@ def _render_detail(request, incident, *, status=200, **forms):
     """The detail page; partners see partner-visible messages and history only."""
     context = {
         "incident": incident,
+        **detail.catalogue_labels(incident),
         # Plain rows (incidents/detail.py): no model instance per message or file.
         "messages_thread": detail.thread(incident, with_internal=False),
         "history": HistoryEvent.objects.filter(incident=incident, is_internal=False)

@@ -20,7 +20,6 @@ from incidents.forms.followup import (
     RouteForm,
     StatusForm,
 )
-from incidents.lookups import topic_path
 from incidents.models import HistoryEvent, IncidentContact
 
 from .engineer import get_incident
@@ -33,8 +32,8 @@ NOTE_ID = "note_%s"
 def _render_detail(request, incident, *, status=200, **forms):
     context = {
         "incident": incident,
-        # From the cached catalogue tree: no query per level (incidents/lookups.py).
-        "topic_path": topic_path(incident.topic_id),
+        # Product name and topic path from the cached catalogue (incidents/lookups.py).
+        **detail.catalogue_labels(incident),
         # Plain rows (incidents/detail.py): no model instance per message or file.
         "thread": detail.thread(incident, with_internal=True),
         "history": HistoryEvent.objects.filter(incident=incident)
