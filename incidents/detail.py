@@ -13,12 +13,24 @@ version's name from a sub-select, which is planned on its own.
 from __future__ import annotations
 
 from django.db.models import OuterRef, Subquery
+from django.utils import formats, timezone
 
 from contracts.models import ProductVersion
 
 from .lookups import product_choices, topic_path
-from .models import Attachment, Message
+from .models import Attachment, HistoryEvent, Message, Status
 
+HISTORY_COLUMNS = (
+    "kind",
+    "from_status",
+    "to_status",
+    "detail",
+    "created_at",
+    "actor_id",
+    "actor__first_name",
+    "actor__last_name",
+    "actor__username",
+)
 THREAD_COLUMNS = (
     "pk",
     "body",
@@ -36,17 +48,30 @@ def person_name(first_name: str, last_name: str, username: str) -> str:
     return f"{first_name} {last_name}".strip() or username
 
 
+class Moments:
+    """A time as the pages show it: ISO 8601 for ``<time datetime>`` and the short
+    localized form, both in the reader's zone; the format is looked up once per list."""
+
+    def __init__(self):
+        self.format = formats.get_format("SHORT_DATETIME_FORMAT")
+
+    def __call__(self, moment) -> dict:
+        local = timezone.localtime(moment)
+        return {"iso": local.isoformat(), "shown": formats.date_format(local, self.format)}
+
+
 def thread(incident, *, with_internal: bool) -> list[dict]:
     """The messages, oldest first; internal notes only for engineers (``with_internal``)."""
     rows = Message.objects.filter(incident=incident)
     if not with_internal:
         rows = rows.filter(is_internal=False)
+    moment = Moments()
     return [
         {
             "pk": row["pk"],
             "body": row["body"],
             "is_internal": row["is_internal"],
-            "created_at": row["created_at"],
+            "sent": moment(row["created_at"]),
             "author_name": person_name(
                 row["author__first_name"], row["author__last_name"], row["author__username"]
             ),
@@ -54,6 +79,36 @@ def thread(incident, *, with_internal: bool) -> list[dict]:
         }
         for row in rows.order_by("created_at", "pk").values(*THREAD_COLUMNS)
     ]
+
+
+def history(incident, *, with_internal: bool) -> list[dict]:
+    """The history, oldest first, with its labels; internal events only for engineers."""
+    rows = HistoryEvent.objects.filter(incident=incident)
+    if not with_internal:
+        rows = rows.filter(is_internal=False)
+    kinds, statuses, moment = dict(HistoryEvent.Kind.choices), dict(Status.choices), Moments()
+    events = []
+    for row in rows.order_by("created_at", "pk").values(*HISTORY_COLUMNS):
+        kind, to_status = row["kind"], row["to_status"]
+        shows_status = kind == HistoryEvent.Kind.STATUS or (
+            kind == HistoryEvent.Kind.CREATED and to_status and to_status != Status.SUBMITTED
+        )
+        events.append(
+            {
+                "kind": kind,
+                "label": kinds.get(kind, kind),
+                "shows_status": bool(shows_status),
+                "from_status": statuses.get(row["from_status"], row["from_status"]),
+                "to_status": statuses.get(to_status, to_status),
+                "detail": HistoryEvent.detail_label(kind, row["detail"]),
+                "when": moment(row["created_at"]),
+                "actor_name": row["actor_id"]
+                and person_name(
+                    row["actor__first_name"], row["actor__last_name"], row["actor__username"]
+                ),
+            }
+        )
+    return events
 
 
 def attachments(incident) -> list[dict]:

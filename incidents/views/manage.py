@@ -21,7 +21,6 @@ from incidents.forms.followup import AddContactForm, AttachmentForm, MessageForm
 from incidents.models import (
     OPEN_STATUSES,
     Attachment,
-    HistoryEvent,
     Incident,
     IncidentContact,
 )
@@ -86,9 +85,7 @@ def _render_detail(request, incident, *, status=200, **forms):
         **detail.catalogue_labels(incident),
         # Plain rows (incidents/detail.py): no model instance per message or file.
         "messages_thread": detail.thread(incident, with_internal=False),
-        "history": HistoryEvent.objects.filter(incident=incident, is_internal=False)
-        .select_related("actor")
-        .order_by("created_at", "pk"),
+        "history": detail.history(incident, with_internal=False),
         "attachments": detail.attachments(incident),
         "contacts": IncidentContact.objects.filter(incident=incident).select_related("user"),
         "message_form": forms.get("message_form") or MessageForm(label=_("Your message")),

@@ -20,7 +20,7 @@ from incidents.forms.followup import (
     RouteForm,
     StatusForm,
 )
-from incidents.models import HistoryEvent, IncidentContact
+from incidents.models import IncidentContact
 
 from .engineer import get_incident
 
@@ -30,15 +30,14 @@ NOTE_ID = "note_%s"
 
 
 def _render_detail(request, incident, *, status=200, **forms):
+    is_owner = incident.owner_id == request.user.pk
     context = {
         "incident": incident,
         # Product name and topic path from the cached catalogue (incidents/lookups.py).
         **detail.catalogue_labels(incident),
         # Plain rows (incidents/detail.py): no model instance per message or file.
         "thread": detail.thread(incident, with_internal=True),
-        "history": HistoryEvent.objects.filter(incident=incident)
-        .select_related("actor")
-        .order_by("created_at", "pk"),
+        "history": detail.history(incident, with_internal=True),
         "attachments": detail.attachments(incident),
         "contacts": IncidentContact.objects.filter(incident=incident).select_related("user"),
         "transitions": workflow.available_transitions(incident),
@@ -49,9 +48,10 @@ def _render_detail(request, incident, *, status=200, **forms):
         or AssignForm(initial={"engineer": incident.owner_id or request.user.pk}),
         "reject_form": forms.get("reject_form") or RejectForm(prefix="reject"),
         "route_form": forms.get("route_form") or RouteForm(prefix="route"),
+        # Only the owner sees the contact form: nobody else pays for building it.
         "contact_form": forms.get("contact_form")
-        or AddContactForm(incident=incident, allow_primary=True),
-        "is_owner": incident.owner_id == request.user.pk,
+        or (AddContactForm(incident=incident, allow_primary=True) if is_owner else None),
+        "is_owner": is_owner,
     }
     return render(request, "incidents/queue/detail.html", context, status=status)
 

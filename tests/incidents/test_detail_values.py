@@ -110,3 +110,23 @@ def test_a_select_gets_bootstraps_select_class_and_help_text_is_linked(
     html = partner_page(partner_client, onprem_incident)
     assert 'aria-describedby="id_user_helptext" class="form-select" id="id_user"' in html
     assert '<div id="id_user_helptext" class="form-text">' in html
+
+
+def test_the_history_labels_each_event_in_the_readers_words(
+    engineer_client, partner_client, engineer, onprem_incident
+):
+    workflow.take(onprem_incident, engineer=engineer)
+    workflow.change_status(onprem_incident, transition="start", actor=engineer)
+    workflow.reply(onprem_incident, engineer=engineer, body="On it")
+    workflow.add_note(onprem_incident, engineer=engineer, body="private")
+    html = engineer_page(engineer_client, onprem_incident)
+    history = html[html.index('data-testid="history"') :]
+    assert "<strong>Status changed</strong>: Submitted → In progress" in history
+    assert "<strong>First response</strong>" in history and "On time" in history
+    assert "<strong>Internal note</strong>" in history
+    partner_history = partner_page(partner_client, onprem_incident)
+    partner_history = partner_history[partner_history.index('data-testid="history"') :]
+    assert "Submitted → In progress" in partner_history
+    assert "<strong>Internal note</strong>" not in partner_history
+    engineer_client.cookies["django_language"] = "hu"
+    assert "<strong>Állapot módosítva</strong>" in engineer_page(engineer_client, onprem_incident)

@@ -409,6 +409,6 @@ def test_the_history_shows_who_changed_what_but_not_internal_events(
     workflow.change_status(incident, transition="start", actor=engineer)
     workflow.add_note(incident, engineer=engineer, body="SECRET-NOTE")
     history = partner_client.get(detail_url(incident)).context["history"]
-    kinds = [event.kind for event in history]
+    kinds = [event["kind"] for event in history]
     assert kinds == ["created", "assigned", "status"]
-    assert all(event.actor is not None for event in history)
+    assert all(event["actor_name"] for event in history)
