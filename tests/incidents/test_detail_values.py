@@ -130,3 +130,18 @@ def test_the_history_labels_each_event_in_the_readers_words(
     assert "<strong>Internal note</strong>" not in partner_history
     engineer_client.cookies["django_language"] = "hu"
     assert "<strong>Állapot módosítva</strong>" in engineer_page(engineer_client, onprem_incident)
+
+
+def test_the_unbound_forms_are_cached_per_language_and_errors_always_shown(
+    engineer_client, onprem_incident
+):
+    assert "Reply to the partner" in engineer_page(engineer_client, onprem_incident)
+    engineer_client.cookies["django_language"] = "hu"
+    assert "Válasz a partnernek" in engineer_page(engineer_client, onprem_incident)
+    engineer_client.cookies["django_language"] = "en"
+    url = reverse("incidents:queue_action", args=[onprem_incident.number, "note"])
+    html = engineer_client.post(url, {"body": ""}).content.decode()
+    assert '<div id="note_body_error" class="invalid-feedback">' in html
+    assert 'aria-describedby="note_body_error"' in html
+    # The cached reply box next to it is the empty, unmarked one.
+    assert html.count("is-invalid") == 1 and 'id="id_body"' in html
