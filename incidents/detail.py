@@ -18,7 +18,7 @@ from django.utils import formats, timezone
 from contracts.models import ProductVersion
 
 from .lookups import product_choices, topic_path
-from .models import Attachment, HistoryEvent, Message, Status
+from .models import Attachment, HistoryEvent, IncidentContact, Message, Status
 
 HISTORY_COLUMNS = (
     "kind",
@@ -118,6 +118,29 @@ def attachments(incident) -> list[dict]:
         .order_by("created_at", "pk")
         .values("pk", "original_name", "size")
     )
+
+
+def contacts(incident) -> list[dict]:
+    """The incident's contacts, primary first: user id, name, e-mail."""
+    rows = IncidentContact.objects.filter(incident=incident).order_by("-is_primary", "added_at")
+    return [
+        {
+            "user_id": row["user_id"],
+            "name": person_name(
+                row["user__first_name"], row["user__last_name"], row["user__username"]
+            ),
+            "email": row["user__email"],
+            "is_primary": row["is_primary"],
+        }
+        for row in rows.values(
+            "user_id",
+            "is_primary",
+            "user__first_name",
+            "user__last_name",
+            "user__username",
+            "user__email",
+        )
+    ]
 
 
 def with_version_name(incidents):

@@ -22,7 +22,6 @@ from incidents.models import (
     OPEN_STATUSES,
     Attachment,
     Incident,
-    IncidentContact,
 )
 
 PAGE_SIZE = 20
@@ -87,7 +86,7 @@ def _render_detail(request, incident, *, status=200, **forms):
         "messages_thread": detail.thread(incident, with_internal=False),
         "history": detail.history(incident, with_internal=False),
         "attachments": detail.attachments(incident),
-        "contacts": IncidentContact.objects.filter(incident=incident).select_related("user"),
+        "contacts": detail.contacts(incident),
         "message_form": forms.get("message_form") or MessageForm(label=_("Your message")),
         "attachment_form": forms.get("attachment_form") or AttachmentForm(),
         "contact_form": forms.get("contact_form") or AddContactForm(incident=incident),

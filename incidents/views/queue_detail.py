@@ -20,7 +20,6 @@ from incidents.forms.followup import (
     RouteForm,
     StatusForm,
 )
-from incidents.models import IncidentContact
 
 from .engineer import get_incident
 
@@ -39,7 +38,7 @@ def _render_detail(request, incident, *, status=200, **forms):
         "thread": detail.thread(incident, with_internal=True),
         "history": detail.history(incident, with_internal=True),
         "attachments": detail.attachments(incident),
-        "contacts": IncidentContact.objects.filter(incident=incident).select_related("user"),
+        "contacts": detail.contacts(incident),
         "transitions": workflow.available_transitions(incident),
         "reply_form": forms.get("reply_form") or MessageForm(label=_("Reply to the partner")),
         "note_form": forms.get("note_form")
