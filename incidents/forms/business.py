@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from django_countries import countries
 
 from contracts.models import Platform, ProductVersion
+from incidents import lookups
 from incidents.forms.common import (
     TITLE_REQUIRED,
     SeverityRuleMixin,
@@ -29,6 +30,7 @@ from incidents.forms.taxonomy import (
     TopicChainMixin,
     TopicChoiceField,
 )
+from incidents.forms.widgets import CachedOptionsSelect
 from incidents.models import (
     TEXT_MAX_LENGTH,
     TITLE_MAX_LENGTH,
@@ -78,7 +80,7 @@ def version_label(version: ProductVersion) -> str:
     return version.name
 
 
-class VersionChoiceField(forms.ModelChoiceField):
+class VersionChoiceField(PreloadedChoiceMixin, forms.ModelChoiceField):
     def label_from_instance(self, version: ProductVersion) -> str:
         return version_label(version)
 
@@ -132,7 +134,11 @@ class ProblemForm(TopicChainMixin, forms.Form):
         )
         root = self._chosen("product")
         self.chosen_product = root.product if root else None
-        self.fields["version"].queryset = versions_of(self.chosen_product)
+        # The versions from the cached catalogue (incidents/lookups.py): no query.
+        self.fields["version"].preload(
+            versions_of(self.chosen_product),
+            lookups.product_versions(self.chosen_product.pk) if self.chosen_product else [],
+        )
         if self.chosen_product is not None:
             self.fields["version"].help_text = ""
         self.chosen_category = self._chosen("category")
@@ -183,15 +189,25 @@ class ProblemForm(TopicChainMixin, forms.Form):
 # --- 2. Type of support -----------------------------------------------------------
 
 
+def country_choices() -> list[tuple[str, str]]:
+    """Every country, by name in the active language (read when the list is needed)."""
+    return [("", SELECT_PLACEHOLDER), *countries]
+
+
 class SupportForm(SeverityRuleMixin, ContractStepForm):
     """The shared contract choice, then severity and where the request is routed to."""
 
     severity = severity_field()
     is_24x7 = is_24x7_field()
-    country = forms.ChoiceField(label=_lazy("Where are you located?"), choices=())
+    country = forms.ChoiceField(
+        label=_lazy("Where are you located?"),
+        choices=country_choices,
+        widget=CachedOptionsSelect("countries"),
+    )
     time_zone = forms.ChoiceField(
         label=_lazy("Time zone"),
-        choices=(),
+        choices=time_zone_choices,
+        widget=CachedOptionsSelect("time_zones"),
         help_text=_lazy(
             "Your request is routed by time zone; local-language support runs in its business hours."
         ),
@@ -207,8 +223,6 @@ class SupportForm(SeverityRuleMixin, ContractStepForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["country"].choices = [("", SELECT_PLACEHOLDER), *countries]
-        self.fields["time_zone"].choices = time_zone_choices()
         self.fields["severity"].widget.attrs["data-severity"] = "1"
         self.fields["is_24x7"].widget.attrs["data-only-severity-a"] = self.add_prefix("severity")
         self._drop_unusable_contract()
