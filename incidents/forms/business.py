@@ -11,7 +11,6 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
-from django_countries import countries
 
 from contracts.models import Platform, ProductVersion
 from incidents import lookups
@@ -22,15 +21,14 @@ from incidents.forms.common import (
     severity_field,
 )
 from incidents.forms.contract_step import ContractStepForm
+from incidents.forms.lists import country_field, time_zone_field
 from incidents.forms.taxonomy import (
     REFRESH_FIELD,
-    SELECT_PLACEHOLDER,
     PreloadedChoiceMixin,
     PreloadedMultipleChoiceMixin,
     TopicChainMixin,
     TopicChoiceField,
 )
-from incidents.forms.widgets import CachedOptionsSelect
 from incidents.models import (
     TEXT_MAX_LENGTH,
     TITLE_MAX_LENGTH,
@@ -40,7 +38,6 @@ from incidents.models import (
 )
 from partners.models import User
 from portal.lib.forms import form_helper as _helper
-from portal.lib.forms import time_zone_choices
 
 
 def onprem_product_roots():
@@ -189,25 +186,14 @@ class ProblemForm(TopicChainMixin, forms.Form):
 # --- 2. Type of support -----------------------------------------------------------
 
 
-def country_choices() -> list[tuple[str, str]]:
-    """Every country, by name in the active language (read when the list is needed)."""
-    return [("", SELECT_PLACEHOLDER), *countries]
-
-
 class SupportForm(SeverityRuleMixin, ContractStepForm):
     """The shared contract choice, then severity and where the request is routed to."""
 
     severity = severity_field()
     is_24x7 = is_24x7_field()
-    country = forms.ChoiceField(
-        label=_lazy("Where are you located?"),
-        choices=country_choices,
-        widget=CachedOptionsSelect("countries"),
-    )
-    time_zone = forms.ChoiceField(
+    country = country_field(label=_lazy("Where are you located?"))
+    time_zone = time_zone_field(
         label=_lazy("Time zone"),
-        choices=time_zone_choices,
-        widget=CachedOptionsSelect("time_zones"),
         help_text=_lazy(
             "Your request is routed by time zone; local-language support runs in its business hours."
         ),

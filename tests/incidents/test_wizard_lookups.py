@@ -16,7 +16,8 @@ from django.utils import translation
 from bench import seed
 from contracts.models import Platform, ProductVersion
 from incidents import lookups
-from incidents.forms.business import ProblemForm, country_choices
+from incidents.forms.business import ProblemForm
+from incidents.forms.lists import country_field, time_zone_field
 from incidents.forms.widgets import CachedOptionsSelect
 from incidents.models import Topic, Tree
 from partners.models import User
@@ -127,9 +128,7 @@ def test_cached_options_are_built_once_per_language_and_value():
 
 def test_cached_country_names_follow_the_language():
     class CountryForm(forms.Form):
-        country = forms.ChoiceField(
-            choices=country_choices, widget=CachedOptionsSelect("countries-test")
-        )
+        country = country_field()
 
     with translation.override("en"):
         english = str(CountryForm(initial={"country": "HU"})["country"])
@@ -137,3 +136,33 @@ def test_cached_country_names_follow_the_language():
         hungarian = str(CountryForm(initial={"country": "HU"})["country"])
     assert '<option value="HU" selected>Hungary</option>' in english
     assert '<option value="HU" selected>Magyarország</option>' in hungarian
+
+
+class WhereForm(forms.Form):
+    country = country_field()
+    time_zone = time_zone_field()
+
+
+def test_the_long_lists_accept_what_they_list_and_nothing_else():
+    assert WhereForm({"country": "HU", "time_zone": "Europe/Budapest"}).is_valid()
+    form = WhereForm({"country": "XX", "time_zone": "Mars/Olympus_Mons"})
+    assert not form.is_valid()
+    assert set(form.errors) == {"country", "time_zone"}
+    assert not WhereForm({"country": "", "time_zone": "UTC"}).is_valid()  # required
+
+
+def test_the_long_lists_offer_the_same_choices_as_before():
+    form = WhereForm()
+    assert list(form.fields["time_zone"].choices) == time_zone_choices()
+    with translation.override("hu"):
+        countries = list(WhereForm().fields["country"].choices)
+    assert countries[0][0] == "" and ("HU", "Magyarország") in countries
+    assert len(countries) == 250
+
+
+def test_the_review_names_the_chosen_entries():
+    form = WhereForm()
+    assert form.fields["time_zone"].label_of("America/New_York") == "America/New York"
+    with translation.override("hu"):
+        assert form.fields["country"].label_of("DE") == "Németország"
+    assert form.fields["country"].label_of("XX") == "XX"
