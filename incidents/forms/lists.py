@@ -41,7 +41,9 @@ class LookupChoiceField(forms.ChoiceField):
 
     def __init__(self, *, labels, cache_name: str, **kwargs):
         self.labels = labels
-        kwargs.setdefault("widget", CachedOptionsSelect(cache_name))
+        kwargs.setdefault(
+            "widget", CachedOptionsSelect(cache_name, listed=lambda value: value in labels())
+        )
         super().__init__(choices=lambda: list(labels().items()), **kwargs)
 
     def valid_value(self, value) -> bool:

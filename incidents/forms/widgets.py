@@ -22,15 +22,23 @@ class CachedOptionsSelect(forms.Select):
 
     template_name = "incidents/widgets/cached_select.html"
 
-    def __init__(self, cache_name: str, attrs=None, choices=()):
+    def __init__(self, cache_name: str, attrs=None, choices=(), listed=None):
         super().__init__(attrs, choices)
         self.cache_name = cache_name
+        # listed(value) -> bool: whether the list holds the value. A value it does not
+        # hold selects no option (as with Select) and is not part of the cache key, so
+        # posted junk cannot fill the cache with copies of the list.
+        self.listed = listed
 
     def get_context(self, name, value, attrs):
         # Widget's context only: the options are built by the template, on a cache miss.
         context = forms.Widget.get_context(self, name, value, attrs)
         widget = context["widget"]
-        widget["optgroups"] = lambda: self.optgroups(name, widget["value"], attrs)
+        chosen = widget["value"]
+        if self.listed is not None and not all(self.listed(v) for v in chosen):
+            chosen = []
+        widget["chosen"] = chosen
+        widget["optgroups"] = lambda: self.optgroups(name, chosen, attrs)
         widget["cache_name"] = self.cache_name
         widget["language"] = get_language()
         widget["cache_seconds"] = OPTIONS_CACHE_SECONDS

@@ -166,3 +166,12 @@ def test_the_review_names_the_chosen_entries():
     with translation.override("hu"):
         assert form.fields["country"].label_of("DE") == "Németország"
     assert form.fields["country"].label_of("XX") == "XX"
+
+
+def test_a_value_not_listed_selects_nothing_and_is_not_cached_apart():
+    form = WhereForm({"country": "HU", "time_zone": "<b>not a zone</b>"})
+    html = str(form["time_zone"])
+    assert " selected" not in html and "not a zone" not in html
+    with mock.patch.object(CachedOptionsSelect, "optgroups", side_effect=AssertionError):
+        # The same fragment as for no value at all: read from the cache.
+        assert str(WhereForm({"time_zone": "another junk value"})["time_zone"]) == html
