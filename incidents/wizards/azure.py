@@ -189,6 +189,13 @@ class AzureIncidentWizard(
         return super().render(form, **kwargs)
 
     # --- submit --------------------------------------------------------------
+    def fail(self, step, message):
+        # The submit failed (e.g. the contract's last unit was taken meanwhile): the step
+        # shown again reads its lists afresh.
+        for name in ("contract_options", "subscriptions", "holdings"):
+            self.__dict__.pop(name, None)
+        return super().fail(step, message)
+
     def failure_step(self, exc, form_dict):
         if isinstance(exc, SubmissionError) and _chosen_contract(form_dict) is not None:
             return "contract"
