@@ -37,7 +37,7 @@ from contracts.models import Contract  # noqa: E402
 from incidents.models import Incident  # noqa: E402
 from partners.models import Customer, User  # noqa: E402
 
-BACKEND = "django.contrib.auth.backends.ModelBackend"
+BACKEND = "partners.backends.PartnerModelBackend"
 
 # Choices that matter per wizard (field-name suffix -> value); the rest is read off the form.
 WIZARD_FILL = {

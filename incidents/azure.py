@@ -9,12 +9,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Exists
+from django.db.models import Exists, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from contracts.models import Contract, ContractKind, Platform, Product
-from partners.models import AzureSubscription, ScsProduct, User
+from partners.models import AzureSubscription, ScsProduct, SubscriptionRole, User
 from portal.lib.i18n import local_date
 
 
@@ -31,6 +31,30 @@ def signature_cloud_contracts(user):
     return Contract.objects.registered_to(user).filter(kind=ContractKind.SIGNATURE_CLOUD)
 
 
+def usable_subscriptions(user):
+    """The active Azure subscriptions ``user`` administers, with the user's role on each
+    (recorded on the incident): the list of the details step."""
+    return (
+        AzureSubscription.objects.administered_by(user)
+        .filter(is_active=True)
+        .select_related("owner_customer", "owner_partner")
+        .annotate(
+            user_role=Subquery(
+                SubscriptionRole.objects.filter(subscription=OuterRef("pk"), user=user)
+                .order_by("pk")
+                .values("role")[:1]
+            )
+        )
+        .order_by("name", "pk")
+    )
+
+
+# The holdings: whether the user holds a Signature Cloud contract (registered to them, in
+# any state) and administers an active Azure subscription. Asked alone (each step) it is one
+# query; the final submit reads the contract and subscription lists anyway and answers
+# from them. Both are the same rule, written next to each other (tests/incidents/test_azure_holdings.py).
+
+
 def azure_holdings(user) -> tuple[bool, bool]:
     """(holds a Signature Cloud contract, administers an active Azure subscription): one query."""
     row = (
@@ -42,6 +66,13 @@ def azure_holdings(user) -> tuple[bool, bool]:
         .first()
     )
     return (bool(row[0]), bool(row[1])) if row else (False, False)
+
+
+def azure_holdings_from(registered_contracts, subscriptions) -> tuple[bool, bool]:
+    """:func:`azure_holdings` answered from lists already read: every contract registered to
+    the user (``Contract.options_for`` without kinds) and :func:`usable_subscriptions`."""
+    has_contract = any(c.kind == ContractKind.SIGNATURE_CLOUD for c in registered_contracts)
+    return has_contract, any(s.is_active for s in subscriptions)
 
 
 def azure_prerequisites(

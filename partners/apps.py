@@ -8,3 +8,6 @@ class PartnersConfig(AppConfig):
 
     def ready(self):
         from . import signals  # noqa: F401  (connects the receivers)
+        from .eligibility import connect_signals
+
+        connect_signals()

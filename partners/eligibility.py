@@ -7,10 +7,14 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
 from django.db.models import F, FilteredRelation, Q
+from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext_lazy as _
 
-from portal.lib.i18n import local_date
+from portal.lib.i18n import TRANSLATED_LANGUAGES, local_date
 
 if TYPE_CHECKING:
     from .models import EligibilityRule
@@ -43,30 +47,108 @@ def _eligibility_by_rule(starts, pc, rule, *, on: dt.date, product_label) -> Eli
 
 
 RULE_FIELDS = ("id", "available_from", "requires_renewal", "shown_from", "note")
+HELD_FIELDS = ("id", "competency_id", "level", "earned_on")
+COMPETENCY_FIELDS = ("id", "family", "name", *(f"name_{lang}" for lang in TRANSLATED_LANGUAGES))
+# The competencies a partner holds with their rule for a product change rarely (a competency
+# earned, a rule edited by staff) but were read on every eligibility check (each final submit
+# of the Office 365 and Azure wizards). They are cached as plain values, as incidents/lookups.py
+# caches its lists: a change drops the entries (signals, connected in PartnersConfig.ready) and
+# every entry expires after ELIGIBILITY_TTL seconds, so that with a per-process cache the other
+# workers see a change within a minute. Only the read is cached; the rule is answered anew.
+ELIGIBILITY_TTL = getattr(settings, "LOOKUP_CACHE_TTL", 60)
+GENERATION_KEY = "eligibility:generation:v1"
+
+
+def _cache_key(partner_id: int, product: str) -> str:
+    generation = cache.get_or_set(GENERATION_KEY, 0, None)
+    return f"eligibility:held:v1:{generation}:{partner_id}:{product}"
+
+
+def _held_rows(partner, product: str) -> list[tuple]:
+    """``(held columns, competency columns, rule columns or None)`` per competency held."""
+    key = _cache_key(partner.pk, product)
+    rows = cache.get(key)
+    if rows is None:
+        query = (
+            partner.competencies.annotate(
+                product_rule=FilteredRelation(
+                    "competency__rules", condition=Q(competency__rules__product=product)
+                )
+            )
+            .annotate(**{f"rule_{name}": F(f"product_rule__{name}") for name in RULE_FIELDS})
+            .annotate(**{f"c_{name}": F(f"competency__{name}") for name in COMPETENCY_FIELDS})
+        )
+        columns = (
+            *HELD_FIELDS,
+            *(f"c_{name}" for name in COMPETENCY_FIELDS),
+            *(f"rule_{name}" for name in RULE_FIELDS),
+        )
+        split = (len(HELD_FIELDS), len(HELD_FIELDS) + len(COMPETENCY_FIELDS))
+        rows = [
+            (row[: split[0]], row[split[0] : split[1]], row[split[1] :] if row[split[1]] else None)
+            for row in query.values_list(*columns)
+        ]
+        cache.set(key, rows, ELIGIBILITY_TTL)
+    return rows
 
 
 def _held_with_rules(partner, product: str, rule_model) -> tuple[list, dict]:
     """The partner's competencies and, by competency, their rule for ``product`` (at most
-    one: unique per product and competency), read together in one query."""
-    held = list(
-        partner.competencies.select_related("competency")
-        .annotate(
-            product_rule=FilteredRelation(
-                "competency__rules", condition=Q(competency__rules__product=product)
+    one: unique per product and competency): one query, or none while cached."""
+    held_model = partner.competencies.model
+    competency_model = held_model._meta.get_field("competency").related_model
+    held, rules = [], {}
+    for held_row, competency_row, rule_row in _held_rows(partner, product):
+        competency = competency_model(**dict(zip(COMPETENCY_FIELDS, competency_row, strict=True)))
+        values = dict(zip(HELD_FIELDS, held_row, strict=True))
+        held.append(held_model(partner=partner, competency=competency, **values))
+        if rule_row is not None:
+            rules[competency.pk] = rule_model(
+                product=product,
+                competency=competency,
+                **dict(zip(RULE_FIELDS, rule_row, strict=True)),
             )
-        )
-        .annotate(**{f"rule_{name}": F(f"product_rule__{name}") for name in RULE_FIELDS})
-    )
-    rules = {
-        pc.competency_id: rule_model(
-            product=product,
-            competency=pc.competency,
-            **{name: getattr(pc, f"rule_{name}") for name in RULE_FIELDS},
-        )
-        for pc in held
-        if pc.rule_id is not None
-    }
     return held, rules
+
+
+def forget_partner(partner_id: int) -> None:
+    """Drop one partner's entries (its competencies changed); now and once committed."""
+    from .choices import ScsProduct
+
+    keys = [_cache_key(partner_id, product) for product in ScsProduct.values]
+    cache.delete_many(keys)
+    transaction.on_commit(lambda: cache.delete_many(keys))
+
+
+def forget_everyone() -> None:
+    """A rule or a competency changed: every partner's entries are stale (a new generation)."""
+
+    def bump():
+        try:
+            cache.incr(GENERATION_KEY)
+        except ValueError:
+            cache.set(GENERATION_KEY, 1, None)
+
+    bump()
+    transaction.on_commit(bump)
+
+
+def _on_held_change(sender, instance, **kwargs) -> None:
+    forget_partner(instance.partner_id)
+
+
+def _on_catalogue_change(sender, **kwargs) -> None:
+    forget_everyone()
+
+
+def connect_signals() -> None:
+    """Drop cached answers whenever what they are read from changes (PartnersConfig.ready)."""
+    from .models import Competency, EligibilityRule, PartnerCompetency
+
+    for signal in (post_save, post_delete):
+        signal.connect(_on_held_change, sender=PartnerCompetency, dispatch_uid="elig-held")
+        signal.connect(_on_catalogue_change, sender=EligibilityRule, dispatch_uid="elig-rule")
+        signal.connect(_on_catalogue_change, sender=Competency, dispatch_uid="elig-comp")
 
 
 def _eligibility_without_rule(held, *, on: dt.date, product_label) -> Eligibility:

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from django import forms
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from phonenumber_field.formfields import PhoneNumberField
 
 from contracts.models import ContractKind, ContractOption, Product
-from incidents.azure import azure_contract_kind_refusal, azure_product
+from incidents.azure import azure_contract_kind_refusal, azure_product, usable_subscriptions
 from incidents.forms.common import (
     TITLE_REQUIRED,
     SeverityRuleMixin,
@@ -21,7 +21,7 @@ from incidents.forms.contract_step import ContractStepForm, by_model_ordering
 from incidents.forms.lists import time_zone_field
 from incidents.forms.taxonomy import PreloadedChoiceMixin, TopicChainMixin, TopicChoiceField
 from incidents.models import TEXT_MAX_LENGTH, TITLE_MAX_LENGTH, RoutedTeam, Tree
-from partners.models import AzureSubscription, SubscriptionRole
+from partners.models import AzureSubscription
 from portal.lib.forms import InternationalPhoneWidget
 from portal.lib.forms import form_helper as _helper
 from portal.lib.uploads import AttachmentsField
@@ -225,26 +225,16 @@ class DetailsForm(SeverityRuleMixin, forms.Form):
     started_at = StartTimeField(label=_lazy("When did the problem start?"))
     files = AttachmentsField(label=_lazy("Files"))
 
-    def __init__(self, *args, user=None, time_zone=None, **kwargs):
+    def __init__(self, *args, user=None, time_zone=None, subscriptions=None, **kwargs):
+        """``subscriptions``: :func:`incidents.azure.usable_subscriptions` of ``user`` if the
+        wizard read them already."""
         super().__init__(*args, **kwargs)
         self.user = user
         self.fields["started_at"].use_time_zone(time_zone)
         if user is not None:
-            queryset = (
-                AzureSubscription.objects.administered_by(user)
-                .filter(is_active=True)
-                .select_related("owner_customer", "owner_partner")
-                .annotate(
-                    # The user's role on it, recorded on the incident.
-                    user_role=Subquery(
-                        SubscriptionRole.objects.filter(subscription=OuterRef("pk"), user=user)
-                        .order_by("pk")
-                        .values("role")[:1]
-                    )
-                )
-                .order_by("name", "pk")
-            )
-            subscriptions = list(queryset)  # one read: the list and its validation
+            queryset = usable_subscriptions(user)
+            if subscriptions is None:
+                subscriptions = list(queryset)  # one read: the list and its validation
             self.fields["subscription"].preload(queryset, subscriptions)
             if not self.is_bound and len(subscriptions) == 1:
                 self.initial.setdefault("subscription", subscriptions[0].pk)

@@ -55,11 +55,17 @@ class ContractStepForm(forms.Form):
         },
     )
 
-    def __init__(self, *args, user=None, product=None, version=None, kinds=None, **kwargs):
+    def __init__(
+        self, *args, user=None, product=None, version=None, kinds=None, options=None, **kwargs
+    ):
+        """``options``: ``Contract.options_for(user, product, version, kinds=kinds)`` if the
+        wizard read them already."""
         super().__init__(*args, **kwargs)
         self.user = user
         self.usable, self.unavailable = ([], [])
-        if user is not None and product is not None:
+        if options is not None:
+            self.usable, self.unavailable = list(options[0]), list(options[1])
+        elif user is not None and product is not None:
             self.usable, self.unavailable = Contract.options_for(
                 user, product, version, kinds=kinds
             )

@@ -23,7 +23,14 @@ from functools import cached_property
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _lazy
 
-from incidents.azure import azure_holdings, azure_prerequisites, azure_product
+from contracts.models import Contract
+from incidents.azure import (
+    azure_holdings,
+    azure_holdings_from,
+    azure_prerequisites,
+    azure_product,
+    usable_subscriptions,
+)
 from incidents.forms.azure import (
     BILLING,
     AzureContractForm,
@@ -91,7 +98,30 @@ class AzureIncidentWizard(
     # Computed at most once per request (this view instance lives for one request).
     @cached_property
     def holdings(self):
+        if self._submitting:  # the lists are read for their steps anyway: no query of its own
+            usable, unavailable = self.contract_options
+            contracts = [option.contract for option in [*usable, *unavailable]]
+            return azure_holdings_from(contracts, self.subscriptions)
         return azure_holdings(self.request.user)
+
+    _submitting = False
+
+    @cached_property
+    def contract_options(self):
+        """Every contract registered to the user, usable or not (the contract step's list)."""
+        return Contract.options_for(self.request.user, self.catalogue_product())
+
+    @cached_property
+    def subscriptions(self):
+        """The details step's list (and the holdings' on the final submit)."""
+        return list(usable_subscriptions(self.request.user))
+
+    def post(self, *args, **kwargs):
+        # Posting the last step (the submit) reads the subscriptions for it and, revalidating
+        # the contract step, the contracts: the holdings are answered from those lists.
+        posted = self.request.POST.get(f"{self.prefix}-current_step")
+        self._submitting = posted == "details" and "wizard_goto_step" not in self.request.POST
+        return super().post(*args, **kwargs)
 
     @cached_property
     def blocking_prerequisites(self):
@@ -113,10 +143,12 @@ class AzureIncidentWizard(
         if step == "topic":  # the option as stored once valid: no form to validate
             return {"option": (self.storage.get_step_data("options") or {}).get("options-option")}
         if step == "contract":
-            return {"user": user, "product": self.catalogue_product()}
+            product = self.catalogue_product()
+            return {"user": user, "product": product, "options": self.contract_options}
         if step == "details":
             contact = self.get_cleaned_data_for_step("contact") or {}
-            return {"user": user, "time_zone": contact.get("time_zone")}
+            time_zone = contact.get("time_zone")
+            return {"user": user, "time_zone": time_zone, "subscriptions": self.subscriptions}
         return {}
 
     def get_form_initial(self, step):
@@ -157,6 +189,13 @@ class AzureIncidentWizard(
         return super().render(form, **kwargs)
 
     # --- submit --------------------------------------------------------------
+    def fail(self, step, message):
+        # The submit failed (e.g. the contract's last unit was taken meanwhile): the step
+        # shown again reads its lists afresh.
+        for name in ("contract_options", "subscriptions", "holdings"):
+            self.__dict__.pop(name, None)
+        return super().fail(step, message)
+
     def failure_step(self, exc, form_dict):
         if isinstance(exc, SubmissionError) and _chosen_contract(form_dict) is not None:
             return "contract"

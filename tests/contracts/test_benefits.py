@@ -118,7 +118,9 @@ def test_the_checklist_marks_which_conditions_are_met(partner_client, partner):
     assert re.search(r"Met:</span>\s*Your account is linked to an active partner", block)
     assert re.search(r"Met:</span>\s*Your company is entitled to this benefit", block)
     assert re.search(r"Not met:</span>\s*The support contract is activated", block)
-    assert re.search(r"Met:</span>\s*Your company has an Action Pack subscription or a higher", block)
+    assert re.search(
+        r"Met:</span>\s*Your company has an Action Pack subscription or a higher", block
+    )
 
 
 def test_only_admins_see_the_request_activation_button(client, partner):
@@ -201,9 +203,9 @@ def test_the_page_runs_a_constant_number_of_queries(
     user = make_admin(partner)
     client.force_login(user)
 
-    # session, user, partner, locations, contracts, activation requests
-    # (a partner user is never asked about the engineers' group)
-    with django_assert_num_queries(6):
+    # session, user with the partner (one join: partners.backends), locations, contracts,
+    # activation requests (a partner user is never asked about the engineers' group)
+    with django_assert_num_queries(5):
         response = client.get(URL)
 
     assert response.status_code == 200

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from unittest import mock
 
 import pytest
 from django.core import mail
@@ -565,6 +566,31 @@ def test_the_last_unit_used_up_meanwhile_sends_the_user_back_to_the_contract_ste
     response = post_step(partner_client, "details", details(subscription))
 
     assert current_step(response) == "contract"
+    assert not Incident.objects.exists()
+
+
+def test_a_failed_submit_shows_the_contract_step_with_its_list_read_again(
+    partner_client, azure, subscription, contract
+):
+    # The unit was taken by someone else between the list and the UPDATE: the step shown
+    # again must not reuse the list read before the submit (it would offer the contract).
+    walk_to_details(partner_client, azure, contract=contract)
+    reads = []
+    options_for = Contract.options_for
+
+    def counted(*args, **kwargs):
+        reads.append(args)
+        return options_for(*args, **kwargs)
+
+    with (
+        mock.patch.object(Contract, "consume_unit", lambda self, **kwargs: False),
+        mock.patch.object(Contract, "options_for", side_effect=counted),
+    ):
+        response = post_step(partner_client, "details", details(subscription))
+
+    assert current_step(response) == "contract"
+    assert "has no units left" in response.content.decode()
+    assert len(reads) == 2  # the submit's read (revalidation, holdings), the step's
     assert not Incident.objects.exists()
 
 

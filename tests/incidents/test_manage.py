@@ -127,7 +127,7 @@ def test_the_list_runs_the_same_number_of_queries_for_1_and_50_rows(
     with_one = count_queries(partner_client, url)
     for i in range(1, 50):
         make_incident(partner_user, title=f"Issue {i}")
-    # session, user, partner (middleware), engineer group (menu), count, one page of rows
+    # session, user with the partner (middleware), engineer group (menu), count, one page of rows
     with django_assert_num_queries(with_one):
         response = partner_client.get(url)
     assert len(response.context["page"].object_list) == 20
@@ -155,26 +155,26 @@ def test_the_detail_shows_status_history_messages_and_contacts(partner_client, i
     assert "anna" in html or "Test" in html
 
 
-def test_the_detail_runs_nine_queries_whatever_the_thread_and_lists_colleagues_once(
+def test_the_detail_runs_eight_queries_whatever_the_thread_and_lists_colleagues_once(
     partner_client, partner_user, incident, colleague, engineer, django_assert_num_queries
 ):
     url = detail_url(incident)
     # The first request also reads the product names into the cache (incidents/lookups.py;
     # the topic tree too when the request has a topic); the incident is read without
     # joining them.
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(9):
         partner_client.get(url)
-    # session, user, partner (middleware); incident; messages, history, attachments,
+    # session, user with the partner (middleware; one join); incident; messages, history, attachments,
     # contacts; the colleagues that can be added (read once: tested, then listed).
     # No engineer-group query: a partner user is never a support engineer.
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         response = partner_client.get(url)
     assert "Csaba Kovacs" in response.content.decode()
     workflow.take(incident, engineer=engineer)
     for i in range(30):
         workflow.reply(incident, engineer=engineer, body=f"Reply {i}")
     make_user(partner_user.partner, username="dora", first_name="Dora")
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         response = partner_client.get(url)
     html = response.content.decode()
     assert "Reply 29" in html and "Dora" in html and "Csaba Kovacs" in html

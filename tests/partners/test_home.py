@@ -76,7 +76,7 @@ def test_the_home_page_runs_the_same_queries_whatever_the_partner_holds(client, 
             assert client.get("/").status_code == 200
         counts.append(len(ctx.captured_queries))
     assert counts[0] == counts[1]
-    assert counts[0] <= 12
+    assert counts[0] <= 11
 
 
 @pytest.mark.parametrize(

@@ -28,14 +28,14 @@ def home_queries(client, user, django_assert_max_num_queries, limit):
     return len(captured.captured_queries)
 
 
-def test_the_partner_home_runs_at_most_six_queries(client, persona, django_assert_max_num_queries):
-    home_queries(client, persona, django_assert_max_num_queries, 6)
+def test_the_partner_home_runs_at_most_five_queries(client, persona, django_assert_max_num_queries):
+    home_queries(client, persona, django_assert_max_num_queries, 5)
 
 
 def test_the_partner_home_costs_the_same_with_more_competencies(
     client, persona, django_assert_max_num_queries
 ):
-    before = home_queries(client, persona, django_assert_max_num_queries, 6)
+    before = home_queries(client, persona, django_assert_max_num_queries, 5)
     held = set(persona.partner.competencies.values_list("competency_id", flat=True))
     for competency in Competency.objects.exclude(pk__in=held):
         PartnerCompetency.objects.create(
@@ -44,7 +44,7 @@ def test_the_partner_home_costs_the_same_with_more_competencies(
             level="silver",
             earned_on=dt.date(2014, 1, 1),
         )
-    after = home_queries(client, persona, django_assert_max_num_queries, 6)
+    after = home_queries(client, persona, django_assert_max_num_queries, 5)
     assert after == before
 
 
