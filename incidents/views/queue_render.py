@@ -73,8 +73,10 @@ class QueueEntry(namedtuple("QueueEntry", _ENTRY_FIELDS)):
     def from_incident(cls, incident: Incident) -> QueueEntry:
         """The same values from a model instance (the search's pages are read as models)."""
         partner, product, owner = incident.partner, incident.product, incident.owner
-        names = [getattr(product, f"name_{lang}", "") if product else None
-                 for lang in TRANSLATED_LANGUAGES]
+        names = [
+            getattr(product, f"name_{lang}", "") if product else None
+            for lang in TRANSLATED_LANGUAGES
+        ]
         return cls(
             incident.pk, incident.number, incident.title, incident.status,
             incident.severity, incident.is_24x7, incident.response_due_at,
