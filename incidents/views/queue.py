@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import partial
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import F, QuerySet
@@ -34,8 +35,9 @@ from .queue_render import (
     bulk_engineers,
     entries,
     filter_controls,
-    fragment_key,
+    filters_key,
     queue_rows,
+    rows_key,
 )
 
 PAGE_SIZE = 25
@@ -299,28 +301,29 @@ def queue(request):
     params = data.copy()
     params.pop("after", None)
     params.pop("before", None)
-    rows = queue_rows(entries(page.rows), now=timezone.now())
-    filters = filter_controls(form)
+    filters_query, bulk, now = params.urlencode(), True, timezone.now()
+    rows = entries(page.rows)
     return render(
         request,
         "incidents/queue/list.html",
         {
             "form": form,
-            "filters": filters,
             "page": page,
-            "rows": rows,
             "row_texts": {key: str(text) for key, text in ROW_TEXTS.items()},
             "time_zone": timezone.get_current_timezone_name(),
-            "first_url": f"?{params.urlencode()}",
-            "filters_query": params.urlencode(),
-            "bulk": True,
-            "engineers": bulk_engineers(form),
+            "first_url": f"?{filters_query}",
+            "filters_query": filters_query,
+            "bulk": bulk,
             "next_url": _page_url(params, "after", page.next_cursor),
             "previous_url": _page_url(params, "before", page.previous_cursor),
-            # Rendered fragments are cached under a digest of what they show.
+            # The fragments are cached rendered under a digest of what they show; their
+            # data is built (the template calls these) only when one is rendered.
             "fragment_ttl": FRAGMENT_TTL,
-            "rows_key": fragment_key(rows),
-            "filters_key": fragment_key(filters),
+            "rows_key": rows_key(rows, now=now, bulk=bulk),
+            "filters_key": filters_key(form, filters_query),
+            "rows": partial(queue_rows, rows, now=now),
+            "filters": partial(filter_controls, form),
+            "engineers": partial(bulk_engineers, form),
         },
     )
 

@@ -236,10 +236,32 @@ def bulk_engineers(form: QueueFilterForm) -> list[tuple[str, str]]:
 
 
 # --- fragment caching -----------------------------------------------------------------
+# The keys are computed from what the page read (values, choices, the submitted
+# filters); the fragments' own data (QueueRow, FilterControl) is built only when a
+# fragment is rendered, i.e. on a cache miss (the view passes builders, which the
+# template engine calls when it needs them).
+
+
+def rows_key(rows: list[QueueEntry], *, now: dt.datetime, bulk: bool) -> str:
+    """The rows fragment's key: the values read and each row's due state (the clock moves)."""
+    states = [clock.state if (clock := row.response_clock(now)) else "" for row in rows]
+    return fragment_key(rows, states, bulk)
+
+
+def filters_key(form: QueueFilterForm, filters_query: str) -> str:
+    """The filter fragment's key: the submitted values, any errors, the look-up lists."""
+    errors = {name: [str(error) for error in errors] for name, errors in form.errors.items()}
+    lists = [
+        # The look-up lists' entries (plain strings); the fixed entries ("Any"...) are
+        # lazy translations, which the language in the key covers.
+        [choice for choice in form.fields[name].choices if isinstance(choice[1], str)]
+        for name in ("product", "owner")
+    ]
+    return fragment_key(sorted(form.data.lists()), errors, lists, filters_query)
 
 
 def fragment_key(*parts) -> str:
-    """A digest of everything a cached fragment shows, with the active language.
+    """A digest of everything a cached fragment shows, with the language and time zone.
 
     ``parts`` are plain values (strings, numbers, dates, frozen dataclasses, lists
     and tuples of them) whose ``repr`` is stable and complete: two requests get the
