@@ -27,6 +27,9 @@ from pathlib import Path
 
 import psycopg
 
+from bench.peer import report as peer_report
+from bench.peer import runner as peer_runner
+
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
 TEMPLATE_DB = "bench_template"
@@ -519,6 +522,7 @@ def write_markdown(path: Path, doc: dict) -> str:
             )
         if "error" in load:
             lines.append(f"| {s:,} | — | {load['error']} | | | | |")
+    lines += peer_report.markdown(sizes, results)
     lines += [
         "",
         "## Targets (issues 10 and 21)",
@@ -569,6 +573,40 @@ def _cells(page: dict, floor_p95) -> str:
     return f" {'' if q is None else q} | {page['p50_ms']} | {page['p95_ms']} | {ratio} |"
 
 
+# --- the peer (--peer): logic in bench/peer/ ---------------------------------------
+def peer_prepare(pg: str):
+    """The peer venv's Python with a migrated template, or the error as text."""
+    try:
+        return peer_runner.prepare(pg)
+    except (peer_runner.PeerError, OSError) as exc:
+        log(f"peer: not measured: {exc}")
+        return f"{peer_runner.NAME} not measured: {exc}"
+
+
+def peer_side_by_side(args, peer_py, size: int, url: str, seed_info: Path) -> dict:
+    """Seed the peer for ``size`` and measure it interleaved with our pages on ``url``."""
+    if isinstance(peer_py, str):
+        return {"peer": peer_runner.NAME, "error": peer_py}
+
+    def ours_cmd(key: str, out: Path) -> list[str]:
+        return [
+            PY, "-m", "bench.measure", "--size", str(size), "--requests", str(args.requests),
+            "--warmup", str(args.warmup), "--seed-info", str(seed_info), "--only", key,
+            "--out", str(out),
+        ]  # fmt: skip
+
+    sizing = peer_runner.Sizing(args.pg, peer_py, size, args.requests, args.warmup)
+    try:
+        info = peer_runner.seed(sizing, seed_info.parent)
+        log(f"[{size:,}] side by side with {peer_runner.NAME}, page group by page group")
+        return peer_runner.side_by_side(sizing, info, ours_cmd, env_for(url), ROOT)
+    except (peer_runner.PeerError, OSError, KeyError, ValueError) as exc:
+        log(f"[{size:,}] peer: not measured: {exc}")
+        return {"peer": peer_runner.NAME, "error": str(exc)}
+    finally:
+        peer_runner.drop(sizing)
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="bench/run")
     parser.add_argument("--pg", help="postgres://user@host:port (no database)")
@@ -588,6 +626,11 @@ def main(argv=None) -> int:
         help="SQL run on the migrated template (try an index before writing its migration)",
     )
     parser.add_argument(
+        "--peer",
+        action="store_true",
+        help="also measure django-helpdesk side by side (own venv and database; never in --quick)",
+    )
+    parser.add_argument(
         "--report-only",
         metavar="RESULTS_JSON",
         help="re-evaluate the targets of a results.json and rewrite results.md beside it",
@@ -604,6 +647,9 @@ def main(argv=None) -> int:
         parser.error("--pg is required (bench/run passes it)")
     if args.quick:
         args.sizes, args.requests, args.warmup, args.wrk_seconds = "500,2000", 5, 1, 2
+        if args.peer:
+            log("--peer is ignored in --quick mode")
+        args.peer = False
     sizes = sorted(int(s.replace("_", "").replace(",", "")) for s in args.sizes.split(","))
     out = (
         Path(args.out)
@@ -621,6 +667,7 @@ def main(argv=None) -> int:
         log(f"applying {args.extra_sql} to the template")
         with psycopg.connect(db_url(args.pg, TEMPLATE_DB), autocommit=True) as conn:
             conn.execute(Path(args.extra_sql).read_text())
+    peer_py = peer_prepare(args.pg) if args.peer else None
 
     results: dict[str, dict] = {}
     harness_ok = True
@@ -630,6 +677,12 @@ def main(argv=None) -> int:
         admin_sql(args.pg, f"CREATE DATABASE {name} TEMPLATE {TEMPLATE_DB}")
         url = db_url(args.pg, name)
         part = out / f".part-{size}.json"
+        # With --peer, our seed info is kept so our pages can be re-measured beside the peer's.
+        seed_info = (
+            Path(tempfile.mkdtemp(prefix="bench-seed-")) / f"seed-{size}.json"
+            if args.peer
+            else None
+        )
         run(
             [
                 PY,
@@ -643,6 +696,7 @@ def main(argv=None) -> int:
                 str(args.warmup),
                 "--out",
                 str(part),
+                *(["--seed-info", str(seed_info)] if seed_info else []),
             ],
             env_for(url),
         )
@@ -657,6 +711,9 @@ def main(argv=None) -> int:
             log(f"  {key}: {r.get('requests_per_s', r.get('error'))} req/s")
             if r.get("error") or r.get("non_2xx_3xx"):
                 harness_ok = False
+        if seed_info:
+            result["peer"] = peer_side_by_side(args, peer_py, size, url, seed_info)
+            shutil.rmtree(seed_info.parent, ignore_errors=True)
         results[str(size)] = result
         admin_sql(args.pg, f"DROP DATABASE {name}")
 

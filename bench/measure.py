@@ -32,9 +32,10 @@ from django.urls import NoReverseMatch, reverse  # noqa: E402
 
 from bench import htmlforms  # noqa: E402
 from bench import seed as seeding  # noqa: E402
+from bench.customers import PERSONA_CUSTOMERS  # noqa: E402
 from contracts.models import Contract  # noqa: E402
 from incidents.models import Incident  # noqa: E402
-from partners.models import User  # noqa: E402
+from partners.models import Customer, User  # noqa: E402
 
 BACKEND = "django.contrib.auth.backends.ModelBackend"
 
@@ -425,17 +426,26 @@ def measure_all(info: dict, requests: int, warmup: int, log) -> dict:
 
 
 def search_terms() -> dict[str, str]:
-    """What an engineer would type: a title word, part of a number, a customer's name."""
+    """What an engineer would type: a title word, part of a number, a customer's name.
+
+    The word is the longest of a sample incident's title (without its punctuation);
+    the customer is the persona partner's (``bench.customers``: the same at every size).
+    """
     count = Incident.objects.count()
     sample = Incident.objects.select_related("customer").order_by("pk")[count // 2]
-    word = max(sample.title.split(), key=len)
+    word = max((w.strip(".,;:!?") for w in sample.title.split()), key=len)
     terms = {"queue_search_word": word, "queue_search_number": sample.number[-6:]}
     customer = (
-        sample.customer
-        or Incident.objects.filter(customer__isnull=False).select_related("customer").first()
+        Customer.objects.filter(name=PERSONA_CUSTOMERS[0]).first()
+        or sample.customer
+        or getattr(
+            Incident.objects.filter(customer__isnull=False).select_related("customer").first(),
+            "customer",
+            None,
+        )
     )
     if customer is not None:
-        terms["queue_search_customer"] = getattr(customer, "customer", customer).name
+        terms["queue_search_customer"] = customer.name
     return terms
 
 

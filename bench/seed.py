@@ -3,7 +3,8 @@
 For ``n`` incidents the programme has ``n/100`` partners, ``n/20`` users,
 ``n/5`` contracts, ``3n`` messages and ``n/2`` attachment records (no files on
 disk), so that at 100,000 incidents it matches issue 10: 1,000 partners,
-5,000 users, 20,000 contracts, 300,000 messages, 50,000 attachments. The
+5,000 users, 20,000 contracts, 300,000 messages, 50,000 attachments; and ``n/50``
+CSP customers, named on 5% of the incidents (``bench/customers.py``). The
 benchmark personas (a partner's technical contact with 50 incidents, a
 colleague with one, an engineer) are the same at every size, so a partner page
 must cost the same whatever the rest of the programme holds.
@@ -24,6 +25,7 @@ from django.contrib.auth.models import Group
 from django.db import connection, transaction
 from django.utils import timezone
 
+from bench.customers import seed_customers
 from contracts.models import (
     Contract,
     ContractKind,
@@ -745,6 +747,7 @@ def seed(n: int, *, seed_value: int = 20141029, log=print) -> dict:
             log(f"  incidents: {i:,} in {time.perf_counter() - t:.0f}s")
     writer.finish()
     log(f"  incidents and children: {time.perf_counter() - t:.1f}s {writer.counts}")
+    customers = seed_customers(personas["partner"], seed_value=seed_value, log=log)
     if not connection.in_atomic_block:  # VACUUM cannot run in a transaction (tests)
         t = time.perf_counter()
         with connection.cursor() as cursor:
@@ -755,6 +758,7 @@ def seed(n: int, *, seed_value: int = 20141029, log=print) -> dict:
         "users": User.objects.count(),
         "contracts": Contract.objects.count(),
         **writer.counts,
+        **customers,
     }
     return {
         "seconds": round(time.perf_counter() - started, 1),

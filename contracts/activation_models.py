@@ -76,6 +76,8 @@ class ActivationRequest(models.Model):
         blank=True,
         related_name="+",
     )
+    # Told to the requester by e-mail and kept here (the staff decision's "why").
+    rejection_reason = models.TextField(_("reason for the rejection"), blank=True)
 
     class Meta:
         verbose_name = _("activation request")

@@ -7,12 +7,17 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
-from django.http import HttpResponseRedirect
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
+from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
 
+from partners.admin import person
 from portal.lib.i18n import local_date
 
 from .models import (
@@ -54,10 +59,17 @@ class ReadOnlyInlineMixin:
 
 class ContractEventInline(ReadOnlyInlineMixin, admin.TabularInline):
     model = ContractEvent
-    fields = ["created_at", "kind", "units_delta", "incident_number", "note", "actor"]
+    fields = ["created_at", "kind", "units_delta", "incident_number", "note", "by"]
     readonly_fields = fields
     ordering = ["-created_at", "-pk"]
     verbose_name_plural = _lazy("ledger (read-only: use the actions to change a contract)")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("actor")
+
+    @admin.display(description=_lazy("by"))
+    def by(self, event):
+        return person(event.actor)
 
 
 class ContractRegistrationInline(admin.TabularInline):
@@ -87,8 +99,10 @@ class AddUnitsForm(forms.Form):
     note = forms.CharField(label=_lazy("Note"), max_length=300, required=False)
 
 
-def _action_form(modeladmin, request, queryset, form_class, title, action):
-    """An intermediate page for an admin action that needs input (like delete's)."""
+def _action_form(modeladmin, request, queryset, form_class, title, action, cancel_url=""):
+    """An intermediate page for an admin action that needs input (like delete's);
+    "Cancel" goes back to ``cancel_url`` (default: the list)."""
+    opts = modeladmin.model._meta
     form = form_class(request.POST if "apply" in request.POST else None)
     if "apply" in request.POST and form.is_valid():
         return form
@@ -101,8 +115,10 @@ def _action_form(modeladmin, request, queryset, form_class, title, action):
             "form": form,
             "queryset": queryset,
             "action": action,
-            "opts": modeladmin.model._meta,
+            "opts": opts,
             "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            "cancel_url": cancel_url
+            or reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"),
         },
     )
 
@@ -217,11 +233,15 @@ class ContractAdmin(admin.ModelAdmin):
 
 @admin.register(ContractEvent)
 class ContractEventAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "contract", "kind", "units_delta", "incident_number", "actor"]
+    list_display = ["created_at", "contract", "kind", "units_delta", "incident_number", "by"]
     list_filter = ["kind"]
     list_select_related = ["contract", "actor"]
     search_fields = ["contract__access_id", "contract__contract_id", "incident_number"]
     date_hierarchy = "created_at"
+
+    @admin.display(description=_lazy("by"), ordering="actor__last_name")
+    def by(self, event):
+        return person(event.actor)
 
     # The ledger is written only by Contract methods.
     def has_add_permission(self, request):
@@ -257,14 +277,16 @@ class ActivationRequestAdmin(admin.ModelAdmin):
     readonly_fields = [
         "partner",
         "location",
-        "requested_by",
+        "requester",
         "routed_to",
         "status",
         "created_at",
         "decided_at",
-        "decided_by",
+        "decider",
+        "rejection_reason",
         "partner_number",
     ]
+    exclude = ["requested_by", "decided_by"]
     actions = ["activate", "reject"]
     date_hierarchy = "created_at"
     change_form_template = "contracts/admin/activationrequest_change_form.html"
@@ -272,10 +294,36 @@ class ActivationRequestAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False  # requests come from the partner's wizard
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("requested_by", "decided_by")
+
+    def get_fields(self, request, obj=None):
+        # The decision's rows appear once there is a decision; the reason, for a rejection.
+        fields = super().get_fields(request, obj)
+        hidden = set()
+        if obj is None or obj.status == ActivationRequest.Status.PENDING:
+            hidden = {"decided_at", "decider", "rejection_reason"}
+        elif obj.status != ActivationRequest.Status.REJECTED:
+            hidden = {"rejection_reason"}
+        return [field for field in fields if field not in hidden]
+
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/reject/",
+                self.admin_site.admin_view(self.reject_view),
+                name="contracts_activationrequest_reject",
+            ),
+            *super().get_urls(),
+        ]
+
     @admin.display(description=_lazy("requested by"), ordering="requested_by__last_name")
     def requester(self, activation):
-        user = activation.requested_by
-        return user.get_full_name() or user.username
+        return person(activation.requested_by)
+
+    @admin.display(description=_lazy("decided by"))
+    def decider(self, activation):
+        return person(activation.decided_by)
 
     def response_change(self, request, obj):
         """The "Activate" button of the request's own page."""
@@ -284,14 +332,30 @@ class ActivationRequestAdmin(admin.ModelAdmin):
         self.activate(request, ActivationRequest.objects.filter(pk=obj.pk))
         return HttpResponseRedirect(request.path)
 
+    def reject_view(self, request, object_id):
+        """The "Reject…" button of the request's own page: the reason form, then back."""
+        activation = self.get_object(request, unquote(object_id))
+        if activation is None:
+            raise Http404
+        if not self.has_change_permission(request, activation):
+            raise PermissionDenied
+        page = reverse("admin:contracts_activationrequest_change", args=[activation.pk])
+        queryset = ActivationRequest.objects.filter(pk=activation.pk)
+        return self.reject(request, queryset, cancel_url=page) or HttpResponseRedirect(page)
+
     @admin.action(description=_lazy("Activate"))
     def activate(self, request, queryset):
         activated = 0
         for activation in queryset.select_related("partner", "location", "requested_by"):
             try:
-                activated += len(activate_request(activation, request.user))
+                # The decision and its history entry commit together.
+                with transaction.atomic():
+                    done = len(activate_request(activation, request.user))
+                    self.log_change(request, activation, self.activated_message(done))
             except ActivationError as exc:
                 self.message_user(request, f"{activation}: {exc}", messages.ERROR)
+                continue
+            activated += done
         if activated:
             self.message_user(
                 request,
@@ -304,18 +368,35 @@ class ActivationRequestAdmin(admin.ModelAdmin):
                 messages.SUCCESS,
             )
 
+    @staticmethod
+    def activated_message(count: int) -> str:
+        return ngettext(
+            "Activated: %(n)d contract activated.", "Activated: %(n)d contracts activated.", count
+        ) % {"n": count}
+
     @admin.action(description=_lazy("Reject…"))
-    def reject(self, request, queryset):
+    def reject(self, request, queryset, cancel_url=""):
         form = _action_form(
-            self, request, queryset, RejectForm, _("Reject activation requests"), "reject"
+            self,
+            request,
+            queryset,
+            RejectForm,
+            _("Reject activation requests"),
+            "reject",
+            cancel_url,
         )
         if not isinstance(form, forms.Form):
             return form
         reason = form.cleaned_data["reason"]
-        count = sum(
-            reject_request(activation, request.user, reason=reason)
-            for activation in queryset.select_related("partner", "location", "requested_by")
-        )
+        count = 0
+        for activation in queryset.select_related("partner", "location", "requested_by"):
+            # The decision, its e-mail in the outbox and the history entry commit together.
+            with transaction.atomic():
+                if reject_request(activation, request.user, reason=reason):
+                    self.log_change(
+                        request, activation, _("Rejected. Reason: %(reason)s") % {"reason": reason}
+                    )
+                    count += 1
         self.message_user(
             request,
             ngettext(

@@ -26,6 +26,7 @@ from .activation_models import (  # noqa: F401 - re-exported
     RoutedTo,
     activation_route,
 )
+from .consumption import consume_in_one_statement
 
 
 class Platform(models.TextChoices):
@@ -322,12 +323,22 @@ class Contract(models.Model):
         A contract is used only by users of the partner that holds it: a partner
         user (``actor``) of another partner gets :class:`ContractNotHeld` (403).
         """
-        held = Q()
+        held, partner_id = Q(), None
         if actor is not None and getattr(actor, "partner_id", None) is not None:
             if self.partner_id != actor.partner_id:
                 # Not shown: the 403 page is the generic one.
                 raise ContractNotHeld(f"contract {self.pk} is held by another partner")
-            held = Q(partner_id=actor.partner_id)
+            held, partner_id = Q(partner_id=actor.partner_id), actor.partner_id
+        taken = consume_in_one_statement(  # PostgreSQL: UPDATE and ledger INSERT at once
+            self,
+            partner_id=partner_id,
+            kind=ContractEvent.Kind.CONSUMED,
+            incident_number=incident_number,
+            actor_id=getattr(actor, "pk", None),
+        )
+        if taken is not None:
+            self.__dict__.pop("units_used", None)
+            return taken
         with transaction.atomic(savepoint=False):
             taken = Contract.objects.filter(
                 held, pk=self.pk, units_used__lt=F("units_granted")

@@ -284,8 +284,18 @@ def activate_request(request: ActivationRequest, actor) -> list[Contract]:
     return activated
 
 
-def reject_request(request: ActivationRequest, actor, reason: str = "") -> bool:
-    """Staff decision: refuse the request and tell the requester why (in their language)."""
+def reject_request(request: ActivationRequest, actor, reason: str) -> bool:
+    """Staff decision: refuse the request, keep the reason on it and e-mail the reason to
+    the requester (in their language) through the outbox, all in one transaction.
+
+    A rejection always has a reason. Returns False when the request was already decided
+    (nothing changes, nothing is sent).
+    """
+    reason = (reason or "").strip()
+    if not reason:
+        raise ActivationError(
+            _("Give the reason for the rejection; it is e-mailed to the requester.")
+        )
     with transaction.atomic():
         rejected = bool(
             ActivationRequest.objects.filter(
@@ -294,10 +304,14 @@ def reject_request(request: ActivationRequest, actor, reason: str = "") -> bool:
                 status=ActivationRequest.Status.REJECTED,
                 decided_at=timezone.now(),
                 decided_by=actor,
+                rejection_reason=reason,
             )
         )
+        if not rejected:
+            return False
+        request.refresh_from_db(fields=["status", "decided_at", "decided_by", "rejection_reason"])
         requester = request.requested_by
-        if rejected and requester.email:
+        if requester.email:
             send_after_commit(
                 make_message(
                     "activation-rejected",
@@ -306,7 +320,7 @@ def reject_request(request: ActivationRequest, actor, reason: str = "") -> bool:
                     language=requester.language,
                 )
             )
-    return rejected
+    return True
 
 
 def auto_activate(on: dt.date | None = None) -> list[Contract]:

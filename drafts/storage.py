@@ -146,7 +146,7 @@ class DraftStorage(BaseStorage):
             return
         if not self.has_content():
             if self.draft is not None:
-                Draft.objects.filter(pk=self.draft.pk).delete()
+                Draft.objects.filter(pk=self.draft.pk).delete_rows()
                 self.draft = None
             return
         dumped = _dump(self._data)

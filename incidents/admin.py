@@ -15,6 +15,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from partners.admin import person
 from partners.models import User
 
 from . import workflow
@@ -149,15 +150,29 @@ class ContactInline(admin.TabularInline):
 class MessageInline(admin.StackedInline):
     model = Message
     extra = 0
-    fields = ("body", "is_internal", "author", "created_at")
-    readonly_fields = ("author", "created_at")
+    fields = ("body", "is_internal", "written_by", "created_at")
+    readonly_fields = ("written_by", "created_at")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("author")
+
+    @admin.display(description=_("author"))
+    def written_by(self, message):
+        return person(message.author)
 
 
 class AttachmentInline(admin.TabularInline):
     model = Attachment
     extra = 0
-    fields = ("original_name", "content_type", "size", "uploaded_by", "created_at")
+    fields = ("original_name", "content_type", "size", "uploader", "created_at")
     readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("uploaded_by")
+
+    @admin.display(description=_("uploaded by"))
+    def uploader(self, attachment):
+        return person(attachment.uploaded_by)
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -167,8 +182,15 @@ class HistoryInline(admin.TabularInline):
     model = HistoryEvent
     extra = 0
     can_delete = False
-    fields = ("created_at", "kind", "actor", "from_status", "to_status", "detail", "is_internal")
+    fields = ("created_at", "kind", "by", "from_status", "to_status", "detail", "is_internal")
     readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("actor")
+
+    @admin.display(description=_("by"))
+    def by(self, event):
+        return person(event.actor)
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -185,12 +207,12 @@ class OwnerFilter(admin.SimpleListFilter):
 
     def lookups(self, request, model_admin):
         engineers = User.objects.filter(groups__name=settings.SUPPORT_ENGINEERS_GROUP).order_by(
-            "username"
+            "last_name", "first_name", "username"
         )
         return [
             ("none", _("Unassigned")),
             ("me", _("Assigned to me")),
-            *((str(u.pk), u.get_full_name() or u.username) for u in engineers),
+            *((str(u.pk), person(u)) for u in engineers),
         ]
 
     def queryset(self, request, queryset):
@@ -232,18 +254,23 @@ class IncidentAdminForm(forms.ModelForm):
 @admin.register(Incident)
 class IncidentAdmin(admin.ModelAdmin):
     form = IncidentAdminForm
+    # Fits a 1,500 px screen: the channel and the submission time are on the change page
+    # (and the channel is a filter).
     list_display = (
         "number",
         "title",
         "partner",
-        "channel",
         "status",
         "severity_letter",
         "owner_name",
         "response_due_at",
-        "created_at",
     )
     list_filter = ("status", "severity", "channel", "product", OwnerFilter, "routed_to")
+    # Newest first by the primary key's index (numbers follow submission order); no
+    # unindexed sort of every incident, and one count instead of two.
+    ordering = ("-pk",)
+    show_full_result_count = False
+    list_per_page = 50
     search_fields = ("number", "title", "partner__name", "=partner__partner_number")
     list_select_related = ("partner", "owner")
     autocomplete_fields = (
@@ -317,14 +344,18 @@ class IncidentAdmin(admin.ModelAdmin):
         # Incidents come from the wizards (incidents.services.submit_incident).
         return False
 
+    def has_delete_permission(self, request, obj=None):
+        # An incident is closed, rejected or routed through the workflow (its unit given back,
+        # its history kept), never deleted: deleting would bypass the contract's ledger.
+        return False
+
     @admin.display(description=_("severity"), ordering="severity")
     def severity_letter(self, incident):
         return incident.severity
 
     @admin.display(description=_("owner"), ordering="owner__last_name")
     def owner_name(self, incident):
-        owner = incident.owner
-        return (owner.get_full_name() or owner.username) if owner else "—"
+        return person(incident.owner)
 
     @admin.display(description=_("status changes"))
     def workflow_link(self, incident):

@@ -7,6 +7,7 @@ class IncidentsConfig(AppConfig):
     verbose_name = _("Incidents")
 
     def ready(self):
-        from .lookups import connect_signals
+        from .lookups import connect_catalogue_signals, connect_signals
 
         connect_signals()
+        connect_catalogue_signals()

@@ -23,10 +23,11 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models import Q
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils.translation import get_language
 
-from contracts.models import Product
+from contracts.models import Product, ProductVersion
 from portal.lib.i18n import TRANSLATED_LANGUAGES
 
 from .models import Topic
@@ -128,3 +129,69 @@ def connect_signals() -> None:
     m2m_changed.connect(
         forget_engineers, sender=user.groups.through, dispatch_uid="lookups-engineers-m2m"
     )
+
+
+# --- the catalogue the wizards' dependent lists are built from ------------------------
+# Every wizard step validates (and most show) the topic lists of step 1, and the Support
+# for Business steps the product's versions: two reads per request of a few dozen rows
+# that change only when someone edits the catalogue. These are kept as model instances
+# (the forms' cleaned data hands them to the submit); each cache.get returns fresh copies.
+CATALOGUE_KEY = "lookups:topic-catalogue:v1"
+CATALOGUE_ROOTS_KEY = "lookups:topic-catalogue-roots:v1"
+VERSIONS_KEY = "lookups:product-versions:v1"
+
+
+def topic_catalogue() -> list[Topic]:
+    """Every active topic with its product, in list order (sort order, name)."""
+    nodes = cache.get(CATALOGUE_KEY)
+    if nodes is None:
+        nodes = list(
+            Topic.objects.filter(is_active=True)
+            .select_related("product")
+            .order_by("sort_order", "name", "pk")
+        )
+        cache.set(CATALOGUE_KEY, nodes, LOOKUP_TTL)
+    return nodes
+
+
+def topic_ids_matching(rule: Q) -> frozenset[int]:
+    """The ids of the active topics that match ``rule`` (e.g. a wizard's first list).
+
+    One cached entry holds the answer of every rule asked (a handful: one per wizard).
+    """
+    key = repr(rule)
+    answers = cache.get(CATALOGUE_ROOTS_KEY) or {}
+    if key not in answers:
+        answers[key] = frozenset(
+            Topic.objects.filter(rule, is_active=True).values_list("pk", flat=True)
+        )
+        cache.set(CATALOGUE_ROOTS_KEY, answers, LOOKUP_TTL)
+    return answers[key]
+
+
+def product_versions(product_id: int | None) -> list[ProductVersion]:
+    """The versions of a product, newest mainstream support first (then by name)."""
+    versions = cache.get(VERSIONS_KEY)
+    if versions is None:
+        versions = {}
+        for version in ProductVersion.objects.order_by("-mainstream_end_on", "name", "pk"):
+            versions.setdefault(version.product_id, []).append(version)
+        cache.set(VERSIONS_KEY, versions, LOOKUP_TTL)
+    return versions.get(product_id, [])
+
+
+def forget_catalogue(**kwargs) -> None:
+    _forget(CATALOGUE_KEY)
+    _forget(CATALOGUE_ROOTS_KEY)
+
+
+def forget_versions(**kwargs) -> None:
+    _forget(VERSIONS_KEY)
+
+
+def connect_catalogue_signals() -> None:
+    """Drop the catalogue when a topic, a product or a version changes (AppConfig.ready)."""
+    for signal in (post_save, post_delete):
+        signal.connect(forget_catalogue, sender=Topic, dispatch_uid="lookups-catalogue-topic")
+        signal.connect(forget_catalogue, sender=Product, dispatch_uid="lookups-catalogue-product")
+        signal.connect(forget_versions, sender=ProductVersion, dispatch_uid="lookups-versions")

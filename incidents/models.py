@@ -454,9 +454,13 @@ class HistoryEvent(models.Model):
 
     @property
     def display_detail(self) -> str:
-        if self.kind == self.Kind.FIRST_RESPONSE:
-            return str(self.CODED_DETAILS.get(self.detail, self.detail))
-        return self.detail
+        return self.detail_label(self.kind, self.detail)
+
+    @classmethod
+    def detail_label(cls, kind: str, detail: str) -> str:
+        if kind == cls.Kind.FIRST_RESPONSE:
+            return str(cls.CODED_DETAILS.get(detail, detail))
+        return detail
 
 
 class SavedView(models.Model):

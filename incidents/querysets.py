@@ -8,6 +8,19 @@ from django.db.models import Exists, OuterRef
 
 from .choices import OPEN_STATUSES
 
+ALL, NONE, CONTACTS = "all", "none", "contacts"
+
+
+def _scope(user) -> str:
+    """Which incidents ``user`` may see: all, none, or those they are a contact of."""
+    if not user.is_authenticated:
+        return NONE
+    if user.is_staff or user.is_support_engineer:
+        return ALL
+    if not user.is_active or user.partner_id is None:
+        return NONE
+    return CONTACTS
+
 
 class IncidentQuerySet(models.QuerySet):
     def visible_to(self, user):
@@ -16,18 +29,23 @@ class IncidentQuerySet(models.QuerySet):
         Engineers and staff see every incident; a partner user sees the
         incidents where they are the primary or an additional contact.
         """
-        if not user.is_authenticated:
-            return self.none()
-        if user.is_staff or user.is_support_engineer:
-            return self
-        if not user.is_active or user.partner_id is None:
-            return self.none()
+        scope = _scope(user)
+        if scope != CONTACTS:
+            return self if scope == ALL else self.none()
         from incidents.models import IncidentContact  # defined after this queryset
 
         return self.filter(
             Exists(IncidentContact.objects.filter(incident=OuterRef("pk"), user=user)),
             partner_id=user.partner_id,
         )
+
+    def sees_new(self, user, incident, contact_ids) -> bool:
+        """:meth:`visible_to` for an incident just created with ``contact_ids`` as its
+        contacts: the same rule, answered from what was written (no query)."""
+        scope = _scope(user)
+        if scope != CONTACTS:
+            return scope == ALL
+        return user.pk in set(contact_ids) and incident.partner_id == user.partner_id
 
     def open(self):
         return self.filter(status__in=OPEN_STATUSES)

@@ -6,9 +6,19 @@ name and Partner ID, and its contacts' names and e-mail addresses.
 
 On PostgreSQL the incident's and each message's own text is read through a stored
 ``tsvector`` (``search_vector``, kept up to date by a trigger and served by a GIN
-index; see migration 0004), matched word by word with prefixes ("sharep" finds
-"SharePoint"), and ranked; the number is matched as a substring through a trigram
-index. On SQLite (development, tests) the same fields are matched with ``icontains``.
+index; see migration 0005; since 0101 it also holds the words of the incident's
+messages), matched word by word with prefixes ("sharep" finds "SharePoint"), and
+ranked; the number and the names are matched as substrings through trigram indexes
+(migrations 0005 and 0100). On SQLite (development, tests) the same fields are
+matched with ``icontains``.
+
+The work is bounded whatever the number of matches (issue 21): only the ``LIMIT``
+most recent matching incidents (highest ids) are ranked. Each source finds its own
+``LIMIT + 1`` most recent matches (a walk down the primary key that stops early for
+a common word, an index lookup for a rare one), and the most recent ``LIMIT + 1`` of
+their union are exactly the most recent matches overall. When more than ``LIMIT``
+incidents match, the page says so and asks for a narrower search
+(:func:`too_many_matches`).
 """
 
 from __future__ import annotations
@@ -16,13 +26,18 @@ from __future__ import annotations
 import re
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import EmptyResultSet, FullResultSet
 from django.db import connection
-from django.db.models import Case, F, FloatField, Q, QuerySet, Value, When
+from django.db.models import Case, Count, Exists, F, FloatField, OuterRef, Q, QuerySet, Value, When
+from django.db.models.expressions import RawSQL, Window
+from django.db.models.functions import RowNumber
+from django.utils.translation import ngettext
 
 from partners.models import Customer, Partner
 
 CONFIG = "simple"  # five interface languages, and names: no stemming, no stop words
 MAX_WORDS = 8
+LIMIT = 500  # the most recent matches that are ranked; beyond it: "refine your search"
 _TSQUERY_SPECIAL = re.compile(r"[&|!():*<>'\\\"]")
 
 
@@ -31,22 +46,106 @@ def words(text: str) -> list[str]:
     return [word for word in cleaned if word][:MAX_WORDS]
 
 
-def _prefix_query(terms: list[str]):
-    from django.contrib.postgres.search import SearchQuery
+def _tsquery(terms: list[str]) -> str:
+    """Every word (cleaned above) as a prefix: ``('mail' | 'mail':*) & ...``.
 
-    # Every word, each as a prefix: 'mail':* & 'flow':*  (the words are cleaned above).
-    raw = " & ".join(f"'{term}':*" for term in terms)
-    return SearchQuery(raw, search_type="raw", config=CONFIG)
-
-
-def _matching_ids(terms: list[str], number: str, own: Q, *, postgres: bool):
-    """Ids of the incidents any source matches: one indexed lookup per source, UNIONed.
-
-    Each part reads its own index (the incident's and the messages' GIN indexes, the
-    number's trigram index, the partner / customer foreign keys, the contacts' index),
-    so a rare word costs a few index probes whatever the number of incidents.
+    Each is also given whole (the same matches): PostgreSQL estimates a whole word
+    from the column's statistics but a prefix by its share of the most common words
+    (a flat 2% with fewer than 100 of them), so the planner learns that a common
+    word is common and stops early.
     """
-    from incidents.models import Incident, IncidentContact, Message
+    return " & ".join(f"('{term}' | '{term}':*)" for term in terms)
+
+
+# --- PostgreSQL: one statement, each source its own index ---------------------------
+# Written as SQL rather than built with the ORM: the five bounded parts cost ~1 ms to
+# plan and run on the indexes, and ~6 ms (quiet machine) to build and compile as
+# querysets, more than the queries themselves (FINDINGS "Search at 100,000").
+# The tables are the models' (``incidents_*``, ``partners_*``); the LIKE patterns are
+# escaped as Django escapes ``icontains`` and are served by the trigram indexes of
+# migrations 0005 (number) and 0100 (names, e-mail addresses, tenant domains).
+
+_EACH_TERM = {
+    "partners": "(UPPER(p.name::text) LIKE UPPER(%s) OR p.partner_number::text LIKE %s)",
+    "customers": "UPPER(c.name::text || ' ' || c.tenant_domain::text) LIKE UPPER(%s)",
+    "users": "UPPER(u.first_name::text || ' ' || u.last_name::text || ' ' || u.email::text)"
+    " LIKE UPPER(%s)",
+}
+_SOURCES = [
+    # The incident's own text and its thread's (migration 0101), in CONFIG.
+    "search_vector @@ to_tsquery('simple', %s)",
+    "number::text LIKE %s",
+    "partner_id IN (SELECT p.id FROM partners_partner p WHERE {partners})",
+    "customer_id IN (SELECT c.id FROM partners_customer c WHERE {customers})",
+    # The matching users first (a few), then their contact rows by the user_id index.
+    "incidents_incident.id IN (SELECT ic.incident_id FROM incidents_incidentcontact ic"
+    " WHERE ic.user_id IN (SELECT u.id FROM partners_user u WHERE {users}))",
+]
+
+
+def _pg_candidates(incidents: QuerySet, terms: list[str], number: str) -> RawSQL:
+    """Ids of the ``LIMIT + 1`` most recent ``incidents`` any source matches."""
+    like = connection.ops.prep_for_like_query
+    contains = [f"%{like(term)}%" for term in terms]
+    conditions = {
+        name: " AND ".join([template] * len(terms)) for name, template in _EACH_TERM.items()
+    }
+    params = [
+        [_tsquery(terms)],
+        [f"%{like(number)}%"],
+        [value for term in terms for value in (f"%{like(term)}%", f"{like(term)}%")],
+        contains,
+        contains,
+    ]
+    where, where_params = _own_filters(incidents)
+    parts, values = [], []
+    for source, part_params in zip(_SOURCES, params, strict=True):
+        parts.append(
+            f"(SELECT id FROM incidents_incident WHERE {where} AND "
+            f"{source.format(**conditions)} ORDER BY id DESC LIMIT {LIMIT + 1})"
+        )
+        values += where_params + part_params
+    sql = f"SELECT id FROM ({' UNION '.join(parts)}) AS found ORDER BY id DESC LIMIT {LIMIT + 1}"
+    return RawSQL(sql, values)
+
+
+def _own_filters(incidents: QuerySet) -> tuple[str, list]:
+    """The WHERE of ``incidents`` (the queue's filters), if it reads only the incident row.
+
+    Then each part is bounded after the filters, so they narrow the matches rather
+    than what is left of the most recent ones. (A filter through a join would need
+    the join; it is applied outside, after the bound: none of the queue's does.)
+    """
+    query = incidents.query
+    if not query.where or len(query.alias_map) > 1:
+        return "TRUE", []
+    try:
+        sql, params = query.get_compiler(connection=connection).compile(query.where)
+    except EmptyResultSet:  # e.g. .none(): nothing to find
+        return "FALSE", []
+    except FullResultSet:
+        return "TRUE", []
+    return sql, list(params)
+
+
+# --- SQLite (development, tests): the same sources, with icontains ---------------------
+
+
+def _sqlite_own(terms: list[str]) -> Q:
+    own = Q()
+    for term in terms:
+        own &= (
+            Q(title__icontains=term)
+            | Q(description__icontains=term)
+            | Q(error_message__icontains=term)
+            | Q(contact_name__icontains=term)
+            | Q(contact_email__icontains=term)
+        )
+    return own
+
+
+def _sqlite_candidates(incidents: QuerySet, terms: list[str], number: str) -> QuerySet:
+    from incidents.models import IncidentContact, Message
 
     partners, customers, users, messages = Q(), Q(), Q(), Q()
     for term in terms:
@@ -56,56 +155,75 @@ def _matching_ids(terms: list[str], number: str, own: Q, *, postgres: bool):
             Q(first_name__icontains=term) | Q(last_name__icontains=term) | Q(email__icontains=term)
         )
         messages &= Q(body__icontains=term)
-    if postgres:
-        messages = Q(search_vector=_prefix_query(terms))
-    plain = Incident._default_manager.order_by()
-    parts = [
-        plain.filter(own).values("pk"),
-        plain.filter(number__contains=number).values("pk"),
-        plain.filter(partner__in=Partner.objects.filter(partners).values("pk")).values("pk"),
-        plain.filter(customer__in=Customer.objects.filter(customers).values("pk")).values("pk"),
-        # The users first (thousands), then their contact rows by the user_id index: not a
-        # scan of every contact row joined to its user (FINDINGS: search at 100,000).
-        IncidentContact.objects.filter(
-            user__in=get_user_model()._default_manager.filter(users).values("pk")
-        )
-        .order_by()
-        .values("incident_id"),
-        Message.objects.filter(messages).order_by().values("incident_id"),
-    ]
-    return parts[0].union(*parts[1:])
+    people = get_user_model()._default_manager.filter(users).values("pk")
+    contacts = IncidentContact.objects.filter(user__in=people).values("incident_id")
+    sources = (
+        _sqlite_own(terms)
+        | Q(number__contains=number)
+        | Q(partner__in=Partner.objects.filter(partners).values("pk"))
+        | Q(customer__in=Customer.objects.filter(customers).values("pk"))
+        | Q(pk__in=contacts)
+        | Q(Exists(Message.objects.filter(messages, incident=OuterRef("pk"))))
+    )
+    return incidents.filter(sources).order_by("-pk").values("pk")[: LIMIT + 1]
 
 
 def search(incidents: QuerySet, text: str) -> QuerySet:
-    """``incidents`` that match ``text``, annotated with ``rank`` (higher is better)."""
+    """``incidents`` that match ``text``, annotated with ``rank`` (higher is better).
+
+    Only the ``LIMIT + 1`` most recent matches are returned (see the module's
+    docstring); apply the other filters before calling this, so they bound the
+    matches and not what is left of them.
+    """
     terms = words(text)
     if not terms:
         return incidents.annotate(rank=Value(0.0, output_field=FloatField()))
-    postgres = connection.vendor == "postgresql"
     number = text.strip().upper()
-    by_number = Q(number__contains=number)
-    if postgres:
-        from django.contrib.postgres.search import SearchRank
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.search import SearchQuery, SearchRank
 
-        query = _prefix_query(terms)
-        own = Q(search_vector=query)
+        query = SearchQuery(_tsquery(terms), search_type="raw", config=CONFIG)
         rank = SearchRank(F("search_vector"), query)
+        ids = _pg_candidates(incidents, terms, number)
     else:
-        own = Q()
-        for term in terms:
-            own &= (
-                Q(title__icontains=term)
-                | Q(description__icontains=term)
-                | Q(error_message__icontains=term)
-                | Q(contact_name__icontains=term)
-                | Q(contact_email__icontains=term)
-            )
+        own = _sqlite_own(terms)
         rank = Case(When(own, then=Value(0.5)), default=Value(0.0), output_field=FloatField())
+        ids = _sqlite_candidates(incidents.order_by(), terms, number)
     exact = Case(
         When(number=number, then=Value(10.0)),
-        When(by_number, then=Value(5.0)),
+        When(number__contains=number, then=Value(5.0)),
         default=Value(0.0),
         output_field=FloatField(),
     )
-    ids = _matching_ids(terms, number, own, postgres=postgres)
     return incidents.filter(pk__in=ids).annotate(rank=rank + exact)
+
+
+def best_matches(incidents: QuerySet, *, offset: int, size: int) -> tuple[list, bool, int]:
+    """Rows ``offset`` to ``offset + size`` of a :func:`search`, best first.
+
+    Returns the rows, whether more follow (never past ``LIMIT``), and how many
+    incidents matched (``LIMIT + 1`` means "more than ``LIMIT``"), counted in the same
+    query. Ties are broken by due time, then id.
+    """
+    offset = max(0, min(offset, LIMIT))
+    order = ("-rank", F("response_due_at").asc(nulls_last=True), "id")
+    counted = incidents.annotate(
+        matches=Window(Count("pk")),
+        recency=Window(RowNumber(), order_by=F("pk").desc()),
+    ).filter(recency__lte=LIMIT)  # of the LIMIT + 1 found, the LIMIT most recent
+    rows = list(counted.order_by(*order)[offset : offset + size + 1])
+    more = len(rows) > size and offset + size < LIMIT
+    return rows[:size], more, rows[0].matches if rows else 0
+
+
+def too_many_matches(matches: int) -> str:
+    """What the page says when only the ``LIMIT`` most recent matches were ranked."""
+    if matches <= LIMIT:
+        return ""
+    return ngettext(
+        "More than %(limit)d incident matches; the %(limit)d most recent are shown, "
+        "best first. Add a word or a filter to narrow the search.",
+        "More than %(limit)d incidents match; the %(limit)d most recent are shown, "
+        "best first. Add a word or a filter to narrow the search.",
+        LIMIT,
+    ) % {"limit": LIMIT}

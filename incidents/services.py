@@ -10,7 +10,8 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 
 from django.core.files import File
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -56,6 +57,39 @@ class SubmissionError(Exception):
 
 def incident_number(incident: Incident) -> str:
     return f"SR-{incident.created_at:%y%m%d}-{incident.pk:06d}"
+
+
+def _key_and_number_in_insert(created_at) -> dict:
+    """The new row's primary key and its :func:`incident_number`, computed inside its
+    INSERT (no UPDATE after it): ``{"pk": ..., "number": ...}`` as SQL expressions,
+    whose values come back with the INSERT's RETURNING. ``{}`` where the database
+    has no way (the number is then set by an UPDATE).
+
+    PostgreSQL: the key is the next value of the table's sequence, the number reads
+    it back with ``currval`` in the same row (:func:`_create_incident` checks that
+    they agree). SQLite (transactions take the write lock first): one more than the
+    largest key ever used, read twice in the same statement.
+    """
+    prefix = f"SR-{created_at:%y%m%d}-"
+    table = Incident._meta.db_table
+    vendor = connection.vendor
+    if vendor == "postgresql":
+        sequence = "pg_get_serial_sequence(%s, 'id')"
+        current = f"currval({sequence})::text"
+        return {
+            "pk": RawSQL(f"nextval({sequence})", [table]),
+            "number": RawSQL(
+                f"%s || lpad({current}, greatest(6, length({current})), '0')",
+                [prefix, table, table],
+            ),
+        }
+    if vendor == "sqlite":
+        following = "(SELECT COALESCE(MAX(seq), 0) + 1 FROM sqlite_sequence WHERE name = %s)"
+        return {
+            "pk": RawSQL(following, [table]),
+            "number": RawSQL(f"%s || printf('%%06d', {following})", [prefix, table]),
+        }
+    return {}
 
 
 @dataclass
@@ -129,9 +163,8 @@ def submit_incident(draft: IncidentDraft) -> Incident:
     try:
         with files_removed_on_rollback(), transaction.atomic():
             incident = _create_incident(draft, status, reason, now)
-            if draft.contract is not None and status == Status.SUBMITTED:
+            if incident.unit_consumed:
                 _take_unit(incident, draft.contract, user)
-            incident.save(update_fields=["number", "unit_consumed"])
             _add_contacts(incident, primary_contact, draft.additional_contacts)
             for upload in draft.files:
                 save_attachment(incident, upload, user)
@@ -162,10 +195,16 @@ def submit_incident(draft: IncidentDraft) -> Incident:
 
 
 def _create_incident(draft: IncidentDraft, status: str, reason: str, now) -> Incident:
-    """The incident row, numbered from its primary key."""
+    """The incident row, numbered from its primary key (in its INSERT where the database can).
+
+    ``unit_consumed`` is set when a unit is to be taken: if none can be, the
+    transaction is rolled back and the row never existed.
+    """
     submitted = status == Status.SUBMITTED
+    numbered = _key_and_number_in_insert(now)
     incident = Incident.objects.create(
-        number=f"pending-{uuid.uuid4().hex[:24]}",  # fits max_length=32
+        **(numbered or {"number": f"pending-{uuid.uuid4().hex[:24]}"}),  # fits max_length=32
+        unit_consumed=submitted and draft.contract is not None,
         channel=draft.channel,
         partner_id=draft.user.partner_id,
         submitted_by=draft.user,
@@ -205,7 +244,10 @@ def _create_incident(draft: IncidentDraft, status: str, reason: str, now) -> Inc
         ),
         submission_key=draft.submission_key,
     )
-    incident.number = incident_number(incident)
+    number = incident_number(incident)
+    if incident.number != number:  # not numbered by the INSERT (or not as expected)
+        incident.number = number
+        incident.save(update_fields=["number"])
     return incident
 
 
@@ -215,7 +257,6 @@ def _take_unit(incident: Incident, contract: Contract, user) -> None:
             _("The contract %(contract)s has no units left. Choose another contract or add one.")
             % {"contract": contract.contract_id}
         )
-    incident.unit_consumed = True
 
 
 def _add_contacts(incident: Incident, primary_contact, additional_contacts: Iterable) -> None:

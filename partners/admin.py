@@ -25,6 +25,14 @@ from .models import (
 TRANSLATED_NAME_FIELDS = ("name", "name_hu", "name_cs", "name_ja", "name_ko")
 
 
+def person(user) -> str | None:
+    """A person as staff pages name them: the full name (the user name only when no name
+    is recorded); None for nobody, which the admin shows as its empty-value mark."""
+    if user is None:
+        return None
+    return user.get_full_name() or user.get_username()
+
+
 # --- Partner ------------------------------------------------------------------
 
 
@@ -83,10 +91,10 @@ class PartnerAdmin(admin.ModelAdmin):
         "partner_number",
         "membership_level",
         "region",
-        "country",
+        "country_name",
         "csp_role",
-        "technical_contact",
-        "membership_start",
+        "contact",
+        # The membership start is on the partner's page; its next renewal shows the cycle.
         "renewal_date",
         "is_active",
     )
@@ -125,6 +133,20 @@ class PartnerAdmin(admin.ModelAdmin):
     @admin.display(description=_("next renewal"))
     def renewal_date(self, obj):
         return obj.renewal_date
+
+    @admin.display(description=_("country"), ordering="country")
+    def country_name(self, obj):
+        # The country's name by its code; the admin's own display would search the
+        # ~250 choices once per row (a quarter of a second for a page of 100).
+        return obj.country.name
+
+    @admin.display(
+        description=_("designated technical contact"), ordering="technical_contact__last_name"
+    )
+    def contact(self, obj):
+        if obj.technical_contact_id is None:
+            return obj.technical_contact_name or None
+        return person(obj.technical_contact)
 
 
 # --- Competencies and the eligibility table -------------------------------------

@@ -7,6 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from django.db.models import F, FilteredRelation, Q
 from django.utils.translation import gettext_lazy as _
 
 from portal.lib.i18n import local_date
@@ -39,6 +40,33 @@ def _eligibility_by_rule(starts, pc, rule, *, on: dt.date, product_label) -> Eli
     else:
         reason = _("%(competency)s competency: eligible for %(product)s from %(date)s.")
     return Eligibility(False, reason % values, rule=rule, decided_on=starts)
+
+
+RULE_FIELDS = ("id", "available_from", "requires_renewal", "shown_from", "note")
+
+
+def _held_with_rules(partner, product: str, rule_model) -> tuple[list, dict]:
+    """The partner's competencies and, by competency, their rule for ``product`` (at most
+    one: unique per product and competency), read together in one query."""
+    held = list(
+        partner.competencies.select_related("competency")
+        .annotate(
+            product_rule=FilteredRelation(
+                "competency__rules", condition=Q(competency__rules__product=product)
+            )
+        )
+        .annotate(**{f"rule_{name}": F(f"product_rule__{name}") for name in RULE_FIELDS})
+    )
+    rules = {
+        pc.competency_id: rule_model(
+            product=product,
+            competency=pc.competency,
+            **{name: getattr(pc, f"rule_{name}") for name in RULE_FIELDS},
+        )
+        for pc in held
+        if pc.rule_id is not None
+    }
+    return held, rules
 
 
 def _eligibility_without_rule(held, *, on: dt.date, product_label) -> Eligibility:

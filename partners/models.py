@@ -31,6 +31,7 @@ from .eligibility import (  # noqa: F401 - re-exported
     _anniversary,
     _eligibility_by_rule,
     _eligibility_without_rule,
+    _held_with_rules,
 )
 from .managers import AzureSubscriptionQuerySet, PartnerQuerySet, UserManager
 from .service_health import ServiceHealthEvent  # noqa: F401 - re-exported
@@ -151,17 +152,10 @@ class Partner(models.Model):
                 )
                 % {"product": product_label},
             )
-        held = list(self.competencies.select_related("competency")) if _held is None else _held
-        rules = (
-            {
-                rule.competency_id: rule
-                for rule in EligibilityRule.objects.filter(
-                    product=product, competency__in=[pc.competency_id for pc in held]
-                )
-            }
-            if _rules is None
-            else _rules
-        )
+        if _held is None:  # the competencies with their rules: one query
+            held, rules = _held_with_rules(self, product, EligibilityRule)
+        else:
+            held, rules = _held, _rules
         # (starts, competency name, partner competency, rule) for every mapped competency.
         candidates = sorted(
             (

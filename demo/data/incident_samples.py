@@ -163,6 +163,25 @@ SAMPLES = [
             # The first customer and its subscription (demo.data.customers.CUSTOMERS).
             customer=0,
             support_plan="Cloud Solution Provider",
+            # As the CSP channel stores them (incidents.csp.raise_csp_request).
+            facts={"request_type": "technical", "customer_tenant": "wingtiptoys.onmicrosoft.com"},
+        ),
+        {},
+    ),
+    (
+        "csp-litware-billing",
+        dict(
+            user="csp",
+            channel="csp",
+            title="Monthly bill lists more seats than are assigned",
+            description="The December bill lists 40 Microsoft 365 Business Premium seats; "
+            "the tenant has 32 assigned.",
+            severity="C",
+            product="office-365",
+            # The second customer; its text does not name it: found by the customer link.
+            customer=1,
+            facts={"request_type": "non_technical", "customer_tenant": "litware.onmicrosoft.com"},
+            break_fix=False,
         ),
         {},
     ),

@@ -8,7 +8,7 @@ import uuid
 from django.db import transaction
 from django.utils import timezone
 
-from contracts.models import Contract, Product, ProductVersion
+from contracts.models import Contract, Platform, Product, ProductVersion
 from incidents.models import HistoryEvent, Incident, Message, Topic, Tree
 from incidents.services import IncidentDraft, submit_incident
 
@@ -48,7 +48,9 @@ def resolve(fields: dict, products, people, contracts: dict[str, Contract]) -> d
     if "subscription" in fields:
         fields["subscription"] = people[fields["subscription"]]
     if "customer" in fields:
-        fields["customer"], fields["subscription"] = people["customers"][fields["customer"]]
+        fields["customer"], subscription = people["customers"][fields["customer"]]
+        if fields["product"].platform == Platform.AZURE:  # only Azure has a subscription
+            fields["subscription"] = subscription
     if fields.pop("rejected", False):
         fields["reject_reason"] = str(user.partner.eligibility_for("azure").reason)
     return {**fields, **contact_of(user)}

@@ -18,10 +18,11 @@ from incidents.forms.common import (
     severity_field,
 )
 from incidents.forms.contract_step import ContractStepForm, by_model_ordering
+from incidents.forms.lists import time_zone_field
 from incidents.forms.taxonomy import PreloadedChoiceMixin, TopicChainMixin, TopicChoiceField
 from incidents.models import TEXT_MAX_LENGTH, TITLE_MAX_LENGTH, RoutedTeam, Tree
 from partners.models import AzureSubscription, SubscriptionRole
-from portal.lib.forms import InternationalPhoneWidget, time_zone_choices
+from portal.lib.forms import InternationalPhoneWidget
 from portal.lib.forms import form_helper as _helper
 from portal.lib.uploads import AttachmentsField
 
@@ -176,7 +177,7 @@ class ContactForm(forms.Form):
         help_text=_lazy("In international format, for example +36 1 234 5678."),
     )
     email = forms.EmailField(label=_lazy("E-mail address"), max_length=254)
-    time_zone = forms.ChoiceField(label=_lazy("Time zone"), choices=time_zone_choices)
+    time_zone = time_zone_field(label=_lazy("Time zone"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -11,9 +11,9 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
-from django_countries import countries
 
 from contracts.models import Platform, ProductVersion
+from incidents import lookups
 from incidents.forms.common import (
     TITLE_REQUIRED,
     SeverityRuleMixin,
@@ -21,9 +21,9 @@ from incidents.forms.common import (
     severity_field,
 )
 from incidents.forms.contract_step import ContractStepForm
+from incidents.forms.lists import country_field, time_zone_field
 from incidents.forms.taxonomy import (
     REFRESH_FIELD,
-    SELECT_PLACEHOLDER,
     PreloadedChoiceMixin,
     PreloadedMultipleChoiceMixin,
     TopicChainMixin,
@@ -38,7 +38,6 @@ from incidents.models import (
 )
 from partners.models import User
 from portal.lib.forms import form_helper as _helper
-from portal.lib.forms import time_zone_choices
 
 
 def onprem_product_roots():
@@ -78,7 +77,7 @@ def version_label(version: ProductVersion) -> str:
     return version.name
 
 
-class VersionChoiceField(forms.ModelChoiceField):
+class VersionChoiceField(PreloadedChoiceMixin, forms.ModelChoiceField):
     def label_from_instance(self, version: ProductVersion) -> str:
         return version_label(version)
 
@@ -132,7 +131,11 @@ class ProblemForm(TopicChainMixin, forms.Form):
         )
         root = self._chosen("product")
         self.chosen_product = root.product if root else None
-        self.fields["version"].queryset = versions_of(self.chosen_product)
+        # The versions from the cached catalogue (incidents/lookups.py): no query.
+        self.fields["version"].preload(
+            versions_of(self.chosen_product),
+            lookups.product_versions(self.chosen_product.pk) if self.chosen_product else [],
+        )
         if self.chosen_product is not None:
             self.fields["version"].help_text = ""
         self.chosen_category = self._chosen("category")
@@ -188,10 +191,9 @@ class SupportForm(SeverityRuleMixin, ContractStepForm):
 
     severity = severity_field()
     is_24x7 = is_24x7_field()
-    country = forms.ChoiceField(label=_lazy("Where are you located?"), choices=())
-    time_zone = forms.ChoiceField(
+    country = country_field(label=_lazy("Where are you located?"))
+    time_zone = time_zone_field(
         label=_lazy("Time zone"),
-        choices=(),
         help_text=_lazy(
             "Your request is routed by time zone; local-language support runs in its business hours."
         ),
@@ -207,8 +209,6 @@ class SupportForm(SeverityRuleMixin, ContractStepForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["country"].choices = [("", SELECT_PLACEHOLDER), *countries]
-        self.fields["time_zone"].choices = time_zone_choices()
         self.fields["severity"].widget.attrs["data-severity"] = "1"
         self.fields["is_24x7"].widget.attrs["data-only-severity-a"] = self.add_prefix("severity")
         self._drop_unusable_contract()

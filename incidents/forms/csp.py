@@ -21,9 +21,10 @@ from incidents.forms.common import (
     is_24x7_field,
     severity_field,
 )
+from incidents.forms.lists import time_zone_field
 from incidents.models import TEXT_MAX_LENGTH, TITLE_MAX_LENGTH
 from partners.models import AzureSubscription
-from portal.lib.forms import form_helper, time_zone_choices
+from portal.lib.forms import form_helper
 
 
 class SubscriptionChoiceField(forms.ModelChoiceField):
@@ -54,7 +55,7 @@ class CspRequestForm(SeverityRuleMixin, forms.Form):
     contact_name = forms.CharField(label=_lazy("Your name"), max_length=200)
     contact_email = forms.EmailField(label=_lazy("Your e-mail address"), max_length=254)
     contact_phone = forms.CharField(label=_lazy("Your phone number"), max_length=40)
-    time_zone = forms.ChoiceField(label=_lazy("Your time zone"), choices=())
+    time_zone = time_zone_field(label=_lazy("Your time zone"))
     submission_key = forms.UUIDField(widget=forms.HiddenInput)
 
     def __init__(self, *args, user, customer, platform, **kwargs):
@@ -62,7 +63,6 @@ class CspRequestForm(SeverityRuleMixin, forms.Form):
         self.user = user
         self.customer = customer
         self.platform = platform
-        self.fields["time_zone"].choices = time_zone_choices()
         self.fields["is_24x7"].widget.attrs["data-only-severity-a"] = self.add_prefix("severity")
         self.is_azure = platform == Platform.AZURE
         if self.is_azure:

@@ -8,11 +8,11 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from partners.models import Partner
-from portal.lib.forms import form_helper as _helper
 from portal.lib.uploads import AttachmentsField
 
 from ..lookups import engineer_choices, product_choices
 from ..models import TEXT_MAX_LENGTH, RoutedTeam, Severity, Status
+from .bootstrap import BootstrapForm
 
 MAX_MESSAGE = TEXT_MAX_LENGTH
 
@@ -27,7 +27,7 @@ class UserChoiceField(forms.ModelChoiceField):
         return user_label(obj)
 
 
-class MessageForm(forms.Form):
+class MessageForm(BootstrapForm):
     body = forms.CharField(
         label=_("Message"),
         max_length=MAX_MESSAGE,
@@ -39,18 +39,13 @@ class MessageForm(forms.Form):
         super().__init__(*args, **kwargs)
         if label:
             self.fields["body"].label = label
-        self.helper = _helper()
 
 
-class AttachmentForm(forms.Form):
+class AttachmentForm(BootstrapForm):
     files = AttachmentsField(label=_("Files"), required=True)
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = _helper()
 
-
-class AddContactForm(forms.Form):
+class AddContactForm(BootstrapForm):
     """A colleague from the incident's partner who is not a contact yet."""
 
     user = UserChoiceField(
@@ -71,7 +66,6 @@ class AddContactForm(forms.Form):
         field.choices = self._choices
         if not allow_primary:
             del self.fields["primary"]
-        self.helper = _helper()
 
     @cached_property
     def colleagues(self) -> list:
@@ -94,7 +88,7 @@ class ContactChoiceForm(forms.Form):
         self.fields["user"].queryset = incident.contact_users()
 
 
-class AssignForm(forms.Form):
+class AssignForm(BootstrapForm):
     engineer = UserChoiceField(
         label=_("Engineer"), queryset=get_user_model().objects.none(), empty_label=None
     )
@@ -105,23 +99,18 @@ class AssignForm(forms.Form):
         # Rendered from the cached list of engineers (incidents/lookups.py, no query);
         # validation still goes through the queryset.
         self.fields["engineer"].choices = engineer_choices
-        self.helper = _helper()
 
 
 class StatusForm(forms.Form):
     transition = forms.CharField(max_length=40)
 
 
-class RejectForm(forms.Form):
+class RejectForm(BootstrapForm):
     reason = forms.CharField(
         label=_("Reason (the partner sees it)"),
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = _helper()
 
 
 class RouteForm(RejectForm):

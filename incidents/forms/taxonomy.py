@@ -15,6 +15,7 @@ from django.forms.models import ModelChoiceIterator
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from incidents import lookups
 from incidents.models import Topic
 
 REFRESH_FIELD = "refresh_lists"
@@ -157,14 +158,11 @@ class TopicChainMixin:
             if not 0 < pk < 2**63:  # no such topic; and out of the database's range
                 break
             chosen_ids.append(pk)
-        nodes = list(
-            Topic.objects.filter(
-                self.chain_roots() | Q(parent_id__in=chosen_ids),
-                is_active=True,
-            )
-            .select_related("product")
-            .order_by("sort_order", "name", "pk")
-        )
+        # From the cached catalogue (incidents/lookups.py): no query on most requests.
+        root_ids = lookups.topic_ids_matching(self.chain_roots())
+        nodes = [
+            n for n in lookups.topic_catalogue() if n.pk in root_ids or n.parent_id in chosen_ids
+        ]
         roots = [n for n in nodes if n.parent_id is None]
         children: dict[int, list[Topic]] = {}
         for node in nodes:
@@ -204,11 +202,11 @@ class TopicChainMixin:
             options = children.get(parent.pk, []) if parent is not None else []
 
     def chain_has_children(self, topic: Topic) -> bool:
-        """Whether the chosen ``topic`` has active children (known without a query
-        for every chosen topic above the last list)."""
+        """Whether the chosen ``topic`` has active children (from the catalogue read
+        for the lists, or the cached catalogue: no query)."""
         if topic.pk in getattr(self, "_chain_parents_read", ()):
             return bool(self._chain_children.get(topic.pk))
-        return topic.children.filter(is_active=True).exists()
+        return any(node.parent_id == topic.pk for node in lookups.topic_catalogue())
 
     def _chain_value(self, name):
         if self.is_bound:

@@ -107,8 +107,9 @@ def language_label(code: str) -> str:
         return code
 
 
-CHART_WIDTH, CHART_HEIGHT = 640, 260
-PLOT_LEFT, PLOT_TOP, PLOT_BOTTOM = 44, 12, 200
+# Room below the plot and on its left for the slanted group labels ("September 2026").
+CHART_WIDTH, CHART_HEIGHT = 640, 290
+PLOT_LEFT, PLOT_TOP, PLOT_BOTTOM = 64, 12, 200
 
 
 def _nice_ceiling(value: int) -> int:
@@ -119,6 +120,13 @@ def _nice_ceiling(value: int) -> int:
             if step * factor >= value:
                 return step * factor
         step *= 10
+
+
+def _tick_step(top: int) -> int:
+    """Whole-number gridlines that divide a nice ceiling evenly: 5 → 1, 10 → 2, 2 → 1, 1 → 1."""
+    if top >= 5 and top % 5 == 0:
+        return top // 5
+    return max(top // 2, 1)
 
 
 @register.inclusion_tag("incidents/includes/bar_chart.html")
@@ -153,7 +161,7 @@ def bar_chart(chart):
         )
     ticks = [
         {"value": value, "y": round(PLOT_BOTTOM - value / top * plot_height, 1)}
-        for value in (0, top // 2, top)
+        for value in range(0, top + 1, _tick_step(top))
     ]
     return {
         "chart": chart,

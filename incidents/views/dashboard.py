@@ -9,7 +9,7 @@ from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from incidents.dashboard import dashboard as figures
+from incidents.dashboard import charts, counts_for
 
 
 @require_GET
@@ -18,7 +18,12 @@ def dashboard(request):
     user = request.user
     if not (user.is_support_engineer or (user.is_staff and user.partner_id is None)):
         raise PermissionDenied
-    context = {"charts": figures(user), "zone": timezone.get_current_timezone_name()}
+    counts = counts_for(user)
+    context = {
+        "charts": charts(counts),
+        "counted_at": counts.at,
+        "zone": timezone.get_current_timezone_name(),
+    }
     return render(request, "incidents/dashboard.html", context)
 
 

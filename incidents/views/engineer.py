@@ -6,13 +6,12 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from incidents import detail
 from incidents.models import Incident
 
+# Product, version and topic are not joined: see incidents/detail.py (query planning).
 DETAIL_RELATED = (
     "partner",
-    "product",
-    "product_version",
-    "topic",
     "contract",
     "owner",
     "submitted_by",
@@ -32,5 +31,8 @@ def require_engineer(request, *, as_404: bool) -> None:
 def get_incident(request, number) -> Incident:
     require_engineer(request, as_404=True)
     return get_object_or_404(
-        Incident.objects.visible_to(request.user).select_related(*DETAIL_RELATED), number=number
+        detail.with_version_name(
+            Incident.objects.visible_to(request.user).select_related(*DETAIL_RELATED)
+        ),
+        number=number,
     )

@@ -16,15 +16,12 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from incidents import workflow
+from incidents import detail, workflow
 from incidents.forms.followup import AddContactForm, AttachmentForm, MessageForm
 from incidents.models import (
     OPEN_STATUSES,
     Attachment,
-    HistoryEvent,
     Incident,
-    IncidentContact,
-    Message,
 )
 
 PAGE_SIZE = 20
@@ -71,14 +68,10 @@ def _status_filters():
 
 def _get_incident(request, number) -> Incident:
     return get_object_or_404(
-        # The topic's path and the details are shown: read with the incident.
-        _partner_incidents(request.user).select_related(
-            "product",
-            "contract",
-            "owner",
-            "topic__parent__parent__parent",
-            "product_version",
-            "subscription",
+        # The details are shown: read with the incident; the product, version and topic
+        # without joins (incidents/detail.py).
+        detail.with_version_name(
+            _partner_incidents(request.user).select_related("contract", "owner", "subscription")
         ),
         number=number,
     )
@@ -88,14 +81,12 @@ def _render_detail(request, incident, *, status=200, **forms):
     """The detail page; partners see partner-visible messages and history only."""
     context = {
         "incident": incident,
-        "messages_thread": Message.objects.filter(incident=incident, is_internal=False)
-        .select_related("author")
-        .order_by("created_at", "pk"),
-        "history": HistoryEvent.objects.filter(incident=incident, is_internal=False)
-        .select_related("actor")
-        .order_by("created_at", "pk"),
-        "attachments": Attachment.objects.filter(incident=incident).select_related("uploaded_by"),
-        "contacts": IncidentContact.objects.filter(incident=incident).select_related("user"),
+        **detail.catalogue_labels(incident),
+        # Plain rows (incidents/detail.py): no model instance per message or file.
+        "messages_thread": detail.thread(incident, with_internal=False),
+        "history": detail.history(incident, with_internal=False),
+        "attachments": detail.attachments(incident),
+        "contacts": detail.contacts(incident),
         "message_form": forms.get("message_form") or MessageForm(label=_("Your message")),
         "attachment_form": forms.get("attachment_form") or AttachmentForm(),
         "contact_form": forms.get("contact_form") or AddContactForm(incident=incident),

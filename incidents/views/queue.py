@@ -22,6 +22,7 @@ from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from incidents import search
 from incidents.clock import DUE_SOON
 from incidents.forms.followup import QueueFilterForm
 from incidents.models import OPEN_STATUSES, Incident
@@ -53,6 +54,7 @@ class QueuePage:
     next_cursor: str | None
     previous_cursor: str | None
     is_first: bool
+    notice: str = ""  # e.g. a search with more matches than are ranked
 
 
 def encode_cursor(incident: QueueEntry | Incident) -> str:
@@ -185,14 +187,13 @@ def relevance_page(incidents: QuerySet, *, after: str | None, size: int = PAGE_S
         offset = max(0, int(after[1:])) if after and after.startswith("r") else 0
     except ValueError:
         offset = 0
-    order = ("-rank", F("response_due_at").asc(nulls_last=True), "id")
-    rows = list(incidents.order_by(*order)[offset : offset + size + 1])
-    more = len(rows) > size
+    rows, more, matches = search.best_matches(incidents, offset=offset, size=size)
     return QueuePage(
-        rows=rows[:size],
+        rows=rows,
         next_cursor=f"r{offset + size}" if more else None,
         previous_cursor=f"r{max(0, offset - size)}" if offset else None,
         is_first=offset == 0,
+        notice=search.too_many_matches(matches),
     )
 
 
@@ -241,8 +242,6 @@ def filtered_queue(user, form: QueueFilterForm) -> QuerySet:
         .select_related("partner", "product", "owner")
         .only(*ROW_FIELDS)
     )
-    if data.get("q"):
-        incidents = incidents.search(data["q"])
     status = data.get("status")
     if status == QueueFilterForm.OPEN:
         incidents = incidents.filter(status__in=OPEN_STATUSES)
@@ -268,6 +267,8 @@ def filtered_queue(user, form: QueueFilterForm) -> QuerySet:
         incidents = incidents.awaiting_first_response().filter(
             response_due_at__gte=now, response_due_at__lt=now + DUE_SOON
         )
+    if data.get("q"):  # last: the search ranks the most recent matches of the filtered rows
+        incidents = incidents.search(data["q"])
     return incidents
 
 

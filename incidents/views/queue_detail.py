@@ -10,7 +10,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from incidents import workflow
+from incidents import detail, workflow
 from incidents.forms.followup import (
     AddContactForm,
     AssignForm,
@@ -20,8 +20,6 @@ from incidents.forms.followup import (
     RouteForm,
     StatusForm,
 )
-from incidents.lookups import topic_path
-from incidents.models import Attachment, HistoryEvent, IncidentContact, Message
 
 from .engineer import get_incident
 
@@ -31,18 +29,16 @@ NOTE_ID = "note_%s"
 
 
 def _render_detail(request, incident, *, status=200, **forms):
+    is_owner = incident.owner_id == request.user.pk
     context = {
         "incident": incident,
-        # From the cached catalogue tree: no query per level (incidents/lookups.py).
-        "topic_path": topic_path(incident.topic_id),
-        "thread": Message.objects.filter(incident=incident)
-        .select_related("author")
-        .order_by("created_at", "pk"),
-        "history": HistoryEvent.objects.filter(incident=incident)
-        .select_related("actor")
-        .order_by("created_at", "pk"),
-        "attachments": Attachment.objects.filter(incident=incident).select_related("uploaded_by"),
-        "contacts": IncidentContact.objects.filter(incident=incident).select_related("user"),
+        # Product name and topic path from the cached catalogue (incidents/lookups.py).
+        **detail.catalogue_labels(incident),
+        # Plain rows (incidents/detail.py): no model instance per message or file.
+        "thread": detail.thread(incident, with_internal=True),
+        "history": detail.history(incident, with_internal=True),
+        "attachments": detail.attachments(incident),
+        "contacts": detail.contacts(incident),
         "transitions": workflow.available_transitions(incident),
         "reply_form": forms.get("reply_form") or MessageForm(label=_("Reply to the partner")),
         "note_form": forms.get("note_form")
@@ -51,9 +47,10 @@ def _render_detail(request, incident, *, status=200, **forms):
         or AssignForm(initial={"engineer": incident.owner_id or request.user.pk}),
         "reject_form": forms.get("reject_form") or RejectForm(prefix="reject"),
         "route_form": forms.get("route_form") or RouteForm(prefix="route"),
+        # Only the owner sees the contact form: nobody else pays for building it.
         "contact_form": forms.get("contact_form")
-        or AddContactForm(incident=incident, allow_primary=True),
-        "is_owner": incident.owner_id == request.user.pk,
+        or (AddContactForm(incident=incident, allow_primary=True) if is_owner else None),
+        "is_owner": is_owner,
     }
     return render(request, "incidents/queue/detail.html", context, status=status)
 

@@ -24,6 +24,7 @@ from incidents.forms.business import (
     suggested_articles,
 )
 from incidents.forms.contract_step import ADD_CONTRACT_FIELD, ContractStepWizardMixin
+from incidents.forms.lists import LookupChoiceField
 from incidents.forms.taxonomy import RefreshableWizardMixin
 from incidents.models import Channel, Incident
 from incidents.services import IncidentDraft, SubmissionError, submit_incident
@@ -176,7 +177,11 @@ class BusinessWizard(
     def get_context_data(self, form, **kwargs):
         context = super().get_context_data(form=form, **kwargs)
         current = self.steps.current
-        summaries = {section["step"]: section for section in self.review_sections()}
+        # On Review the base class has just built the sections: not twice per request.
+        sections = context.get("review_sections")
+        if sections is None:
+            sections = self.review_sections()
+        summaries = {section["step"]: section for section in sections}
         stages = []
         for number, name in enumerate(self.get_form_list(), start=1):
             if name == current:
@@ -232,6 +237,8 @@ class BusinessWizard(
             return ""  # an unticked box says nothing worth checking
         if isinstance(field, forms.ModelMultipleChoiceField) and not value:
             return _("None")
+        if isinstance(field, LookupChoiceField):
+            return field.label_of(value)  # a look-up, not a walk through the whole list
         return display_value(field, value)
 
     # --- submit ---------------------------------------------------------------------
@@ -252,7 +259,8 @@ class BusinessWizard(
         user = self.request.user
         draft = business_draft(user, form_dict, submission_key=self.submission_key())
         incident = submit_incident(draft)
-        if Incident.objects.visible_to(user).filter(pk=incident.pk).exists():
+        contacts = [draft.primary_contact.pk, *(c.pk for c in draft.additional_contacts)]
+        if Incident.objects.sees_new(user, incident, contacts):
             return redirect("incidents:confirmation", number=incident.number)
         # The submitter is no longer a contact, so the confirmation page is not theirs to open.
         return render(

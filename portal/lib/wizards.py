@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import datetime
 import logging
+import re
 import uuid
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import SuspiciousOperation, ValidationError
 from django.core.files.storage import default_storage
@@ -342,8 +344,9 @@ class GuardedPostMixin:
     * a step posted before the steps it depends on: back to the first missing one.
 
     After a successful ``done()`` that redirects, the address it redirected to is
-    kept in the session (under ``last_submitted_key``, by default one key per
-    wizard): a repeat of the final POST goes back to that confirmation.
+    kept in a signed cookie (named ``last_submitted_key``, by default one per wizard;
+    for this user, on this wizard's address): a repeat of the final POST goes back to
+    that confirmation. A cookie, not the session: the final submit writes no session row.
     """
 
     last_submitted_key: str | None = None
@@ -358,7 +361,7 @@ class GuardedPostMixin:
             # Forged, or a step this run skips (e.g. the contract for billing).
             raise SuspiciousOperation(f"Wizard step {posted[:40]!r} is not part of this run.")
         if self.storage.current_step is None and posted != steps[0]:
-            confirmation = self.request.session.get(self.submitted_session_key())
+            confirmation = self.submitted_confirmation()
             if confirmation and posted == steps[-1]:
                 return redirect(confirmation)
             return self.restart_at(steps[0], _("Your answers were not found; please start again."))
@@ -376,14 +379,37 @@ class GuardedPostMixin:
         self.storage.current_step = step
         return self.render(self.get_form())
 
-    def submitted_session_key(self) -> str:
+    def submitted_cookie_name(self) -> str:
         cls = type(self)
-        return self.last_submitted_key or f"wizard_submitted:{cls.__module__}.{cls.__qualname__}"
+        name = self.last_submitted_key or f"wizard_submitted_{cls.__module__}.{cls.__qualname__}"
+        return re.sub(r"[^A-Za-z0-9_-]", "_", name)
+
+    def _submitted_salt(self) -> str:
+        # Signed for this user: another account in the same browser never follows it.
+        return f"{self.submitted_cookie_name()}:{self.request.user.pk}"
+
+    def submitted_confirmation(self) -> str | None:
+        """Where the last successful submit of this wizard led, if it was this user's."""
+        return self.request.get_signed_cookie(
+            self.submitted_cookie_name(),
+            default=None,
+            salt=self._submitted_salt(),
+            max_age=settings.SESSION_COOKIE_AGE,
+        )
 
     def remember_submitted(self, response) -> None:
         """Keep where a successful submit led, for a repeat of the final POST."""
         if isinstance(response, HttpResponseRedirect):
-            self.request.session[self.submitted_session_key()] = response.url
+            response.set_signed_cookie(
+                self.submitted_cookie_name(),
+                response.url,
+                salt=self._submitted_salt(),
+                max_age=settings.SESSION_COOKIE_AGE,
+                path=self.request.path,
+                secure=settings.SESSION_COOKIE_SECURE,
+                httponly=True,
+                samesite="Lax",
+            )
 
 
 class StepFailure(Exception):

@@ -164,3 +164,31 @@ def test_the_seeder_writes_the_programme_and_the_personas(db):
         contact_email="a@b.example",
     ).pk
     assert next_id > max(Incident.objects.exclude(number="SR-x").values_list("pk", flat=True))
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(not is_postgres(), reason="the seeder targets PostgreSQL (set DATABASE_URL)")
+def test_the_seeder_writes_csp_customers_and_the_personas_customer(db):
+    from django.db.models import F
+
+    from bench import customers, seed
+    from incidents.models import Channel, Incident
+    from partners.models import Customer, Partner
+
+    info = seed.seed(300, log=lambda message: None)
+    partners = Partner.objects.count()
+    assert info["counts"]["customers"] == Customer.objects.count()
+    assert Customer.objects.count() == customers.PER_PARTNER * (partners - 1) + 2
+    # Every CSP request is for one of its own partner's customers, and only those.
+    csp = Incident.objects.filter(channel=Channel.CSP)
+    assert csp.exists() and not csp.filter(customer__isnull=True).exists()
+    assert not Incident.objects.exclude(channel=Channel.CSP).filter(customer__isnull=False).exists()
+    assert not csp.exclude(customer__links__partner=F("partner")).exists()
+    # The persona partner's first customer is on five of its incidents, at every size.
+    wingtip = Customer.objects.get(name=customers.PERSONA_CUSTOMERS[0])
+    assert wingtip.incidents.count() == customers.PERSONA_CUSTOMER_INCIDENTS
+    assert {i.partner.partner_number for i in wingtip.incidents.all()} == {
+        seed.PERSONA_PARTNER_NUMBER
+    }
+    generated = Customer.objects.exclude(name__in=customers.PERSONA_CUSTOMERS)
+    assert not generated.filter(name__contains="Wingtip").exists()  # the search finds only hers

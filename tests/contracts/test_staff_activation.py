@@ -190,7 +190,7 @@ def test_a_rejected_request_activates_nothing(ap_partner, staff):
     contract = make_contract(ap_partner, kind=ContractKind.PRODUCT_SUPPORT, activated=False)
     request = make_request(ap_partner)
 
-    assert reject_request(request, staff)
+    assert reject_request(request, staff, reason="No contract recorded.")
     with pytest.raises(ActivationError):
         activate_request(request, staff)
     contract.refresh_from_db()

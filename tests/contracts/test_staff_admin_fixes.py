@@ -117,3 +117,17 @@ def test_adding_units_reads_right_in_the_singular_and_plural(
         follow=True,
     )
     assert text in response.content.decode()
+
+
+def test_the_ledger_names_the_staff_member_not_their_user_name(staff_client, staff, ap_partner):
+    staff.first_name, staff.last_name = "Petra", "Novák"
+    staff.save()
+    contract = make_contract(ap_partner, units=5)
+    contract.add_units(2, actor=staff, note="Goodwill")
+
+    page = staff_client.get(reverse("admin:contracts_contract_change", args=[contract.pk]))
+    ledger = reverse("admin:contracts_contractevent_changelist")
+
+    assert "Petra Novák" in page.content.decode()
+    assert f"<p>{staff.username}</p>" not in page.content.decode()
+    assert "Petra Novák" in staff_client.get(ledger).content.decode()

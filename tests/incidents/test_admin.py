@@ -113,6 +113,15 @@ def test_incidents_cannot_be_added_in_admin_only_through_the_wizards(staff_clien
     assert staff_client.get(reverse("admin:incidents_incident_add")).status_code == 403
 
 
+def test_incidents_cannot_be_deleted_in_admin_the_workflow_closes_them(staff_client, catalogue):
+    incident = catalogue["incident"]
+    url = reverse("admin:incidents_incident_delete", args=[incident.pk])
+    assert staff_client.post(url, {"post": "yes"}).status_code == 403
+    changelist = staff_client.get(reverse("admin:incidents_incident_changelist")).content.decode()
+    assert "delete_selected" not in changelist
+    assert Incident.objects.filter(pk=incident.pk).exists()
+
+
 def test_the_incident_page_shows_contacts_messages_and_history_and_a_read_only_number(
     staff_client, catalogue
 ):
@@ -479,3 +488,51 @@ def test_the_incident_list_filters_by_product(staff_client, catalogue):
     response = staff_client.get(url, {"product__id__exact": incident.product_id or 0})
     assert response.status_code == 200
     assert "product__id__exact" in response.content.decode()
+
+
+def test_the_incident_page_names_people_not_user_names(
+    staff_client, catalogue, partner_user, engineer
+):
+    incident = catalogue["incident"]
+    partner_user.first_name, partner_user.last_name = "Anikó", "Kovács"
+    partner_user.save()
+    engineer.first_name, engineer.last_name = "Eszter", "Varga"
+    engineer.save()
+    HistoryEvent.objects.create(
+        incident=incident, actor=engineer, kind=HistoryEvent.Kind.ASSIGNED, detail="Eszter Varga"
+    )
+
+    html = staff_client.get(reverse("admin:incidents_incident_change", args=[incident.pk]))
+    html = html.content.decode()
+
+    messages = html[html.index('id="messages-group"') :]
+    history = html[html.index('id="history-group"') :]
+    assert "Anikó Kovács" in messages[: messages.index("</fieldset>")]
+    assert "Anikó Kovács" in history and "Eszter Varga" in history
+    # The read-only author and actor cells (the autocomplete boxes keep the log-in name).
+    for username in (partner_user.username, engineer.username):
+        assert f"<p>{username}</p>" not in messages and f"<p>{username}</p>" not in history
+
+
+def test_the_incident_list_has_seven_columns_to_fit_a_laptop(staff_client, catalogue):
+    html = staff_client.get(reverse("admin:incidents_incident_changelist")).content.decode()
+    table = html[html.index('id="result_list"') :]
+    header = table[: table.index("</thead>")]
+    assert header.count("<th ") == 7, header  # seven columns (no bulk delete: no checkbox)
+
+
+def test_the_incident_list_shows_the_newest_first_with_one_count(
+    staff_client, partner, partner_user
+):
+    older = make_incident(partner, partner_user)
+    newer = make_incident(partner, partner_user)
+    url = reverse("admin:incidents_incident_changelist")
+
+    with CaptureQueriesContext(connection) as ctx:
+        html = staff_client.get(url).content.decode()
+
+    assert html.index(newer.number) < html.index(older.number)
+    counts = [q["sql"] for q in ctx.captured_queries if "COUNT(*)" in q["sql"]]
+    assert len(counts) == 1, counts
+    listed = next(q["sql"] for q in ctx.captured_queries if 'incident"."title' in q["sql"])
+    assert "created_at" not in listed.split("ORDER BY")[1], listed  # the primary key's index

@@ -69,7 +69,7 @@ def test_the_page_shows_four_svg_charts_each_with_its_table(
     for slug in SLUGS:
         assert f'data-testid="chart-{slug}"' in html
         assert "<th" in table(html, slug)
-    assert '<svg viewBox="0 0 640 260"' in html and "<rect" in html
+    assert '<svg viewBox="0 0 640 290"' in html and "<rect" in html
     assert "<script" not in html.split("<main", 1)[-1].split("</main>")[0]
     assert re.search(r"<th scope=\"row\">Severity A</th><td class=\"text-end\">1</td>", html)
 
@@ -101,3 +101,91 @@ def test_an_empty_programme_draws_empty_charts(client, engineer):
     html = client.get(URL).content.decode()
     assert html.count("<svg viewBox") == 4
     assert timezone.now()
+
+
+@pytest.mark.parametrize(
+    ("largest", "ticks"),
+    [(0, [0, 1]), (1, [0, 1]), (2, [0, 1, 2]), (3, [0, 1, 2, 3, 4, 5]), (7, [0, 2, 4, 6, 8, 10])],
+)
+def test_the_gridlines_are_whole_numbers_that_divide_the_scale_evenly(largest, ticks):
+    from incidents.dashboard import Chart, Group, Series
+    from incidents.templatetags.incident_tags import bar_chart
+
+    chart = Chart("t", "T", [Series("a", "#000")], [Group("g", [largest])])
+    drawn = bar_chart(chart)["ticks"]
+    assert [tick["value"] for tick in drawn] == ticks
+    assert drawn[-1]["y"] < drawn[0]["y"]  # the largest at the top
+
+
+def test_a_chart_scrolls_sideways_in_its_own_box_on_a_phone(client, engineer, data):
+    client.force_login(engineer)
+    html = client.get(URL).content.decode()
+    assert html.count('<div class="chart-scroll" tabindex="0"') == 4
+
+
+def test_the_counts_are_cached_for_a_minute_and_the_page_says_when_they_were_counted(
+    client, engineer, staff, partner_user, django_assert_max_num_queries
+):
+    make_incident(partner_user, severity="A")
+    client.force_login(engineer)
+    first = client.get(URL).content.decode()
+    make_incident(partner_user, severity="A")  # counted at the next refresh
+
+    with django_assert_max_num_queries(4):  # session, user, group; no figure
+        again = client.get(URL).content.decode()
+    assert "Counted at" in first
+    assert table(again, "open") == table(first, "open")
+    client.force_login(staff)  # staff see every incident too: the same counts
+    assert table(client.get(URL).content.decode(), "open") == table(first, "open")
+
+    from django.core.cache import cache
+
+    cache.clear()
+    refreshed = client.get(URL).content.decode()
+    assert re.search(r"Severity A</th><td class=\"text-end\">2</td>", refreshed)
+
+
+def test_counts_are_cached_per_time_zone(client, engineer, partner_user):
+    from django.core.cache import cache
+
+    from incidents.dashboard import cache_key
+
+    make_incident(partner_user)
+    client.force_login(engineer)
+    client.get(URL)
+    engineer.time_zone = "Asia/Tokyo"
+    engineer.save()
+    html = client.get(URL).content.decode()
+    assert "Weeks and months in Asia/Tokyo" in html
+    assert cache.get(cache_key("UTC")) is not None
+    assert cache.get(cache_key("Asia/Tokyo")) is not None
+
+
+def test_a_partner_s_counts_are_never_cached_for_others(partner_user, engineer):
+    from django.core.cache import cache
+
+    from incidents.dashboard import counts_for
+
+    make_incident(partner_user)
+    assert counts_for(partner_user).open and cache.get(cache_key_utc()) is None
+    assert counts_for(engineer).open and cache.get(cache_key_utc()) is not None
+
+
+def cache_key_utc():
+    from incidents.dashboard import cache_key
+
+    return cache_key("UTC")
+
+
+@pytest.mark.parametrize("language", ["hu", "cs", "en"])
+def test_the_chart_geometry_is_written_with_a_decimal_point_in_every_language(
+    client, engineer, data, language
+):
+    engineer.language = language
+    engineer.save()
+    client.force_login(engineer)
+    html = client.get(URL).content.decode()
+    attributes = re.findall(r' (?:x|y|x1|x2|y1|y2|width|height)="([^"]*)"', html)
+    assert attributes and all(re.fullmatch(r"-?\d+(\.\d+)?", value) for value in attributes), {
+        value for value in attributes if "," in value
+    }

@@ -159,6 +159,11 @@ def test_the_detail_runs_nine_queries_whatever_the_thread_and_lists_colleagues_o
     partner_client, partner_user, incident, colleague, engineer, django_assert_num_queries
 ):
     url = detail_url(incident)
+    # The first request also reads the product names into the cache (incidents/lookups.py;
+    # the topic tree too when the request has a topic); the incident is read without
+    # joining them.
+    with django_assert_num_queries(10):
+        partner_client.get(url)
     # session, user, partner (middleware); incident; messages, history, attachments,
     # contacts; the colleagues that can be added (read once: tested, then listed).
     # No engineer-group query: a partner user is never a support engineer.
@@ -404,6 +409,6 @@ def test_the_history_shows_who_changed_what_but_not_internal_events(
     workflow.change_status(incident, transition="start", actor=engineer)
     workflow.add_note(incident, engineer=engineer, body="SECRET-NOTE")
     history = partner_client.get(detail_url(incident)).context["history"]
-    kinds = [event.kind for event in history]
+    kinds = [event["kind"] for event in history]
     assert kinds == ["created", "assigned", "status"]
-    assert all(event.actor is not None for event in history)
+    assert all(event["actor_name"] for event in history)

@@ -704,6 +704,37 @@ def test_posting_the_final_step_twice_creates_one_incident(
     assert len(mail.outbox) == 1
 
 
+def test_a_repeated_final_post_goes_back_to_the_confirmation_of_this_user_only(
+    partner_client, other_user, catalogue, django_capture_on_commit_callbacks
+):
+    # Where the submit led is kept in a signed cookie (no session write), for this user.
+    walk_to_attach(partner_client, catalogue["mail"])
+    first = submit(partner_client, django_capture_on_commit_callbacks)
+    assert first.status_code == 302
+    partner_client.force_login(other_user)  # another account, the same browser
+
+    response = partner_client.post(URL, attach_data())
+
+    assert response.status_code == 200
+    assert response.context["wizard"]["steps"].current == "problem"
+    assert Incident.objects.count() == 1
+
+
+def test_a_tampered_confirmation_cookie_is_ignored(
+    partner_client, catalogue, django_capture_on_commit_callbacks
+):
+    walk_to_attach(partner_client, catalogue["mail"])
+    first = submit(partner_client, django_capture_on_commit_callbacks)
+    name = next(key for key in partner_client.cookies if key.endswith("last_submitted"))
+    partner_client.cookies[name] = "https://evil.example/:forged"
+
+    response = partner_client.post(URL, attach_data())
+
+    assert first.status_code == 302
+    assert response.status_code == 200
+    assert response.context["wizard"]["steps"].current == "problem"
+
+
 def test_two_simultaneous_final_posts_of_one_run_create_one_incident(
     partner_client, catalogue, django_capture_on_commit_callbacks
 ):

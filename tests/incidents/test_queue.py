@@ -392,9 +392,9 @@ def test_the_engineer_detail_runs_nine_queries_for_the_owner_whatever_the_thread
     make_user(partner, username="csaba", first_name="Csaba", last_name="Kovacs")
     make_engineer("second")
     workflow.take(incident, engineer=engineer)
-    # The first request also reads the engineers (the assign list), then keeps them in
-    # the cache (incidents/lookups.py).
-    with django_assert_num_queries(10):
+    # The first request also reads the engineers (the assign list) and the product names,
+    # then keeps them in the cache (incidents/lookups.py).
+    with django_assert_num_queries(11):
         engineer_client.get(detail_url(incident))
     # session, user, engineer group; incident; messages, history, attachments,
     # contacts, colleagues that can be added (read once).

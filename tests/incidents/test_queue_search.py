@@ -7,8 +7,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
-from incidents import workflow
+from incidents import search, workflow
 from incidents.models import Incident
 from partners.models import Customer
 from tests.builders import make_partner, make_user
@@ -120,3 +121,127 @@ def test_postgres_keeps_a_search_vector_and_matches_it(target):
     target.save()
     assert Incident.objects.search("Teams").filter(pk=target.pk).exists()
     assert not Incident.objects.search("SharePoint crawler").exclude(pk=target.pk).exists()
+
+
+def test_the_tenant_domain_and_a_full_name_find_it(engineer_client, target, partner_user):
+    assert found(engineer_client, "tailspin.example") == [target.number]
+    full_name = f"{partner_user.first_name} {partner_user.last_name}"
+    assert target.number in found(engineer_client, full_name)
+
+
+@pytest.fixture
+def small_limit(monkeypatch):
+    monkeypatch.setattr(search, "LIMIT", 3)
+    return 3
+
+
+def test_only_the_most_recent_matches_are_ranked_and_the_page_says_so(
+    engineer_client, partner_user, small_limit
+):
+    made = [make_incident(partner_user, title=f"Kangaroo sync {i}") for i in range(5)]
+    response = engineer_client.get(QUEUE, {"q": "kangaroo", "status": ""})
+    shown = [row.number for row in response.context["page"].rows]
+    assert sorted(shown) == sorted(i.number for i in made[-small_limit:])
+    assert response.context["page"].next_cursor is None
+    notice = response.context["page"].notice
+    assert "More than 3 incidents match" in notice
+    assert notice in response.content.decode()
+
+
+def test_no_notice_when_every_match_is_ranked(engineer_client, partner_user, small_limit):
+    for i in range(small_limit):
+        make_incident(partner_user, title=f"Kangaroo sync {i}")
+    response = engineer_client.get(QUEUE, {"q": "kangaroo", "status": ""})
+    assert len(response.context["page"].rows) == small_limit
+    assert response.context["page"].notice == ""
+    assert 'data-testid="search-notice"' not in response.content.decode()
+
+
+def test_the_filters_narrow_the_matches_before_the_limit(
+    engineer_client, partner_user, small_limit
+):
+    older = make_incident(partner_user, title="Kangaroo sync", severity="A")
+    for _ in range(small_limit + 1):
+        make_incident(partner_user, title="Kangaroo sync", severity="C")
+    assert found(engineer_client, "kangaroo", severity="A") == [older.number]
+    assert older.number not in found(engineer_client, "kangaroo")  # not among the 3 most recent
+
+
+def test_the_notice_is_translated(engineer_client, partner_user, small_limit):
+    for _ in range(small_limit + 1):
+        make_incident(partner_user, title="Kangaroo sync")
+    with translation.override("hu"):
+        text = search.too_many_matches(small_limit + 1)
+    assert text and "More than" not in text
+    assert search.too_many_matches(small_limit) == ""
+
+
+def test_pages_of_a_search_stop_at_the_limit(engineer_client, partner_user, monkeypatch):
+    monkeypatch.setattr(search, "LIMIT", 30)
+    for i in range(32):
+        make_incident(partner_user, title=f"Kangaroo sync {i}")
+    first = engineer_client.get(QUEUE, {"q": "kangaroo", "status": ""}).context["page"]
+    assert len(first.rows) == 25 and first.next_cursor == "r25"
+    second = engineer_client.get(QUEUE, {"q": "kangaroo", "status": "", "after": "r25"})
+    page = second.context["page"]
+    assert len(page.rows) == 5 and page.next_cursor is None
+    assert not {r.number for r in page.rows} & {r.number for r in first.rows}
+
+
+@pytest.mark.skipif(not is_postgres(), reason="PostgreSQL trigram indexes")
+def test_postgres_reads_names_through_their_trigram_indexes(target):
+    from django.db import transaction
+
+    from incidents.search import _pg_candidates
+
+    sql, params = _pg_candidates(Incident.objects.all(), ["Kertész"], "KERTÉSZ").as_sql(None, None)
+    with transaction.atomic(), connection.cursor() as cursor:
+        # A tiny table is read whole; ask what the indexes can do (as test_queue_plan).
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_indexscan = off")
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    for index in (
+        "user_search_upper_trgm_idx",
+        "customer_search_upper_trgm_idx",
+        "partner_name_upper_trgm_idx",
+        "incident_number_trgm_idx",
+        "incident_search_idx",
+    ):
+        assert index in plan, plan
+
+
+def test_search_keeps_the_access_rule_of_the_queryset(target, partner_user):
+    stranger = make_user(make_partner("Northwind Traders"))
+    other = make_incident(stranger, title="SharePoint search returns nothing")
+    mine = Incident.objects.visible_to(partner_user).search("SharePoint")
+    theirs = Incident.objects.visible_to(stranger).search("SharePoint")
+    assert list(mine.values_list("number", flat=True)) == [target.number]
+    assert list(theirs.values_list("number", flat=True)) == [other.number]
+
+
+@pytest.mark.skipif(not is_postgres(), reason="PostgreSQL triggers keep the thread's words")
+def test_postgres_keeps_the_threads_words_in_the_incidents_vector(target, engineer):
+    from incidents.models import Message
+
+    def finds(word):
+        return Incident.objects.search(word).filter(pk=target.pk).exists()
+
+    workflow.take(target, engineer=engineer)
+    workflow.reply(target, engineer=engineer, body="Please reindex the kangaroo library")
+    assert finds("kangaroo") and finds("kanga")  # whole word and prefix
+    message = Message.objects.get(incident=target, body__contains="kangaroo")
+    Message.objects.filter(pk=message.pk).update(body="Please reindex the wombat library")
+    assert finds("wombat") and not finds("kangaroo")
+    Message.objects.bulk_create(
+        [Message(incident=target, author=engineer, body=f"platypus {i}") for i in range(3)]
+    )
+    assert finds("platypus")
+    Message.objects.filter(incident=target).delete()
+    assert not finds("wombat") and not finds("platypus") and finds("SharePoint")
+
+
+def test_searching_nothing_finds_nothing(target, client):
+    assert not Incident.objects.none().search("SharePoint").exists()
+    anonymous = client.get(QUEUE).wsgi_request.user
+    assert not Incident.objects.visible_to(anonymous).search("SharePoint").exists()

@@ -288,3 +288,29 @@ def test_the_autocomplete_lookups_answer(staff_client, catalogue, model, field):
 
     assert response.status_code == 200
     assert response.json()["results"]
+
+
+def test_the_partner_list_names_the_technical_contact_not_their_user_name(staff_client, db):
+    partner = make_partner()
+    contact = make_user(partner, username="tcontact", first_name="Réka", last_name="Szabó")
+    partner.technical_contact = contact
+    partner.save()
+
+    html = staff_client.get(reverse("admin:partners_partner_changelist")).content.decode()
+
+    rows = html[html.index('id="result_list"') :]
+    assert "Réka Szabó" in rows and ">tcontact<" not in rows
+
+
+def test_every_admin_page_loads_the_stylesheet_that_lets_lists_fit(staff_client, db):
+    for name in ("partners_partner", "contracts_contract", "incidents_incident"):
+        html = staff_client.get(reverse(f"admin:{name}_changelist")).content.decode()
+        assert "/static/css/admin.css" in html, name
+
+
+def test_the_partner_list_shows_the_country_s_name(staff_client, db):
+    partner = make_partner()
+    partner.country = "HU"
+    partner.save()
+    html = staff_client.get(reverse("admin:partners_partner_changelist")).content.decode()
+    assert '<td class="field-country_name">Hungary</td>' in html
