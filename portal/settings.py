@@ -414,6 +414,11 @@ LOGGING = {
     },
 }
 
+# Seconds the queue keeps a rendered fragment (rows, filter form) in the cache. The keys
+# digest what a fragment shows, so this bounds memory, not staleness; 0 turns the
+# fragment cache off (incidents/views/queue_render.py, bench/FINDINGS.md).
+QUEUE_FRAGMENT_TTL = int(os.environ.get("QUEUE_FRAGMENT_TTL", "300"))
+
 # Portal-wide names used by templates and e-mails.
 PORTAL_NAME = _("Partner Support Portal")
 SUPPORT_ENGINEERS_GROUP = "Support engineers"

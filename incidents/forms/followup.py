@@ -119,6 +119,24 @@ class RouteForm(RejectForm):
     field_order = ["team", "reason"]
 
 
+class SharedChoiceField(forms.ChoiceField):
+    """A ChoiceField whose copies share its choices list (the queue builds a form per request).
+
+    Django deep-copies every field of a form per instance, choices included (lazy
+    translations and all). These choices are only ever replaced, never changed in
+    place, so the copies can share them.
+    """
+
+    def __deepcopy__(self, memo):
+        result = forms.Field.__deepcopy__(self, memo)
+        result._choices = self._choices
+        return result
+
+
+class SharedTypedChoiceField(SharedChoiceField, forms.TypedChoiceField):
+    pass
+
+
 class QueueFilterForm(forms.Form):
     """The queue's GET filters. Only these values reach the query: everything is whitelisted."""
 
@@ -146,14 +164,14 @@ class QueueFilterForm(forms.Form):
             attrs={"placeholder": _("Number, title, text, customer, partner, contact")}
         ),
     )
-    status = forms.ChoiceField(label=_("Status"), choices=STATUS_CHOICES, required=False)
-    severity = forms.ChoiceField(
+    status = SharedChoiceField(label=_("Status"), choices=STATUS_CHOICES, required=False)
+    severity = SharedChoiceField(
         label=_("Severity"),
         choices=[("", _("Any severity"))] + [(s.value, s.value) for s in Severity],
         required=False,
     )
     # Plain (pk, label) choices from the cached look-up list (incidents/lookups.py).
-    product = forms.TypedChoiceField(
+    product = SharedTypedChoiceField(
         label=_("Product"), coerce=int, empty_value=None, required=False
     )
     # A text field, not a <select>: a programme has thousands of partners.
@@ -163,9 +181,9 @@ class QueueFilterForm(forms.Form):
         max_length=12,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
-    owner = forms.ChoiceField(label=_("Owner"), required=False)
-    due = forms.ChoiceField(label=_("First response"), choices=DUE_CHOICES, required=False)
-    sort = forms.ChoiceField(label=_("Sort"), choices=SORT_CHOICES, required=False)
+    owner = SharedChoiceField(label=_("Owner"), required=False)
+    due = SharedChoiceField(label=_("First response"), choices=DUE_CHOICES, required=False)
+    sort = SharedChoiceField(label=_("Sort"), choices=SORT_CHOICES, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -10,20 +10,16 @@ dated ones, as their own segment ordered by id.
 from __future__ import annotations
 
 import datetime as dt
-import unicodedata
 from dataclasses import dataclass
-from urllib.parse import quote
+from functools import partial
 
-from django import forms
 from django.contrib.auth.decorators import login_required
 from django.db.models import F, QuerySet
 from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan, TupleLessThan
 from django.http import QueryDict
 from django.shortcuts import render
-from django.urls import path, reverse
+from django.urls import path
 from django.utils import timezone
-from django.utils.text import Truncator
-from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.http import require_GET
 
 from incidents import search
@@ -32,9 +28,20 @@ from incidents.forms.followup import QueueFilterForm
 from incidents.models import OPEN_STATUSES, Incident
 
 from .engineer import require_engineer
+from .queue_render import (
+    ENTRY_COLUMNS,
+    FRAGMENT_TTL,
+    ROW_TEXTS,
+    QueueEntry,
+    bulk_engineers,
+    entries,
+    filter_controls,
+    filters_key,
+    queue_rows,
+    rows_key,
+)
 
 PAGE_SIZE = 25
-TITLE_LENGTH = 80
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
 
@@ -43,14 +50,14 @@ EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
 @dataclass
 class QueuePage:
-    rows: list[Incident]
+    rows: list[QueueEntry | Incident]  # Incident: the search's relevance pages
     next_cursor: str | None
     previous_cursor: str | None
     is_first: bool
     notice: str = ""  # e.g. a search with more matches than are ranked
 
 
-def encode_cursor(incident: Incident) -> str:
+def encode_cursor(incident: QueueEntry | Incident) -> str:
     if incident.response_due_at is None:
         return f"n{incident.pk}"
     micros = (incident.response_due_at - EPOCH) // dt.timedelta(microseconds=1)
@@ -101,10 +108,10 @@ def queue_page(
     reverse = descending != backwards
     dated, undated_rows = _segments(incidents, cursor, reverse=reverse, backwards=backwards)
 
-    def dated_part() -> list[Incident]:
+    def dated_part() -> list[QueueEntry]:
         return _load(incidents, dated, size=size, reverse=reverse, by_id=False)
 
-    def undated_part() -> list[Incident]:
+    def undated_part() -> list[QueueEntry]:
         if not undated:
             return []
         return _load(incidents, undated_rows, size=size, reverse=reverse, by_id=True)
@@ -148,28 +155,24 @@ def _segments(incidents: QuerySet, cursor, *, reverse: bool, backwards: bool):
     return dated, undated_rows
 
 
-def _load(incidents: QuerySet, segment: QuerySet, *, size: int, reverse: bool, by_id: bool):
-    """One segment's page of rows, in queue order.
+def _load(
+    incidents: QuerySet, segment: QuerySet, *, size: int, reverse: bool, by_id: bool
+) -> list[QueueEntry]:
+    """One segment's page of rows, in queue order, as plain values (QueueEntry).
 
     Ids first: the page's ids come from an ordered index range scan with LIMIT and
-    no joins (with the joins of select_related, the planner misjudges how many rows
-    follow a deep cursor and joins them all before sorting). Then those rows only
-    are read with their related objects, in the same query, by primary key.
+    no joins (with the joins, the planner misjudges how many rows follow a deep
+    cursor and joins them all before sorting). Then those rows only are read with
+    the partner, product and owner columns, in the same query, by primary key: the
+    page only displays them, so no model instances are built.
     """
     ids = segment.values("pk")[: size + 1]
-    rows = list(_by_pk(incidents, ids))
+    by_pk = incidents.model._default_manager.filter(pk__in=ids).order_by()
+    rows = [QueueEntry._make(values) for values in by_pk.values_list(*ENTRY_COLUMNS)]
     if by_id:
         rows.sort(key=lambda i: i.pk, reverse=reverse)
     else:
         rows.sort(key=lambda i: (i.response_due_at, i.pk), reverse=reverse)
-    return rows
-
-
-def _by_pk(incidents: QuerySet, ids: QuerySet) -> QuerySet:
-    """The incidents whose pk is in ``ids``, with ``incidents``' select_related, unordered."""
-    rows = incidents.model._default_manager.filter(pk__in=ids).order_by()
-    rows.query.select_related = incidents.query.select_related
-    rows.query.deferred_loading = incidents.query.deferred_loading
     return rows
 
 
@@ -207,8 +210,9 @@ def implies_due_time(form: QueueFilterForm) -> bool:
     }
 
 
-# What a queue row shows (see rows_html): the page reads nothing else, e.g. not the
-# descriptions. Anything else a row needs must be added here.
+# What a queue row shows, for the querysets that read models (the search's pages, the
+# CSV export): nothing else, e.g. not the descriptions. The keyset pages read the same
+# columns as values (queue_render.ENTRY_COLUMNS).
 ROW_FIELDS = (
     "number",
     "title",
@@ -298,152 +302,31 @@ def queue(request):
     params = data.copy()
     params.pop("after", None)
     params.pop("before", None)
-    now = timezone.now()
+    filters_query, bulk, now = params.urlencode(), True, timezone.now()
+    rows = entries(page.rows)
     return render(
         request,
         "incidents/queue/list.html",
         {
             "form": form,
-            "filters": filter_controls(form),
             "page": page,
-            "rows": queue_rows(page.rows, now=now),
             "row_texts": {key: str(text) for key, text in ROW_TEXTS.items()},
             "time_zone": timezone.get_current_timezone_name(),
-            "first_url": f"?{params.urlencode()}",
-            "filters_query": params.urlencode(),
-            "bulk": True,
-            "engineers": bulk_engineers(form),
+            "first_url": f"?{filters_query}",
+            "filters_query": filters_query,
+            "bulk": bulk,
             "next_url": _page_url(params, "after", page.next_cursor),
             "previous_url": _page_url(params, "before", page.previous_cursor),
+            # The fragments are cached rendered under a digest of what they show; their
+            # data is built (the template calls these) only when one is rendered.
+            "fragment_ttl": FRAGMENT_TTL,
+            "rows_key": rows_key(rows, now=now, bulk=bulk),
+            "filters_key": filters_key(form, filters_query),
+            "rows": partial(queue_rows, rows, now=now),
+            "filters": partial(filter_controls, form),
+            "engineers": partial(bulk_engineers, form),
         },
     )
-
-
-# --- rendering -------------------------------------------------------------------------
-# The rows and the filter controls are plain data prepared once per request (labels
-# translated once, the overdue state computed once per row); the templates
-# incidents/queue/includes/rows.html and filters.html turn them into markup.
-
-
-@dataclass(frozen=True)
-class FilterControl:
-    id: str
-    name: str
-    label: str
-    value: str
-    choices: list[tuple[str, str]] | None
-    attrs: dict[str, str]
-    invalid: bool
-
-
-def filter_controls(form: QueueFilterForm) -> list[FilterControl]:
-    """Each filter field with its current value and, for a list, its choices."""
-    controls = []
-    for bound in form:
-        field = bound.field
-        value = bound.value()
-        attrs = dict(field.widget.attrs)
-        choices = None
-        if isinstance(field, forms.ChoiceField):
-            choices = list(_choices(field))
-        elif field.max_length:
-            attrs["maxlength"] = str(field.max_length)
-        controls.append(
-            FilterControl(
-                id=bound.auto_id,
-                name=bound.html_name,
-                label=str(bound.label),
-                value="" if value is None else str(value),
-                choices=choices,
-                attrs=attrs,
-                invalid=bool(bound.errors),
-            )
-        )
-    return controls
-
-
-def _choices(field: forms.ChoiceField):
-    for key, label in field.choices:
-        # ModelChoiceField yields ModelChoiceIteratorValue keys.
-        yield str(getattr(key, "value", key)), str(label)
-
-
-def _labels(field_name: str) -> dict[str, str]:
-    return {key: str(label) for key, label in Incident._meta.get_field(field_name).flatchoices}
-
-
-# The same words on every row: looked up once per request, not once per row.
-ROW_TEXTS = {
-    "answered": gettext_lazy("First response sent"),
-    "overdue": gettext_lazy("overdue"),
-    "unassigned": gettext_lazy("unassigned"),
-}
-
-
-@dataclass(frozen=True)
-class QueueRow:
-    number: str
-    url: str
-    title: str
-    partner_name: str
-    partner_number: str
-    product: str
-    severity: str
-    severity_label: str
-    is_24x7: bool
-    status: str
-    owner: str
-    due: dt.datetime | None
-    due_state: str  # "", "due-soon" or "due-overdue"
-    answered: bool
-    select_label: str  # the row's checkbox label, "Select SR-..."
-
-
-def queue_rows(rows: list[Incident], *, now: dt.datetime) -> list[QueueRow]:
-    """What each row of the queue shows: links, labels and the due state, computed once."""
-    marker = "0"
-    detail = reverse("incidents:queue_detail", args=[marker])
-    prefix, suffix = detail[: detail.rindex(marker)], detail[detail.rindex(marker) + 1 :]
-    # get_FOO_display() rebuilds a dict of lazy labels on every call: translate once.
-    severities = _labels("severity")
-    statuses = _labels("status")
-    select = gettext("Select %(number)s")
-    out = []
-    for incident in rows:
-        due, clock = incident.response_due_at, incident.response_clock(now)
-        title = unicodedata.normalize("NFC", incident.title)
-        if len(title) > TITLE_LENGTH:
-            title = Truncator(title).chars(TITLE_LENGTH)
-        owner = incident.owner
-        out.append(
-            QueueRow(
-                number=incident.number,
-                url=prefix + quote(incident.number) + suffix,
-                title=title,
-                partner_name=incident.partner.name,
-                partner_number=incident.partner.partner_number,
-                product=incident.product.label if incident.product else "",
-                severity=incident.severity,
-                severity_label=severities.get(incident.severity, incident.severity),
-                is_24x7=incident.is_24x7,
-                status=statuses.get(incident.status, incident.status),
-                owner=(owner.get_full_name() or owner.username) if owner else "",
-                due=timezone.localtime(due) if due is not None else None,
-                due_state=clock.state if clock else "",
-                answered=incident.first_response_at is not None,
-                select_label=select % {"number": incident.number},
-            )
-        )
-    return out
-
-
-def bulk_engineers(form: QueueFilterForm) -> list[tuple[str, str]]:
-    """The engineers a selection can be assigned to: the owner filter's, read once."""
-    return [
-        (key, str(label))
-        for key, label in form.fields["owner"].choices
-        if key not in ("", "me", "none")
-    ]
 
 
 def _page_url(params: QueryDict, name: str, cursor: str | None) -> str:
