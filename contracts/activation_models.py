@@ -77,7 +77,8 @@ class ActivationRequest(models.Model):
         related_name="+",
     )
     # Told to the requester by e-mail and kept here (the staff decision's "why").
-    rejection_reason = models.TextField(_("reason for the rejection"), blank=True)
+    # As long as the admin's reject form allows (contracts.admin.RejectForm).
+    rejection_reason = models.CharField(_("reason for the rejection"), max_length=1000, blank=True)
 
     class Meta:
         verbose_name = _("activation request")

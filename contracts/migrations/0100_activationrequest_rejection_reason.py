@@ -13,6 +13,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="activationrequest",
             name="rejection_reason",
-            field=models.TextField(blank=True, verbose_name="reason for the rejection"),
+            field=models.CharField(blank=True, max_length=1000, verbose_name="reason for the rejection"),
         ),
     ]
