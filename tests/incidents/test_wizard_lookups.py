@@ -48,8 +48,8 @@ def test_a_wizard_step_reads_the_catalogue_once_then_from_the_cache(
 ):
     client = client_for(persona)
     client.get(BUSINESS)  # the catalogue is read and cached
-    # session, user, partner, the saved draft: no topic query
-    with django_assert_num_queries(4):
+    # session, user with the partner, the saved draft: no topic query
+    with django_assert_num_queries(3):
         response = client.get(BUSINESS)
     assert response.status_code == 200
     roots = Topic.objects.filter(tree=Tree.ON_PREMISES, depth=0, product__isnull=False)
