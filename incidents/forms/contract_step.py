@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from contracts.forms import RegisterContractForm
 from contracts.models import Contract
 from contracts.services import register_contract_from
+from incidents.forms.bootstrap import BootstrapForm
 from incidents.forms.taxonomy import PreloadedChoiceMixin
 
 ADD_CONTRACT_FIELD = "add_contract"
@@ -42,7 +43,7 @@ class ContractChoiceField(PreloadedChoiceMixin, forms.ModelChoiceField):
         }
 
 
-class ContractStepForm(forms.Form):
+class ContractStepForm(BootstrapForm):
     contract = ContractChoiceField(
         label=_lazy("Support plan"),
         queryset=Contract.objects.none(),
