@@ -33,6 +33,11 @@ def by_model_ordering(contracts: list[Contract]) -> list[Contract]:
     )
 
 
+class AddContractForm(RegisterContractForm, BootstrapForm):
+    """The contracts app's Access ID + Contract ID form, on the contract step: drawn by
+    incidents/includes/form_field.html like the step's own fields."""
+
+
 class ContractChoiceField(PreloadedChoiceMixin, forms.ModelChoiceField):
     def label_from_instance(self, contract: Contract) -> str:
         return _("%(name)s (Contract ID %(id)s) — ends %(date)s — %(left)s") % {
@@ -84,7 +89,7 @@ class ContractStepWizardMixin:
 
     def post(self, *args, **kwargs):
         if ADD_CONTRACT_FIELD in self.request.POST and self.steps.current == self.contract_step:
-            add_form = RegisterContractForm(self.request.POST, prefix=ADD_CONTRACT_PREFIX)
+            add_form = AddContractForm(self.request.POST, prefix=ADD_CONTRACT_PREFIX)
             contract = None
             if add_form.is_valid():
                 contract, _throttled = register_contract_from(add_form, self.request.user)
@@ -95,7 +100,7 @@ class ContractStepWizardMixin:
                     % {"id": contract.contract_id},
                 )
                 self._contract_initial = {"contract": contract.pk}
-                add_form = RegisterContractForm(prefix=ADD_CONTRACT_PREFIX)
+                add_form = AddContractForm(prefix=ADD_CONTRACT_PREFIX)
             self._add_contract_form = add_form
             return self.render(self.get_form())
         return super().post(*args, **kwargs)
@@ -111,6 +116,6 @@ class ContractStepWizardMixin:
         if self.steps.current == self.contract_step:
             context["add_contract_form"] = getattr(
                 self, "_add_contract_form", None
-            ) or RegisterContractForm(prefix=ADD_CONTRACT_PREFIX)
+            ) or AddContractForm(prefix=ADD_CONTRACT_PREFIX)
             context["add_contract_field"] = ADD_CONTRACT_FIELD
         return context
