@@ -10,6 +10,7 @@ from phonenumber_field.formfields import PhoneNumberField
 
 from contracts.models import ContractKind, ContractOption, Product
 from incidents.azure import azure_contract_kind_refusal, azure_product, usable_subscriptions
+from incidents.forms.bootstrap import BootstrapForm
 from incidents.forms.common import (
     TITLE_REQUIRED,
     SeverityRuleMixin,
@@ -23,7 +24,6 @@ from incidents.forms.taxonomy import PreloadedChoiceMixin, TopicChainMixin, Topi
 from incidents.models import TEXT_MAX_LENGTH, TITLE_MAX_LENGTH, RoutedTeam, Tree
 from partners.models import AzureSubscription
 from portal.lib.forms import InternationalPhoneWidget
-from portal.lib.forms import form_helper as _helper
 from portal.lib.uploads import AttachmentsField
 
 PROFESSIONAL = "professional"
@@ -33,7 +33,7 @@ BILLING = "billing"
 # --- 1. Other support options ----------------------------------------------------
 
 
-class SupportOptionForm(forms.Form):
+class SupportOptionForm(BootstrapForm):
     option = forms.ChoiceField(
         label=_lazy("Which support do you need?"),
         choices=[
@@ -64,7 +64,6 @@ class SupportOptionForm(forms.Form):
         # The prerequisites whose fix is an error of this form: the list above the form
         # does not repeat it (templates/incidents/azure/prerequisites.html).
         self.reported: set[str] = set()
-        self.helper = _helper()
 
     def clean(self):
         cleaned = super().clean()
@@ -88,7 +87,7 @@ class SupportOptionForm(forms.Form):
 # --- 2. Product, Problem type, Category --------------------------------------------
 
 
-class AzureTopicForm(TopicChainMixin, forms.Form):
+class AzureTopicForm(TopicChainMixin, BootstrapForm):
     tree = Tree.AZURE
     chain_fields = ("product", "problem_type", "category")
 
@@ -108,7 +107,6 @@ class AzureTopicForm(TopicChainMixin, forms.Form):
                 "only. For a technical problem, go back to the first step and choose "
                 "Microsoft Professional Contract Support."
             )
-        self.helper = _helper()
 
     def chain_roots(self):
         roots = super().chain_roots()
@@ -164,13 +162,12 @@ class AzureContractForm(ContractStepForm):
             self.initial.pop("contract", None)
         if len(self.usable) == 1 and not self.is_bound:
             self.initial["contract"] = self.usable[0].contract.pk
-        self.helper = _helper()
 
 
 # --- 4. Your contact information -----------------------------------------------------
 
 
-class ContactForm(forms.Form):
+class ContactForm(BootstrapForm):
     phone = PhoneNumberField(
         label=_lazy("Telephone number"),
         widget=InternationalPhoneWidget,
@@ -181,7 +178,6 @@ class ContactForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper()
 
 
 # --- 5. Problem details --------------------------------------------------------------
@@ -193,7 +189,7 @@ class SubscriptionChoiceField(PreloadedChoiceMixin, forms.ModelChoiceField):
         return f"{obj.name} ({obj.subscription_id}) — {owner.name if owner else ''}"
 
 
-class DetailsForm(SeverityRuleMixin, forms.Form):
+class DetailsForm(SeverityRuleMixin, BootstrapForm):
     title = forms.CharField(
         label=_lazy("Title"),
         max_length=TITLE_MAX_LENGTH,
@@ -238,4 +234,3 @@ class DetailsForm(SeverityRuleMixin, forms.Form):
             self.fields["subscription"].preload(queryset, subscriptions)
             if not self.is_bound and len(subscriptions) == 1:
                 self.initial.setdefault("subscription", subscriptions[0].pk)
-        self.helper = _helper()

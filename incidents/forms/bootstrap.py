@@ -14,9 +14,11 @@ from __future__ import annotations
 from django import forms
 from django.forms.boundfield import BoundField
 
+from .taxonomy import REFRESH_FIELD
+
 
 def widget_css(widget: forms.Widget) -> str:
-    if isinstance(widget, forms.CheckboxInput):
+    if isinstance(widget, (forms.CheckboxInput, forms.RadioSelect)):
         return "form-check-input"
     if isinstance(widget, forms.Select):
         return "form-select"
@@ -33,8 +35,28 @@ class BootstrapBoundField(BoundField):
         attrs["class"] = " ".join(css for css in classes if css)
         return attrs
 
+    @property
+    def is_checkbox(self) -> bool:
+        return isinstance(self.field.widget, forms.CheckboxInput)
+
+    @property
+    def is_choice_list(self) -> bool:
+        """Radio buttons or a list of checkboxes: a fieldset, its label the legend."""
+        return isinstance(self.field.widget, forms.RadioSelect)
+
 
 class BootstrapForm(forms.Form):
-    """A form drawn by incidents/includes/form_fields.html."""
+    """A form drawn by incidents/includes/form_fields.html (one field: form_field.html).
+
+    What crispy's layouts said, the template reads off these attributes:
+    ``refresh_after`` names the field after which the dependent lists' "Update lists"
+    button stands (for browsers without JavaScript), ``rules_before`` the fields a
+    horizontal rule separates from the ones above, ``indented`` the fields set in.
+    """
 
     bound_field_class = BootstrapBoundField
+    drawn_by_template = True  # templates/wizard/step.html: not through crispy
+    refresh_after: str | None = None
+    refresh_name = REFRESH_FIELD
+    rules_before: tuple[str, ...] = ()
+    indented: tuple[str, ...] = ()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from crispy_forms.layout import Div, Field, Layout, Submit
 from django import forms
 from django.conf import settings
 from django.db.models import Q
@@ -14,6 +13,7 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from contracts.models import Platform, ProductVersion
 from incidents import lookups
+from incidents.forms.bootstrap import BootstrapForm
 from incidents.forms.common import (
     TITLE_REQUIRED,
     SeverityRuleMixin,
@@ -23,7 +23,6 @@ from incidents.forms.common import (
 from incidents.forms.contract_step import ContractStepForm
 from incidents.forms.lists import country_field, time_zone_field
 from incidents.forms.taxonomy import (
-    REFRESH_FIELD,
     PreloadedChoiceMixin,
     PreloadedMultipleChoiceMixin,
     TopicChainMixin,
@@ -37,7 +36,6 @@ from incidents.models import (
     Tree,
 )
 from partners.models import User
-from portal.lib.forms import form_helper as _helper
 
 
 def onprem_product_roots():
@@ -85,9 +83,10 @@ class VersionChoiceField(PreloadedChoiceMixin, forms.ModelChoiceField):
 # --- 1. Tell us about the problem ----------------------------------------------
 
 
-class ProblemForm(TopicChainMixin, forms.Form):
+class ProblemForm(TopicChainMixin, BootstrapForm):
     tree = Tree.ON_PREMISES
     chain_fields = ("product", "category", "problem")
+    refresh_after = "problem"
 
     product = TopicChoiceField(label=_lazy("Product"), queryset=Topic.objects.none())
     version = VersionChoiceField(
@@ -139,24 +138,6 @@ class ProblemForm(TopicChainMixin, forms.Form):
         if self.chosen_product is not None:
             self.fields["version"].help_text = ""
         self.chosen_category = self._chosen("category")
-        self.helper = _helper()
-        self.helper.layout = Layout(
-            "product",
-            "version",
-            "category",
-            "problem",
-            Div(
-                Submit(
-                    REFRESH_FIELD,
-                    _("Update lists"),
-                    css_class="btn btn-outline-secondary btn-sm js-hide",
-                    formnovalidate="formnovalidate",
-                ),
-                css_class="mb-3",
-            ),
-            Field("title"),
-            Field("description"),
-        )
 
     def chain_roots(self) -> Q:
         # The on-premises catalogue (see onprem_product_roots), in the chain's one query.
@@ -212,7 +193,6 @@ class SupportForm(SeverityRuleMixin, ContractStepForm):
         self.fields["severity"].widget.attrs["data-severity"] = "1"
         self.fields["is_24x7"].widget.attrs["data-only-severity-a"] = self.add_prefix("severity")
         self._drop_unusable_contract()
-        self.helper = _helper()
 
     def _drop_unusable_contract(self) -> None:
         """A plan chosen before an edit (e.g. of the version, from Review) that no longer
@@ -260,7 +240,7 @@ def colleagues(user):
     return User.objects.colleagues_of(user)
 
 
-class PrimaryContactForm(forms.Form):
+class PrimaryContactForm(BootstrapForm):
     primary_contact = PartnerUserChoiceField(
         label=_lazy("Primary contact"),
         queryset=User.objects.none(),
@@ -281,13 +261,12 @@ class PrimaryContactForm(forms.Form):
             self.fields["primary_contact"].preload(colleagues(user), people)
         if user is not None:
             self.initial.setdefault("primary_contact", user.pk)
-        self.helper = _helper()
 
 
 # --- 4. Share this request ----------------------------------------------------------
 
 
-class ShareForm(forms.Form):
+class ShareForm(BootstrapForm):
     additional_contacts = PartnerUsersChoiceField(
         label=_lazy("Additional contacts"),
         queryset=User.objects.none(),
@@ -313,18 +292,16 @@ class ShareForm(forms.Form):
             others = [p for p in people if primary is None or p.pk != primary.pk]
             self.fields["additional_contacts"].preload(qs, others)
             self.no_colleagues = not others
-        self.helper = _helper()
 
 
 # --- 5. Review ------------------------------------------------------------------------
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(BootstrapForm):
     """Nothing to enter: the step shows every answer with an Edit button."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper()
 
 
 def submitter_will_not_see(user, primary, additional) -> bool:

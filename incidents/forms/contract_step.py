@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from contracts.forms import RegisterContractForm
 from contracts.models import Contract
 from contracts.services import register_contract_from
+from incidents.forms.bootstrap import BootstrapForm
 from incidents.forms.taxonomy import PreloadedChoiceMixin
 
 ADD_CONTRACT_FIELD = "add_contract"
@@ -32,6 +33,11 @@ def by_model_ordering(contracts: list[Contract]) -> list[Contract]:
     )
 
 
+class AddContractForm(RegisterContractForm, BootstrapForm):
+    """The contracts app's Access ID + Contract ID form, on the contract step: drawn by
+    incidents/includes/form_field.html like the step's own fields."""
+
+
 class ContractChoiceField(PreloadedChoiceMixin, forms.ModelChoiceField):
     def label_from_instance(self, contract: Contract) -> str:
         return _("%(name)s (Contract ID %(id)s) — ends %(date)s — %(left)s") % {
@@ -42,7 +48,7 @@ class ContractChoiceField(PreloadedChoiceMixin, forms.ModelChoiceField):
         }
 
 
-class ContractStepForm(forms.Form):
+class ContractStepForm(BootstrapForm):
     contract = ContractChoiceField(
         label=_lazy("Support plan"),
         queryset=Contract.objects.none(),
@@ -89,7 +95,7 @@ class ContractStepWizardMixin:
 
     def post(self, *args, **kwargs):
         if ADD_CONTRACT_FIELD in self.request.POST and self.steps.current == self.contract_step:
-            add_form = RegisterContractForm(self.request.POST, prefix=ADD_CONTRACT_PREFIX)
+            add_form = AddContractForm(self.request.POST, prefix=ADD_CONTRACT_PREFIX)
             contract = None
             if add_form.is_valid():
                 contract, _throttled = register_contract_from(add_form, self.request.user)
@@ -100,7 +106,7 @@ class ContractStepWizardMixin:
                     % {"id": contract.contract_id},
                 )
                 self._contract_initial = {"contract": contract.pk}
-                add_form = RegisterContractForm(prefix=ADD_CONTRACT_PREFIX)
+                add_form = AddContractForm(prefix=ADD_CONTRACT_PREFIX)
             self._add_contract_form = add_form
             return self.render(self.get_form())
         return super().post(*args, **kwargs)
@@ -116,6 +122,6 @@ class ContractStepWizardMixin:
         if self.steps.current == self.contract_step:
             context["add_contract_form"] = getattr(
                 self, "_add_contract_form", None
-            ) or RegisterContractForm(prefix=ADD_CONTRACT_PREFIX)
+            ) or AddContractForm(prefix=ADD_CONTRACT_PREFIX)
             context["add_contract_field"] = ADD_CONTRACT_FIELD
         return context

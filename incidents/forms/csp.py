@@ -5,7 +5,6 @@ from __future__ import annotations
 import uuid
 
 from django import forms
-from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _lazy
 
 from contracts.models import Platform
@@ -15,6 +14,7 @@ from incidents.csp import (
     non_technical_azure_refusal,
     who_may_open_non_technical,
 )
+from incidents.forms.bootstrap import BootstrapForm
 from incidents.forms.common import (
     TITLE_REQUIRED,
     SeverityRuleMixin,
@@ -24,7 +24,6 @@ from incidents.forms.common import (
 from incidents.forms.lists import time_zone_field
 from incidents.models import TEXT_MAX_LENGTH, TITLE_MAX_LENGTH
 from partners.models import AzureSubscription
-from portal.lib.forms import form_helper
 
 
 class SubscriptionChoiceField(forms.ModelChoiceField):
@@ -32,7 +31,7 @@ class SubscriptionChoiceField(forms.ModelChoiceField):
         return f"{subscription.name} ({subscription.subscription_id})"
 
 
-class CspRequestForm(SeverityRuleMixin, forms.Form):
+class CspRequestForm(SeverityRuleMixin, BootstrapForm):
     request_type = forms.ChoiceField(
         label=_lazy("Type of request"), choices=RequestType.choices, widget=forms.RadioSelect
     )
@@ -71,8 +70,7 @@ class CspRequestForm(SeverityRuleMixin, forms.Form):
             if not self.is_bound and len(subscriptions) == 1:
                 self.initial.setdefault("subscription", subscriptions[0].pk)
             self.who_may_open_non_technical = who_may_open_non_technical(customer)
-            # Crispy renders help text unescaped; the sentence holds partner names.
-            self.fields["request_type"].help_text = escape(self.who_may_open_non_technical)
+            self.fields["request_type"].help_text = self.who_may_open_non_technical
         else:
             del self.fields["subscription"]
             self.who_may_open_non_technical = ""
@@ -84,7 +82,6 @@ class CspRequestForm(SeverityRuleMixin, forms.Form):
             self.initial.setdefault("time_zone", user.time_zone or "UTC")
             self.initial.setdefault("request_type", RequestType.TECHNICAL)
             self.initial.setdefault("submission_key", uuid.uuid4())
-        self.helper = form_helper()
 
     def clean_contact_email(self):
         email = self.cleaned_data["contact_email"]

@@ -8,21 +8,19 @@ from __future__ import annotations
 
 import re
 
-from crispy_forms.layout import HTML, Field
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.formfields import PhoneNumberField
 from phonenumber_field.phonenumber import validate_region
 
 from incidents.models import TEXT_MAX_LENGTH, TITLE_MAX_LENGTH, Topic, Tree
 from portal.lib.forms import InternationalPhoneWidget
-from portal.lib.forms import form_helper as _helper
 from portal.lib.uploads import AttachmentsField
 
+from .bootstrap import BootstrapForm
 from .common import SeverityRuleMixin, StartTimeField, is_24x7_field, severity_field
-from .taxonomy import REFRESH_FIELD, TopicChainMixin, TopicChoiceField
+from .taxonomy import TopicChainMixin, TopicChoiceField
 
 # A DNS name such as contoso.onmicrosoft.com or contoso.com (IDNA allowed).
 DOMAIN_RE = re.compile(
@@ -30,11 +28,13 @@ DOMAIN_RE = re.compile(
 )
 
 
-class ProblemForm(TopicChainMixin, forms.Form):
+class ProblemForm(TopicChainMixin, BootstrapForm):
     """Step 1 — Define the problem: four lists, each narrowed by the one before."""
 
     tree = Tree.OFFICE365
     chain_fields = ("issue_type", "service", "service_area", "problem_area")
+    # Without JavaScript the lists are narrowed by the server on this button.
+    refresh_after = "problem_area"
 
     issue_type = TopicChoiceField(
         label=_("Issue type"),
@@ -72,18 +72,6 @@ class ProblemForm(TopicChainMixin, forms.Form):
                 if depth
                 else _("Choose an issue type from the list.")
             )
-        self.helper = _helper(
-            *self.chain_fields,
-            # Without JavaScript the lists are narrowed by the server on this button.
-            HTML(
-                format_html(
-                    '<div class="mb-3"><button type="submit" name="{}" value="1" '
-                    'class="btn btn-outline-secondary js-hide">{}</button></div>',
-                    REFRESH_FIELD,
-                    _("Update lists"),
-                )
-            ),
-        )
 
     def clean(self):
         cleaned = super().clean()
@@ -119,7 +107,7 @@ class ProblemForm(TopicChainMixin, forms.Form):
         return None
 
 
-class DescriptionForm(forms.Form):
+class DescriptionForm(BootstrapForm):
     """Step 2 — Add a detailed description."""
 
     title = forms.CharField(
@@ -172,11 +160,13 @@ class DescriptionForm(forms.Form):
         self.fields["contact_phone"].help_text = _(
             "With the international prefix if it is not in your country, e.g. +36 1 234 5678."
         )
-        self.helper = _helper()
 
 
-class SupportingInfoForm(SeverityRuleMixin, forms.Form):
+class SupportingInfoForm(SeverityRuleMixin, BootstrapForm):
     """Step 3 — Add supporting information: severity and the facts an engineer needs."""
+
+    indented = ("is_24x7",)
+    rules_before = ("tenant_domain", "contact_email")
 
     severity = severity_field(
         help_text=_(
@@ -220,17 +210,6 @@ class SupportingInfoForm(SeverityRuleMixin, forms.Form):
     def __init__(self, *args, time_zone="UTC", **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["started_at"].use_time_zone(time_zone)
-        self.helper = _helper(
-            Field("severity"),
-            Field("is_24x7", wrapper_class="ms-4"),
-            HTML("<hr>"),
-            "tenant_domain",
-            "users_affected",
-            "started_at",
-            "what_tried",
-            HTML("<hr>"),
-            "contact_email",
-        )
 
     def clean_tenant_domain(self):
         value = self.cleaned_data["tenant_domain"].strip().rstrip(".").lower()
@@ -257,11 +236,10 @@ class SupportingInfoForm(SeverityRuleMixin, forms.Form):
         }
 
 
-class AttachForm(forms.Form):
+class AttachForm(BootstrapForm):
     """Step 4 — Attach file: optional, several files, each checked on its content."""
 
     attachments = AttachmentsField(label=_("Files"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper()
