@@ -87,3 +87,34 @@ def partner_client(client, partner_user):
 
 def is_postgres() -> bool:
     return settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+
+
+def _serialized_rollback(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    return bool(marker and marker.kwargs.get("serialized_rollback"))
+
+
+def _transactional(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    if marker and marker.kwargs.get("transaction"):
+        return True
+    fixtures = getattr(item, "fixturenames", ())
+    return "transactional_db" in fixtures or "live_server" in fixtures
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """Tests that restore the migrated data (serialized_rollback) run first among the
+    transactional ones (pytest-django already puts those after the others).
+
+    Another transactional test's flush re-creates the content types under new keys
+    (post_migrate), and restoring the serialized copy on top of them then fails on
+    their unique (app_label, model); before any such flush the copy matches what is there.
+    """
+    first = next((i for i, item in enumerate(items) if _transactional(item)), None)
+    if first is None:
+        return
+    head, tail = items[:first], items[first:]
+    restoring = [item for item in tail if _serialized_rollback(item)]
+    others = [item for item in tail if not _serialized_rollback(item)]
+    items[:] = head + restoring + others
