@@ -162,7 +162,11 @@ class QueueFilterForm(forms.Form):
         required=False,
         max_length=200,
         widget=forms.TextInput(
-            attrs={"placeholder": _("Number, title, text, customer, partner, contact")}
+            attrs={
+                "placeholder": _("Number, title, text, customer, partner, contact"),
+                # No "0 / 200" counter under a search box (static/js/char-counter.js).
+                "data-counter": "off",
+            }
         ),
     )
     status = SharedChoiceField(label=_("Status"), choices=STATUS_CHOICES, required=False)
