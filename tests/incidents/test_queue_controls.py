@@ -28,7 +28,10 @@ def test_select_all_is_a_labelled_checkbox_of_the_bulk_form_shown_by_the_script(
     assert box, "hidden until the script can make it work"
     assert 'data-select-all="bulk-form"' in box.group(0)
     assert 'name="' not in box.group(0)  # never submitted with the selection
-    assert '<label class="form-check-label small" for="pick-all">Select all on this page</label>' in html
+    assert (
+        '<label class="form-check-label small" for="pick-all">Select all on this page</label>'
+        in html
+    )
     assert 'form="bulk-form" id="pick-1"' in html  # the rows it selects
     script = (STATIC / "js/portal.js").read_text()
     assert "data-select-all" in script and "indeterminate" in script

@@ -70,6 +70,8 @@ def test_the_history_uses_the_detail_pages_date_format(engineer_client, partner_
     url = reverse("incidents:queue_detail", args=[incident.number])
     response = engineer_client.get(url)
     event = response.context["history"][-1]
-    local = timezone.localtime(HistoryEvent.objects.filter(incident=incident).latest("pk").created_at)
+    local = timezone.localtime(
+        HistoryEvent.objects.filter(incident=incident).latest("pk").created_at
+    )
     assert event["when"]["shown"] == formats.date_format(local, "DATETIME_FORMAT")
     assert event["when"]["shown"] in response.content.decode()

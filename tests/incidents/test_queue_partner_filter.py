@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from incidents.forms.followup import PARTNER_TEXT_MAX, QueueFilterForm
 from partners.models import Partner
-from tests.builders import make_partner, make_user
+from tests.builders import make_partner
 from tests.incidents.test_workflow_builders import make_incident
 
 QUEUE = reverse("incidents:queue")
