@@ -49,11 +49,12 @@ def person_name(first_name: str, last_name: str, username: str) -> str:
 
 
 class Moments:
-    """A time as the pages show it: ISO 8601 for ``<time datetime>`` and the short
-    localized form, both in the reader's zone; the format is looked up once per list."""
+    """A time as the pages show it: ISO 8601 for ``<time datetime>`` and the
+    localized DATETIME_FORMAT of the detail page's facts and due time, both in the
+    reader's zone; the format is looked up once per list."""
 
     def __init__(self):
-        self.format = formats.get_format("SHORT_DATETIME_FORMAT")
+        self.format = formats.get_format("DATETIME_FORMAT")
 
     def __call__(self, moment) -> dict:
         local = timezone.localtime(moment)

@@ -64,6 +64,19 @@ class PartnerQuerySet(models.QuerySet):
     def active(self):
         return self.filter(is_active=True)
 
+    def matching(self, text: str):
+        """Partners whose name contains ``text`` (any case) or whose Partner ID starts with it.
+
+        The name part is ``UPPER(name::text) LIKE UPPER('%text%')`` on PostgreSQL, the
+        expression of the trigram index partner_name_upper_trgm_idx (incidents 0100), so
+        it is an index scan. A Partner ID is digits only: the ID part is added only when
+        ``text`` could start one.
+        """
+        found = Q(name__icontains=text)
+        if text.isascii() and text.isdigit():
+            found |= Q(partner_number__startswith=text)
+        return self.filter(found)
+
 
 class AzureSubscriptionQuerySet(models.QuerySet):
     def administered_by(self, user):

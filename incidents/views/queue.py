@@ -26,6 +26,7 @@ from incidents import search
 from incidents.clock import DUE_SOON
 from incidents.forms.followup import QueueFilterForm
 from incidents.models import OPEN_STATUSES, Incident
+from partners.models import Partner
 
 from .engineer import require_engineer
 from .queue_render import (
@@ -252,7 +253,8 @@ def filtered_queue(user, form: QueueFilterForm) -> QuerySet:
     if data.get("product"):
         incidents = incidents.filter(product=data["product"])
     if data.get("partner"):
-        incidents = incidents.filter(partner=data["partner"])
+        partners = Partner.objects.matching(data["partner"]).values("pk")
+        incidents = incidents.filter(partner__in=partners)
     owner = data.get("owner")
     if owner == "me":
         incidents = incidents.filter(owner=user)

@@ -27,6 +27,7 @@ from django.utils.translation import get_language, gettext, gettext_lazy
 
 from incidents.forms.followup import QueueFilterForm
 from incidents.models import Incident
+from incidents.templatetags.incident_tags import relative_due
 from portal.lib.i18n import TRANSLATED_LANGUAGES
 
 TITLE_LENGTH = 80
@@ -108,6 +109,7 @@ class QueueRow:
     owner: str
     due: dt.datetime | None
     due_state: str  # "", "due-soon" or "due-overdue"
+    due_relative: str  # "in 25 minutes", "overdue by 2 hours"; empty once answered
     answered: bool
     select_label: str  # the row's checkbox label, "Select SR-..."
 
@@ -165,6 +167,7 @@ def queue_rows(rows: list[QueueEntry], *, now: dt.datetime) -> list[QueueRow]:
                 owner=_owner_label(entry),
                 due=timezone.localtime(due, zone) if due is not None else None,
                 due_state=clock.state if clock else "",
+                due_relative=relative_due(clock) if clock else "",
                 answered=entry.first_response_at is not None,
                 select_label=select % {"number": entry.number},
             )
@@ -175,7 +178,6 @@ def queue_rows(rows: list[QueueEntry], *, now: dt.datetime) -> list[QueueRow]:
 # The same words on every row: looked up once per request, not once per row.
 ROW_TEXTS = {
     "answered": gettext_lazy("First response sent"),
-    "overdue": gettext_lazy("overdue"),
     "unassigned": gettext_lazy("unassigned"),
 }
 
@@ -243,9 +245,13 @@ def bulk_engineers(form: QueueFilterForm) -> list[tuple[str, str]]:
 
 
 def rows_key(rows: list[QueueEntry], *, now: dt.datetime, bulk: bool) -> str:
-    """The rows fragment's key: the values read and each row's due state (the clock moves)."""
-    states = [clock.state if (clock := row.response_clock(now)) else "" for row in rows]
-    return fragment_key(rows, states, bulk)
+    """The rows fragment's key: the values read and each row's due state and relative
+    due time ("in 25 minutes": the clock moves, so the key changes when the text does)."""
+    clocks = [
+        (clock.state, relative_due(clock)) if (clock := row.response_clock(now)) else ""
+        for row in rows
+    ]
+    return fragment_key(rows, clocks, bulk)
 
 
 def filters_key(form: QueueFilterForm, filters_query: str) -> str:

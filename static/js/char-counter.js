@@ -8,7 +8,8 @@
 
   function attach(field) {
     var limit = parseInt(field.getAttribute("maxlength"), 10);
-    if (!limit || limit < MIN_LIMIT || field.dataset.counter === "on") { return; }
+    // data-counter="off": a box whose limit is no writing aid (a search box).
+    if (!limit || limit < MIN_LIMIT || field.dataset.counter) { return; }
     field.dataset.counter = "on";
     var counter = document.createElement("div");
     counter.className = "form-text text-end char-counter";

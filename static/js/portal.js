@@ -31,6 +31,28 @@
         });
       });
     });
+    // "Select all on this page" (the queue's bulk actions): checks or clears every row's
+    // checkbox of the form it names, and shows "some" (mixed) when only some are checked.
+    // Hidden in the markup: without this script it could do nothing.
+    document.querySelectorAll("input[data-select-all]").forEach(function (all) {
+      var rows = document.querySelectorAll(
+        "input[type=checkbox][form='" + all.dataset.selectAll + "'][name=number]"
+      );
+      if (!rows.length) { return; }
+      function sync() {
+        var checked = Array.prototype.filter.call(rows, function (box) { return box.checked; });
+        all.checked = checked.length === rows.length;
+        all.indeterminate = checked.length > 0 && checked.length < rows.length;
+      }
+      all.addEventListener("change", function () {
+        rows.forEach(function (box) { box.checked = all.checked; });
+        all.indeterminate = false;
+      });
+      rows.forEach(function (box) { box.addEventListener("change", sync); });
+      var wrapper = all.closest("[hidden]");
+      if (wrapper) { wrapper.hidden = false; }
+      sync();
+    });
     // A failed form: the error summary takes focus so screen readers announce it, and
     // each of its links moves focus to the field it names.
     var summary = document.querySelector(".error-summary");

@@ -1,0 +1,77 @@
+"""Queue rows show the due time as the detail page does: one format, the zone, how far off."""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from django.utils import formats, timezone
+
+from incidents import workflow
+from incidents.models import HistoryEvent
+from incidents.views import queue as queue_view
+from tests.incidents.test_workflow_builders import make_incident, set_due
+
+QUEUE = reverse("incidents:queue")
+
+
+@pytest.fixture
+def engineer_client(client, engineer):
+    client.force_login(engineer)
+    return client
+
+
+def test_a_row_says_how_far_off_its_due_time_is(engineer_client, partner_user):
+    set_due(make_incident(partner_user, title="later"), minutes=25)
+    set_due(make_incident(partner_user, title="late"), minutes=-125)
+    html = engineer_client.get(QUEUE).content.decode()
+    # The detail page's rule (incident_tags.relative_due), the same words.
+    assert "overdue by 2\xa0hours" in html
+    assert "in 24\xa0minutes" in html or "in 25\xa0minutes" in html
+
+
+def test_a_row_shows_its_due_time_in_the_detail_pages_format_with_its_zone(
+    engineer_client, partner_user, engineer
+):
+    engineer.time_zone = "Asia/Tokyo"
+    engineer.save()
+    incident = set_due(make_incident(partner_user), minutes=300)
+    html = engineer_client.get(QUEUE).content.decode()
+    with timezone.override("Asia/Tokyo"):
+        local = timezone.localtime(incident.response_due_at)
+        shown = formats.date_format(local, "DATETIME_FORMAT")
+        short = formats.date_format(local, "SHORT_DATETIME_FORMAT")
+    assert f'<time datetime="{local.isoformat()}">{shown}</time>' in html
+    assert short not in html
+    assert '<span class="small text-muted">(Asia/Tokyo)</span>' in html
+
+
+def test_an_answered_row_shows_its_due_time_without_a_countdown(
+    engineer_client, partner_user, engineer
+):
+    incident = set_due(make_incident(partner_user), minutes=-30)
+    workflow.reply(incident, engineer=engineer, body="On it")
+    html = engineer_client.get(QUEUE).content.decode()
+    assert 'data-testid="row-due"' in html
+    assert "overdue by" not in html
+
+
+def test_the_cached_rows_follow_the_relative_due_time(engineer_client, partner_user, monkeypatch):
+    set_due(make_incident(partner_user), minutes=300)
+    assert "in 4\xa0hours" in engineer_client.get(QUEUE).content.decode()
+    later = timezone.now() + dt.timedelta(hours=2)
+    monkeypatch.setattr(queue_view.timezone, "now", lambda: later)
+    html = engineer_client.get(QUEUE).content.decode()
+    assert "in 2\xa0hours" in html and "in 4\xa0hours" not in html
+
+
+def test_the_history_uses_the_detail_pages_date_format(engineer_client, partner_user, engineer):
+    incident = make_incident(partner_user)
+    workflow.take(incident, engineer=engineer)
+    url = reverse("incidents:queue_detail", args=[incident.number])
+    response = engineer_client.get(url)
+    event = response.context["history"][-1]
+    local = timezone.localtime(
+        HistoryEvent.objects.filter(incident=incident).latest("pk").created_at
+    )
+    assert event["when"]["shown"] == formats.date_format(local, "DATETIME_FORMAT")
+    assert event["when"]["shown"] in response.content.decode()
