@@ -20,6 +20,7 @@ from partners.models import AzureSubscription, Customer, User
 from portal.lib.mail import make_message, send_after_commit
 from portal.lib.sla import response_due_at
 
+from .first_rows import contacts_and_history_in_one_statement
 from .models import Attachment, HistoryEvent, Incident, IncidentContact, Status, Topic
 
 logger = logging.getLogger(__name__)
@@ -165,17 +166,17 @@ def submit_incident(draft: IncidentDraft) -> Incident:
             incident = _create_incident(draft, status, reason, now)
             if incident.unit_consumed:
                 _take_unit(incident, draft.contract, user)
-            _add_contacts(incident, primary_contact, draft.additional_contacts)
+            created = {
+                "actor_id": user.pk,
+                "kind": HistoryEvent.Kind.CREATED,
+                "to_status": status,
+                "detail": reason or (incident.get_routed_to_display() if draft.route_to else ""),
+            }
+            _add_contacts_and_history(
+                incident, primary_contact, draft.additional_contacts, created, now
+            )
             for upload in draft.files:
                 save_attachment(incident, upload, user)
-            HistoryEvent.objects.create(
-                incident=incident,
-                actor=user,
-                kind=HistoryEvent.Kind.CREATED,
-                to_status=status,
-                detail=reason or (incident.get_routed_to_display() if draft.route_to else ""),
-                created_at=now,
-            )
             send_after_commit(
                 make_message(
                     "incident-submitted",
@@ -259,14 +260,22 @@ def _take_unit(incident: Incident, contract: Contract, user) -> None:
         )
 
 
-def _add_contacts(incident: Incident, primary_contact, additional_contacts: Iterable) -> None:
+def _add_contacts_and_history(
+    incident: Incident, primary_contact, additional_contacts: Iterable, created: dict, now
+) -> None:
+    """The primary contact, each other colleague once, and the "created" history row
+    (one statement on PostgreSQL: incidents.first_rows)."""
     extra = {c.pk: c for c in additional_contacts if c.pk != primary_contact.pk}
+    contacts = [(primary_contact.pk, True), *((pk, False) for pk in extra)]
+    if contacts_and_history_in_one_statement(incident, contacts, created, now):
+        return
     IncidentContact.objects.bulk_create(
         [
-            IncidentContact(incident=incident, user=primary_contact, is_primary=True),
-            *(IncidentContact(incident=incident, user=c) for c in extra.values()),
+            IncidentContact(incident=incident, user_id=pk, is_primary=primary, added_at=now)
+            for pk, primary in contacts
         ]
     )
+    HistoryEvent.objects.create(incident=incident, created_at=now, **created)
 
 
 def save_attachment(incident: Incident, upload, user) -> Attachment:
