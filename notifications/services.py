@@ -58,12 +58,14 @@ def _html_of(message: EmailMessage) -> str:
     return ""
 
 
-def queue_message(message: EmailMessage) -> OutgoingEmail | None:
-    """Store ``message`` in the outbox now: one INSERT, the worker finds the row when due."""
+def outbox_row(message: EmailMessage) -> OutgoingEmail | None:
+    """The outbox row for ``message``, not saved yet; None when nothing is to be sent
+    (no recipient, or the dummy mailer). Save it in the caller's transaction, then
+    call :func:`queued`."""
     if not message.recipients() or _mail_discarded():
         return None
     from_email = message.from_email or settings.DEFAULT_FROM_EMAIL
-    email = OutgoingEmail.objects.create(
+    return OutgoingEmail(
         to=list(message.to),
         from_email=from_email,
         subject=one_line(message.subject),
@@ -71,8 +73,21 @@ def queue_message(message: EmailMessage) -> OutgoingEmail | None:
         html=_html_of(message),
         message_id=_message_id(from_email),
     )
+
+
+def queued(email: OutgoingEmail) -> OutgoingEmail:
+    """``email`` was saved: a worker finds the row when due (without one, it goes on commit)."""
     _deliver_on_commit_without_worker(email.pk)
     return email
+
+
+def queue_message(message: EmailMessage) -> OutgoingEmail | None:
+    """Store ``message`` in the outbox now: one INSERT, the worker finds the row when due."""
+    email = outbox_row(message)
+    if email is None:
+        return None
+    email.save(force_insert=True)
+    return queued(email)
 
 
 def _no_worker() -> bool:
