@@ -11,9 +11,7 @@ from incidents.models import Incident
 def confirmation(request, number):
     """Shown after a wizard's Submit: the number, the status and the response target."""
     incident = get_object_or_404(
-        Incident.objects.visible_to(request.user).select_related(
-            "product", "contract", "topic", "customer"
-        ),
+        Incident.objects.visible_to(request.user).select_related("product", "contract", "topic", "customer"),
         number=number,
     )
     return render(request, "incidents/confirmation.html", {"incident": incident})
