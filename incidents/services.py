@@ -17,9 +17,10 @@ from django.utils.translation import gettext as _
 
 from contracts.models import Contract, Product, ProductVersion
 from partners.models import AzureSubscription, Customer, User
-from portal.lib.mail import make_message, send_after_commit
+from portal.lib.mail import make_message, outbox_row, queued
 from portal.lib.sla import response_due_at
 
+from .first_rows import contacts_and_history_in_one_statement
 from .models import Attachment, HistoryEvent, Incident, IncidentContact, Status, Topic
 
 logger = logging.getLogger(__name__)
@@ -165,18 +166,13 @@ def submit_incident(draft: IncidentDraft) -> Incident:
             incident = _create_incident(draft, status, reason, now)
             if incident.unit_consumed:
                 _take_unit(incident, draft.contract, user)
-            _add_contacts(incident, primary_contact, draft.additional_contacts)
-            for upload in draft.files:
-                save_attachment(incident, upload, user)
-            HistoryEvent.objects.create(
-                incident=incident,
-                actor=user,
-                kind=HistoryEvent.Kind.CREATED,
-                to_status=status,
-                detail=reason or (incident.get_routed_to_display() if draft.route_to else ""),
-                created_at=now,
-            )
-            send_after_commit(
+            created = {
+                "actor_id": user.pk,
+                "kind": HistoryEvent.Kind.CREATED,
+                "to_status": status,
+                "detail": reason or (incident.get_routed_to_display() if draft.route_to else ""),
+            }
+            confirmation = outbox_row(
                 make_message(
                     "incident-submitted",
                     [contact_email],
@@ -184,6 +180,11 @@ def submit_incident(draft: IncidentDraft) -> Incident:
                     language=getattr(primary_contact, "language", None),
                 )
             )
+            _add_contacts_and_history(
+                incident, primary_contact, draft.additional_contacts, created, now, confirmation
+            )
+            for upload in draft.files:
+                save_attachment(incident, upload, user)
     except IntegrityError:
         # A second POST of the same wizard run raced us: return the first incident.
         if draft.submission_key:
@@ -259,14 +260,26 @@ def _take_unit(incident: Incident, contract: Contract, user) -> None:
         )
 
 
-def _add_contacts(incident: Incident, primary_contact, additional_contacts: Iterable) -> None:
+def _add_contacts_and_history(
+    incident: Incident, primary_contact, additional_contacts: Iterable, created: dict, now, email
+) -> None:
+    """The primary contact, each other colleague once, the "created" history row and the
+    confirmation's outbox row (``email``, or None: nothing to send); one statement on
+    PostgreSQL (incidents.first_rows)."""
     extra = {c.pk: c for c in additional_contacts if c.pk != primary_contact.pk}
-    IncidentContact.objects.bulk_create(
-        [
-            IncidentContact(incident=incident, user=primary_contact, is_primary=True),
-            *(IncidentContact(incident=incident, user=c) for c in extra.values()),
-        ]
-    )
+    contacts = [(primary_contact.pk, True), *((pk, False) for pk in extra)]
+    if not contacts_and_history_in_one_statement(incident, contacts, created, now, email):
+        IncidentContact.objects.bulk_create(
+            [
+                IncidentContact(incident=incident, user_id=pk, is_primary=primary, added_at=now)
+                for pk, primary in contacts
+            ]
+        )
+        HistoryEvent.objects.create(incident=incident, created_at=now, **created)
+        if email is not None:
+            email.save(force_insert=True)
+    if email is not None:
+        queued(email)
 
 
 def save_attachment(incident: Incident, upload, user) -> Attachment:

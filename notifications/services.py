@@ -1,10 +1,17 @@
-"""The outbox: queue a message in the caller's transaction, deliver it from a task.
+"""The outbox: queue a message in the caller's transaction; the outbox row is the queue.
+
+One INSERT per message: the worker (manage.py run_worker) polls the due rows itself
+(``deliver_due``: ``SELECT ... FOR UPDATE SKIP LOCKED`` on PostgreSQL, an exclusive
+transaction on SQLite), so no task row is written per message. With a task backend
+that runs tasks at once (no worker: tests, a one-process demo) the message is
+delivered on commit instead.
 
 At-least-once delivery: a row is claimed by a conditional UPDATE (so two workers
 never send it at the same time), marked sent only after the SMTP server accepted
-it, retried with backoff on transient errors, kept as failed otherwise. A worker
-killed mid-send leaves the row "sending"; after EMAIL_SENDING_TIMEOUT_SECONDS the
-sweep hands it out again (same Message-ID, so a duplicate is recognisable).
+it, retried with backoff on transient errors (the row waits for its
+``next_attempt_at``), kept as failed otherwise. A worker killed mid-send leaves the
+row "sending"; after EMAIL_SENDING_TIMEOUT_SECONDS it is claimable again (same
+Message-ID, so a duplicate is recognisable).
 """
 
 from __future__ import annotations
@@ -19,7 +26,10 @@ from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import F, Q
+from django.tasks import task_backends
+from django.tasks.backends.immediate import ImmediateBackend
 from django.utils import timezone
+from django_tasks_db.utils import exclusive_transaction
 
 from portal.lib.mail import one_line
 
@@ -48,12 +58,14 @@ def _html_of(message: EmailMessage) -> str:
     return ""
 
 
-def queue_message(message: EmailMessage) -> OutgoingEmail | None:
-    """Store ``message`` in the outbox now and enqueue its delivery on commit."""
+def outbox_row(message: EmailMessage) -> OutgoingEmail | None:
+    """The outbox row for ``message``, not saved yet; None when nothing is to be sent
+    (no recipient, or the dummy mailer). Save it in the caller's transaction, then
+    call :func:`queued`."""
     if not message.recipients() or _mail_discarded():
         return None
     from_email = message.from_email or settings.DEFAULT_FROM_EMAIL
-    email = OutgoingEmail.objects.create(
+    return OutgoingEmail(
         to=list(message.to),
         from_email=from_email,
         subject=one_line(message.subject),
@@ -61,40 +73,81 @@ def queue_message(message: EmailMessage) -> OutgoingEmail | None:
         html=_html_of(message),
         message_id=_message_id(from_email),
     )
-    # robust: a queue that cannot be reached must not fail the user's request;
-    # the sweep enqueues the row later.
-    transaction.on_commit(partial(enqueue_delivery, email.pk), robust=True)
+
+
+def queued(email: OutgoingEmail) -> OutgoingEmail:
+    """``email`` was saved: a worker finds the row when due (without one, it goes on commit)."""
+    _deliver_on_commit_without_worker(email.pk)
     return email
 
 
-def enqueue_delivery(pk: int, *, run_after: dt.datetime | None = None) -> None:
-    from .tasks import send_email
+def queue_message(message: EmailMessage) -> OutgoingEmail | None:
+    """Store ``message`` in the outbox now: one INSERT, the worker finds the row when due."""
+    email = outbox_row(message)
+    if email is None:
+        return None
+    email.save(force_insert=True)
+    return queued(email)
 
-    task = send_email
-    if run_after is not None:
-        if not task.get_backend().supports_defer:
-            return  # the sweep picks the row up when it is due
-        task = task.using(run_after=run_after)
-    task.enqueue(pk)
+
+def _no_worker() -> bool:
+    """A task backend that runs tasks at once has no worker to poll the outbox."""
+    return isinstance(task_backends["default"], ImmediateBackend)
+
+
+def _deliver_on_commit_without_worker(pk: int) -> None:
+    if _no_worker():
+        from .tasks import send_email
+
+        # robust: a failed delivery must not fail the user's request; the row stays pending.
+        transaction.on_commit(partial(send_email.enqueue, pk), robust=True)
+
+
+def _claimable(now: dt.datetime) -> Q:
+    stale = now - dt.timedelta(seconds=settings.EMAIL_SENDING_TIMEOUT_SECONDS)
+    return Q(status=Status.PENDING, next_attempt_at__lte=now) | Q(
+        status=Status.SENDING, claimed_at__lte=stale
+    )
 
 
 def _claim(pk: int) -> bool:
     now = timezone.now()
-    stale = now - dt.timedelta(seconds=settings.EMAIL_SENDING_TIMEOUT_SECONDS)
-    claimable = Q(status=Status.PENDING, next_attempt_at__lte=now) | Q(
-        status=Status.SENDING, claimed_at__lte=stale
-    )
     return bool(
-        OutgoingEmail.objects.filter(claimable, pk=pk).update(
+        OutgoingEmail.objects.filter(_claimable(now), pk=pk).update(
             status=Status.SENDING, claimed_at=now, attempts=F("attempts") + 1
         )
     )
+
+
+def claim_due(limit: int = 20) -> list[int]:
+    """Claim up to ``limit`` due messages for this worker, oldest due first. Rows another
+    worker is claiming are skipped (SKIP LOCKED on PostgreSQL; SQLite's exclusive
+    transaction serialises the workers); the conditional UPDATE still decides."""
+    with exclusive_transaction(OutgoingEmail.objects.db):
+        due = OutgoingEmail.objects.filter(_claimable(timezone.now())).order_by("next_attempt_at")
+        pks = list(due.select_for_update(skip_locked=True).values_list("pk", flat=True)[:limit])
+        return [pk for pk in pks if _claim(pk)]
+
+
+def deliver_due(limit: int = 20) -> int:
+    """The worker's poll: send every message that is due now (retries due at once included);
+    returns how many were sent or recorded as failed."""
+    handled = 0
+    while pks := claim_due(limit):
+        for pk in pks:
+            _send(pk)
+        handled += len(pks)
+    return handled
 
 
 def deliver(pk: int) -> str:
     """Send one queued e-mail; returns what happened ("sent", "retry", "failed", "skipped")."""
     if not _claim(pk):
         return "skipped"  # sent already, failed for good, not due, or another worker has it
+    return _send(pk)
+
+
+def _send(pk: int) -> str:
     email = OutgoingEmail.objects.get(pk=pk)
     try:
         email.as_message().send()
@@ -130,31 +183,20 @@ def _record_failure(email: OutgoingEmail, exc: Exception) -> str:
         logger.warning(
             "E-mail %s: attempt %s failed (%s), retrying", email.pk, email.attempts, error
         )
-        enqueue_delivery(email.pk, run_after=when)
-        return "retry"
+        return "retry"  # the row waits for next_attempt_at; a worker's poll takes it then
     OutgoingEmail.objects.filter(pk=email.pk).update(status=Status.FAILED, last_error=error)
     logger.error("E-mail %s failed for good after %s attempts: %s", email.pk, email.attempts, error)
     return "failed"
 
 
-def requeue_stalled(limit: int = 500) -> int:
-    """Periodic sweep: enqueue pending rows whose own task is overdue (e.g. the enqueue
-    on commit failed, or the backend cannot defer) and "sending" rows left by a worker
-    that died. Claiming in ``deliver`` makes a duplicate task harmless."""
+def requeue_stalled() -> int:
+    """Periodic sweep: "sending" rows left by a worker that died go back to pending (the
+    outbox shows them as waiting; any worker's poll sends them). Returns how many."""
     now = timezone.now()
-    overdue = now - dt.timedelta(seconds=settings.EMAIL_REQUEUE_AFTER_SECONDS)
     stale = now - dt.timedelta(seconds=settings.EMAIL_SENDING_TIMEOUT_SECONDS)
-    pks = list(
-        OutgoingEmail.objects.filter(
-            Q(status=Status.PENDING, next_attempt_at__lte=overdue)
-            | Q(status=Status.SENDING, claimed_at__lte=stale)
-        )
-        .order_by("next_attempt_at")
-        .values_list("pk", flat=True)[:limit]
+    return OutgoingEmail.objects.filter(status=Status.SENDING, claimed_at__lte=stale).update(
+        status=Status.PENDING, next_attempt_at=now
     )
-    for pk in pks:
-        enqueue_delivery(pk)
-    return len(pks)
 
 
 def resend(email: OutgoingEmail, *, reason: str) -> bool:
@@ -167,5 +209,5 @@ def resend(email: OutgoingEmail, *, reason: str) -> bool:
             status=Status.PENDING, attempts=0, next_attempt_at=stamp, note=note
         )
         if queued:
-            transaction.on_commit(partial(enqueue_delivery, email.pk), robust=True)
+            _deliver_on_commit_without_worker(email.pk)
     return bool(queued)

@@ -320,8 +320,6 @@ EMAIL_MAX_ATTEMPTS = int(os.environ.get("EMAIL_MAX_ATTEMPTS", "8"))
 EMAIL_RETRY_BACKOFF_SECONDS = float(os.environ.get("EMAIL_RETRY_BACKOFF_SECONDS", "30"))
 # A message "sending" for longer than this is taken to belong to a dead worker and is sent again.
 EMAIL_SENDING_TIMEOUT_SECONDS = int(os.environ.get("EMAIL_SENDING_TIMEOUT_SECONDS", "600"))
-# Pending messages whose own task has not run this long after being due are enqueued again.
-EMAIL_REQUEUE_AFTER_SECONDS = int(os.environ.get("EMAIL_REQUEUE_AFTER_SECONDS", "120"))
 REMINDER_MARGIN_MINUTES = int(os.environ.get("REMINDER_MARGIN_MINUTES", "30"))
 TASK_RESULTS_MAX_AGE_DAYS = int(os.environ.get("TASK_RESULTS_MAX_AGE_DAYS", "7"))
 # name -> {"task": dotted path of a function, "interval": seconds}. Add yours here.

@@ -92,6 +92,20 @@ def send_after_commit(message: EmailMultiAlternatives):
     return queue_message(message)
 
 
+def outbox_row(message: EmailMultiAlternatives):
+    """The unsaved outbox row of ``message`` (or None: nothing to send), for a caller that
+    writes it together with its own rows; then ``queued(row)``."""
+    from notifications.services import outbox_row as row
+
+    return row(message)
+
+
+def queued(email):
+    from notifications.services import queued as done
+
+    return done(email)
+
+
 def queue_email(name: str, to: Iterable[str], ctx: dict, *, language: str | None = None):
     """Render the named e-mail and queue it (see ``send_after_commit``)."""
     return send_after_commit(make_message(name, to, ctx, language=language))

@@ -1,4 +1,5 @@
-"""The outbox: queued on commit, sent by the real worker, retried, kept when it fails."""
+"""The outbox: one row per message is the queue (no task row), sent by the real worker's
+poll, retried, kept when it fails."""
 
 from __future__ import annotations
 
@@ -23,7 +24,9 @@ pytestmark = pytest.mark.django_db
 def incident(partner_user):
     from tests.incidents.test_workflow_builders import make_incident
 
-    return make_incident(partner_user, title="Mail is slow")
+    incident = make_incident(partner_user, title="Mail is slow")
+    OutgoingEmail.objects.all().delete()  # the set-up's own "submitted" message is not the subject
+    return incident
 
 
 def queue_one(incident, capture, to="anna@example.com"):
@@ -35,14 +38,14 @@ def queue_one(incident, capture, to="anna@example.com"):
     return email
 
 
-def test_a_message_is_stored_in_the_transaction_and_sent_only_by_the_worker(
+def test_a_message_is_one_row_in_the_transaction_and_sent_only_by_the_worker(
     db_queue, incident, django_capture_on_commit_callbacks
 ):
     mail.outbox.clear()
     email = queue_one(incident, django_capture_on_commit_callbacks)
     email.refresh_from_db()
     assert email.status == Status.PENDING
-    assert DBTaskResult.objects.filter(task_path="notifications.tasks.send_email").count() == 1
+    assert not DBTaskResult.objects.exists()  # the outbox row is the queue
     assert mail.outbox == []
 
     run_worker("--no-schedule")
@@ -89,13 +92,14 @@ def test_retries_back_off(db_queue, smtp, incident, django_capture_on_commit_cal
     assert email.status == Status.PENDING and email.attempts == 1
     assert "451" in email.last_error
     assert email.next_attempt_at > timezone.now() + dt.timedelta(seconds=25)
-    # The retry task waits for its time; nothing runs before.
-    retry = DBTaskResult.objects.filter(status="READY").get()
-    assert retry.run_after == email.next_attempt_at
+    # The retry waits for its time: a worker's poll before it sends nothing.
+    run_worker("--no-schedule")
+    email.refresh_from_db()
+    assert email.status == Status.PENDING and email.attempts == 1
+    assert smtp.mailbox.attempts == 1 and not DBTaskResult.objects.exists()
     assert services.retry_delay(2) == dt.timedelta(seconds=60)
     # Due time reached: the next worker run delivers it.
     OutgoingEmail.objects.update(next_attempt_at=timezone.now())
-    DBTaskResult.objects.update(run_after=timezone.now())
     run_worker("--no-schedule")
     email.refresh_from_db()
     assert email.status == Status.SENT and len(smtp.mailbox.received) == 1
@@ -143,7 +147,6 @@ def test_with_the_server_down_the_message_waits_and_goes_out_once_it_is_back(
     server.start()
     try:
         OutgoingEmail.objects.update(next_attempt_at=timezone.now())
-        DBTaskResult.objects.filter(status="READY").update(run_after=timezone.now())
         run_worker("--no-schedule")
     finally:
         server.stop()
@@ -155,8 +158,9 @@ def test_with_the_server_down_the_message_waits_and_goes_out_once_it_is_back(
 def test_a_claimed_message_is_sent_by_one_worker_only(db_queue, incident, settings):
     email = queue_email("incident-submitted", ["x@example.com"], {"incident": incident})
     assert services._claim(email.pk)
-    # A second worker (or a duplicate task) finds it taken.
+    # A second worker (or an on-commit delivery) finds it taken.
     assert services.deliver(email.pk) == "skipped"
+    assert services.claim_due() == []
     email.refresh_from_db()
     assert email.status == Status.SENDING and email.attempts == 1
 
@@ -179,16 +183,36 @@ def test_a_message_left_sending_by_a_dead_worker_is_sent_again_after_the_timeout
     assert len(mail.outbox) == 1
 
 
-def test_a_pending_message_whose_task_was_lost_is_enqueued_by_the_sweep(
-    db_queue, incident, settings
-):
+def test_a_committed_message_needs_nothing_but_its_row_to_be_sent(db_queue, incident, settings):
     email = queue_email("incident-submitted", ["x@example.com"], {"incident": incident})
-    # The on-commit enqueue never ran (e.g. the process died after the commit).
+    # Nothing runs on commit (the process may die right after it): the row is enough.
     assert not DBTaskResult.objects.exists()
-    OutgoingEmail.objects.update(next_attempt_at=timezone.now() - dt.timedelta(minutes=5))
-    run_worker()  # the tick enqueues the sweep, the sweep enqueues the message
+    mail.outbox.clear()
+    run_worker("--no-schedule")
     email.refresh_from_db()
-    assert email.status == Status.SENT
+    assert email.status == Status.SENT and email.attempts == 1
+    assert len(mail.outbox) == 1
+
+
+def test_the_poll_claims_only_due_messages_oldest_due_first(db_queue, incident):
+    now = timezone.now()
+    rows = {
+        name: queue_email("incident-submitted", [f"{name}@example.com"], {"incident": incident})
+        for name in ["later", "first", "second", "sent", "failed"]
+    }
+    due = {"later": 60, "first": -120, "second": -60, "sent": -300, "failed": -300}
+    for name, seconds in due.items():
+        OutgoingEmail.objects.filter(pk=rows[name].pk).update(
+            next_attempt_at=now + dt.timedelta(seconds=seconds)
+        )
+    OutgoingEmail.objects.filter(pk=rows["sent"].pk).update(status=Status.SENT)
+    OutgoingEmail.objects.filter(pk=rows["failed"].pk).update(status=Status.FAILED)
+
+    assert services.claim_due(limit=1) == [rows["first"].pk]
+    assert services.claim_due() == [rows["second"].pk]
+    assert services.claim_due() == []
+    statuses = dict(OutgoingEmail.objects.values_list("pk", "status"))
+    assert statuses[rows["later"].pk] == Status.PENDING
 
 
 def test_demo_data_loaded_with_the_dummy_mailer_queues_nothing(settings, incident):

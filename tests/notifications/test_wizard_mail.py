@@ -9,7 +9,6 @@ import time
 import pytest
 from django.urls import reverse
 from django.utils import timezone
-from django_tasks_db.models import DBTaskResult
 
 from incidents.models import Incident
 from notifications.models import OutgoingEmail
@@ -166,7 +165,6 @@ def test_with_the_smtp_server_stopped_submitting_and_replying_answer_at_once(
     try:
         # An hour later, when the retries are due:
         OutgoingEmail.objects.update(next_attempt_at=timezone.now())
-        DBTaskResult.objects.filter(status="READY").update(run_after=timezone.now())
         run_worker("--no-schedule")
     finally:
         server.stop()

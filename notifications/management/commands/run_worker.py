@@ -1,4 +1,5 @@
-"""The portal's worker: django-tasks-db's database worker plus the periodic-task tick."""
+"""The portal's worker: django-tasks-db's database worker, the periodic-task tick and the
+outbox poll (the outbox rows are the e-mail queue: notifications.services.deliver_due)."""
 
 from __future__ import annotations
 
@@ -11,14 +12,16 @@ from django.utils.crypto import get_random_string
 from django_tasks_db.management.commands.db_worker import Worker
 
 from notifications.scheduler import enqueue_due
+from notifications.services import deliver_due
 
 logger = logging.getLogger("notifications.worker")
 
 
 class Command(BaseCommand):
     help = (
-        "Run background tasks from the database queue and enqueue due periodic tasks "
-        "(settings.PORTAL_PERIODIC_TASKS). Several workers may run at once."
+        "Run background tasks from the database queue, send the due e-mails of the outbox "
+        "and enqueue due periodic tasks (settings.PORTAL_PERIODIC_TASKS). Several workers "
+        "may run at once."
     )
 
     def add_arguments(self, parser) -> None:
@@ -52,10 +55,17 @@ class Command(BaseCommand):
                 self._tick()
                 next_tick = time.monotonic() + tick
             worker.run()
+            self._send_mail()
             if batch:
                 return
             close_old_connections()
             time.sleep(interval)
+
+    def _send_mail(self) -> None:
+        try:
+            deliver_due()
+        except Exception:  # noqa: BLE001 - a failed poll must not stop the worker
+            logger.exception("Outbox poll failed")
 
     def _tick(self) -> None:
         try:
