@@ -34,9 +34,12 @@ def _render_detail(request, incident, *, status=200, **forms):
         "incident": incident,
         # Product name and topic path from the cached catalogue (incidents/lookups.py).
         **detail.catalogue_labels(incident),
-        # Plain rows (incidents/detail.py): no model instance per message or file.
-        "thread": detail.thread(incident, with_internal=True),
-        "history": detail.history(incident, with_internal=True),
+        # Plain rows (incidents/detail.py): no model instance per message or file. The
+        # thread and the history are read only when their cached fragment is missing.
+        "thread": detail.lazy(detail.thread, incident, with_internal=True),
+        "history": detail.lazy(detail.history, incident, with_internal=True),
+        "fragment_key": detail.fragment_key(incident, with_internal=True),
+        "fragment_ttl": detail.FRAGMENT_TTL,
         "attachments": detail.attachments(incident),
         "contacts": detail.contacts(incident),
         "transitions": workflow.available_transitions(incident),
