@@ -12,6 +12,7 @@ from django.utils import timezone, translation
 
 from incidents import detail, workflow
 from incidents.models import HistoryEvent, Message
+from tests.builders import make_engineer
 from tests.incidents.test_workflow_builders import make_incident
 
 NOTE = "Known issue KB123, do not tell"
@@ -116,3 +117,27 @@ def test_a_cached_page_reads_neither_messages_nor_history(
     assert NOTE in html
     sql = " ".join(query["sql"] for query in captured.captured_queries)
     assert "incidents_message" not in sql and "incidents_historyevent" not in sql
+
+
+def _selected(html):
+    select = html[html.index('id="id_engineer"') :]
+    select = select[: select.index("</select>")]
+    return select[: select.index(" selected")].rsplit('value="', 1)[1].split('"')[0]
+
+
+def test_the_cached_assign_form_selects_the_owner_and_lists_a_new_engineer_at_once(
+    engineer_client, partner_user, engineer
+):
+    mine = make_incident(partner_user, title="Mine")
+    workflow.take(mine, engineer=engineer)
+    other = make_engineer("olga")
+    theirs = make_incident(partner_user, title="Theirs")
+    workflow.take(theirs, engineer=other)
+    unowned = make_incident(partner_user, title="Nobody's")
+    for _ in range(2):  # rendered, then from the cache
+        assert _selected(engineer_page(engineer_client, mine)) == str(engineer.pk)
+        assert _selected(engineer_page(engineer_client, theirs)) == str(other.pk)
+        # unowned: the reader is proposed
+        assert _selected(engineer_page(engineer_client, unowned)) == str(engineer.pk)
+    make_engineer("newcomer")
+    assert "newcomer" in engineer_page(engineer_client, mine)
