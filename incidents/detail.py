@@ -162,11 +162,11 @@ def catalogue_labels(incident) -> dict:
     return {"product_label": product, "topic_path": topic_path(incident.topic_id)}
 
 
-# --- the rendered thread and history, cached per incident ------------------------------
-# Both lists are {% cache %}d by the pages under ``fragment_key``; the rows are read only
+# --- the rendered thread, history and files, cached per incident -----------------------
+# The three lists are {% cache %}d by the pages under ``fragment_key``; the rows are read only
 # when the fragment is missing (``lazy``). The key holds everything the HTML depends on:
 # the incident's updated_at (every workflow action saves it), a per-incident generation
-# that any saved or deleted message or history event drops (the admin and the reminders
+# that any saved or deleted message, history event or attachment drops (the admin and the reminders
 # write them without touching the incident), the viewer's kind (an engineer's fragment
 # holds the internal notes, a partner's never does: two different keys), the language
 # and the time zone. Entries live LOOKUP_TTL seconds, so a renamed author shows within
@@ -180,7 +180,7 @@ def _generation_key(incident_id) -> str:
 
 
 def fragment_key(incident, *, with_internal: bool) -> str:
-    """What the cached thread and history of ``incident`` are stored under, for this reader."""
+    """What the cached thread, history and files of ``incident`` are stored under, for this reader."""
     key = _generation_key(incident.pk)
     generation = cache.get(key)
     if generation is None:
@@ -205,7 +205,7 @@ def lazy(function, *args, **kwargs):
 
 
 def forget_fragments(sender, instance, **kwargs) -> None:
-    """A message or history event changed: the incident's cached fragments are stale."""
+    """A message, history event or file changed: the incident's cached fragments are stale."""
     key = _generation_key(instance.incident_id)
     cache.delete(key)
     transaction.on_commit(lambda: cache.delete(key))
@@ -213,7 +213,7 @@ def forget_fragments(sender, instance, **kwargs) -> None:
 
 def connect_signals() -> None:
     """Called from IncidentsConfig.ready."""
-    for model in (Message, HistoryEvent):
+    for model in (Message, HistoryEvent, Attachment):
         for signal in (post_save, post_delete):
             signal.connect(
                 forget_fragments, sender=model, dispatch_uid=f"detail-fragments-{model.__name__}"

@@ -36,12 +36,12 @@ def _render_detail(request, incident, *, status=200, **forms):
         # Product name and topic path from the cached catalogue (incidents/lookups.py).
         **detail.catalogue_labels(incident),
         # Plain rows (incidents/detail.py): no model instance per message or file. The
-        # thread and the history are read only when their cached fragment is missing.
+        # thread, the history and the files are read only when their cached fragment is missing.
         "thread": detail.lazy(detail.thread, incident, with_internal=True),
         "history": detail.lazy(detail.history, incident, with_internal=True),
         "fragment_key": detail.fragment_key(incident, with_internal=True),
         "fragment_ttl": detail.FRAGMENT_TTL,
-        "attachments": detail.attachments(incident),
+        "attachments": detail.lazy(detail.attachments, incident),
         "contacts": detail.contacts(incident),
         "transitions": workflow.available_transitions(incident),
         "reply_form": forms.get("reply_form") or MessageForm(label=_("Reply to the partner")),

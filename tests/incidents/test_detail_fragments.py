@@ -6,16 +6,18 @@ to the incident, its messages or its history shows at once.
 """
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
 
 from incidents import detail, workflow
-from incidents.models import HistoryEvent, Message
+from incidents.models import Attachment, HistoryEvent, Message
 from tests.builders import make_engineer
 from tests.incidents.test_workflow_builders import make_incident
 
 NOTE = "Known issue KB123, do not tell"
+FILE_LINK = 'class="text-break-all">trace.log</a>'
 
 
 @pytest.fixture
@@ -111,12 +113,13 @@ def test_a_cached_page_reads_neither_messages_nor_history(
 ):
     incident = _with_note(partner_user, engineer)
     engineer_page(engineer_client, incident)
-    # session, user, engineer group; incident; attachments, contacts, colleagues (owner)
-    with django_assert_num_queries(7) as captured:
+    # session, user, engineer group; incident; contacts, colleagues (owner)
+    with django_assert_num_queries(6) as captured:
         html = engineer_page(engineer_client, incident)
     assert NOTE in html
     sql = " ".join(query["sql"] for query in captured.captured_queries)
     assert "incidents_message" not in sql and "incidents_historyevent" not in sql
+    assert "incidents_attachment" not in sql
 
 
 def _selected(html):
@@ -141,3 +144,19 @@ def test_the_cached_assign_form_selects_the_owner_and_lists_a_new_engineer_at_on
         assert _selected(engineer_page(engineer_client, unowned)) == str(engineer.pk)
     make_engineer("newcomer")
     assert "newcomer" in engineer_page(engineer_client, mine)
+
+
+def test_a_file_added_or_removed_shows_at_once(
+    engineer_client, partner_client, partner_user, engineer
+):
+    incident = _with_note(partner_user, engineer)
+    engineer_page(engineer_client, incident)
+    partner_page(partner_client, incident)
+    upload = SimpleUploadedFile("trace.log", b"stack trace", content_type="text/plain")
+    workflow.add_attachments(incident, files=[upload], actor=partner_user)
+    assert FILE_LINK in engineer_page(engineer_client, incident)
+    assert FILE_LINK in partner_page(partner_client, incident)
+    # deleted as the admin would (the history keeps its "attachment" event)
+    Attachment.objects.filter(incident=incident).delete()
+    assert FILE_LINK not in engineer_page(engineer_client, incident)
+    assert FILE_LINK not in partner_page(partner_client, incident)
