@@ -7,7 +7,9 @@ class IncidentsConfig(AppConfig):
     verbose_name = _("Incidents")
 
     def ready(self):
+        from . import detail
         from .lookups import connect_catalogue_signals, connect_signals
 
         connect_signals()
         connect_catalogue_signals()
+        detail.connect_signals()

@@ -12,12 +12,19 @@ version's name from a sub-select, which is planned on its own.
 
 from __future__ import annotations
 
+from uuid import uuid4
+
+from django.core.cache import cache
+from django.db import transaction
 from django.db.models import OuterRef, Subquery
+from django.db.models.signals import post_delete, post_save
 from django.utils import formats, timezone
+from django.utils.functional import SimpleLazyObject
+from django.utils.translation import get_language
 
 from contracts.models import ProductVersion
 
-from .lookups import product_choices, topic_path
+from .lookups import LOOKUP_TTL, product_choices, topic_path
 from .models import Attachment, HistoryEvent, IncidentContact, Message, Status
 
 HISTORY_COLUMNS = (
@@ -154,3 +161,61 @@ def catalogue_labels(incident) -> dict:
     """The product's name and the topic's path (active language) from the cached catalogue."""
     product = dict(product_choices()).get(str(incident.product_id)) if incident.product_id else ""
     return {"product_label": product, "topic_path": topic_path(incident.topic_id)}
+
+
+# --- the rendered thread, history and files, cached per incident -----------------------
+# The three lists are {% cache %}d by the pages under ``fragment_key``; the rows are read only
+# when the fragment is missing (``lazy``). The key holds everything the HTML depends on:
+# the incident's updated_at (every workflow action saves it), a per-incident generation
+# that any saved or deleted message, history event or attachment drops (the admin and the reminders
+# write them without touching the incident), the viewer's kind (an engineer's fragment
+# holds the internal notes, a partner's never does: two different keys), the language
+# and the time zone. Entries live LOOKUP_TTL seconds, so a renamed author shows within
+# a minute on every worker, like the look-up lists.
+FRAGMENT_TTL = LOOKUP_TTL
+ENGINEER_VIEW, PARTNER_VIEW = "engineer", "partner"
+
+
+def _generation_key(incident_id) -> str:
+    return f"incident-fragments:generation:{incident_id}"
+
+
+def fragment_key(incident, *, with_internal: bool) -> str:
+    """What the cached thread, history and files of ``incident`` are stored under, for this reader."""
+    key = _generation_key(incident.pk)
+    generation = cache.get(key)
+    if generation is None:
+        generation = uuid4().hex
+        if not cache.add(key, generation, FRAGMENT_TTL):
+            generation = cache.get(key, generation)
+    return ":".join(
+        (
+            str(incident.pk),
+            incident.updated_at.isoformat(),
+            generation,
+            ENGINEER_VIEW if with_internal else PARTNER_VIEW,
+            get_language() or "",
+            timezone.get_current_timezone_name(),
+        )
+    )
+
+
+def lazy(function, *args, **kwargs):
+    """The list ``function`` returns, read when (and only if) a template first uses it."""
+    return SimpleLazyObject(lambda: function(*args, **kwargs))
+
+
+def forget_fragments(sender, instance, **kwargs) -> None:
+    """A message, history event or file changed: the incident's cached fragments are stale."""
+    key = _generation_key(instance.incident_id)
+    cache.delete(key)
+    transaction.on_commit(lambda: cache.delete(key))
+
+
+def connect_signals() -> None:
+    """Called from IncidentsConfig.ready."""
+    for model in (Message, HistoryEvent, Attachment):
+        for signal in (post_save, post_delete):
+            signal.connect(
+                forget_fragments, sender=model, dispatch_uid=f"detail-fragments-{model.__name__}"
+            )

@@ -18,6 +18,8 @@ from the cached columns, so one entry serves every language.
 
 from __future__ import annotations
 
+import hashlib
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -59,6 +61,11 @@ def engineer_choices() -> list[tuple[str, str]]:
         ]
         cache.set(ENGINEERS_KEY, choices, LOOKUP_TTL)
     return choices
+
+
+def engineer_choices_digest() -> str:
+    """A short digest of ``engineer_choices()``: what HTML built from the list is cached under."""
+    return hashlib.md5(repr(engineer_choices()).encode(), usedforsecurity=False).hexdigest()
 
 
 def product_choices() -> list[tuple[str, str]]:

@@ -82,10 +82,14 @@ def _render_detail(request, incident, *, status=200, **forms):
     context = {
         "incident": incident,
         **detail.catalogue_labels(incident),
-        # Plain rows (incidents/detail.py): no model instance per message or file.
-        "messages_thread": detail.thread(incident, with_internal=False),
-        "history": detail.history(incident, with_internal=False),
-        "attachments": detail.attachments(incident),
+        # Plain rows (incidents/detail.py): no model instance per message or file. The
+        # thread, the history and the files are read only when their cached fragment is missing;
+        # the key is a partner's, never an engineer's (internal notes).
+        "messages_thread": detail.lazy(detail.thread, incident, with_internal=False),
+        "history": detail.lazy(detail.history, incident, with_internal=False),
+        "fragment_key": detail.fragment_key(incident, with_internal=False),
+        "fragment_ttl": detail.FRAGMENT_TTL,
+        "attachments": detail.lazy(detail.attachments, incident),
         "contacts": detail.contacts(incident),
         "message_form": forms.get("message_form") or MessageForm(label=_("Your message")),
         "attachment_form": forms.get("attachment_form") or AttachmentForm(),

@@ -20,6 +20,7 @@ from incidents.forms.followup import (
     RouteForm,
     StatusForm,
 )
+from incidents.lookups import engineer_choices_digest
 
 from .engineer import get_incident
 
@@ -34,17 +35,19 @@ def _render_detail(request, incident, *, status=200, **forms):
         "incident": incident,
         # Product name and topic path from the cached catalogue (incidents/lookups.py).
         **detail.catalogue_labels(incident),
-        # Plain rows (incidents/detail.py): no model instance per message or file.
-        "thread": detail.thread(incident, with_internal=True),
-        "history": detail.history(incident, with_internal=True),
-        "attachments": detail.attachments(incident),
+        # Plain rows (incidents/detail.py): no model instance per message or file. The
+        # thread, the history and the files are read only when their cached fragment is missing.
+        "thread": detail.lazy(detail.thread, incident, with_internal=True),
+        "history": detail.lazy(detail.history, incident, with_internal=True),
+        "fragment_key": detail.fragment_key(incident, with_internal=True),
+        "fragment_ttl": detail.FRAGMENT_TTL,
+        "attachments": detail.lazy(detail.attachments, incident),
         "contacts": detail.contacts(incident),
         "transitions": workflow.available_transitions(incident),
         "reply_form": forms.get("reply_form") or MessageForm(label=_("Reply to the partner")),
         "note_form": forms.get("note_form")
         or MessageForm(label=_("Internal note"), auto_id=NOTE_ID),
-        "assign_form": forms.get("assign_form")
-        or AssignForm(initial={"engineer": incident.owner_id or request.user.pk}),
+        **_assign_form(request, incident, forms.get("assign_form")),
         "reject_form": forms.get("reject_form") or RejectForm(prefix="reject"),
         "route_form": forms.get("route_form") or RouteForm(prefix="route"),
         # Only the owner sees the contact form: nobody else pays for building it.
@@ -53,6 +56,18 @@ def _render_detail(request, incident, *, status=200, **forms):
         "is_owner": is_owner,
     }
     return render(request, "incidents/queue/detail.html", context, status=status)
+
+
+def _assign_form(request, incident, bound_form) -> dict:
+    """The assign form; unbound, its HTML is cached under the engineer list's digest and
+    the engineer it selects (the template adds the language), so it is built on a miss only."""
+    if bound_form is not None:
+        return {"assign_form": bound_form, "assign_key": None}
+    selected = incident.owner_id or request.user.pk
+    return {
+        "assign_form": detail.lazy(AssignForm, initial={"engineer": selected}),
+        "assign_key": f"{engineer_choices_digest()}:{selected}",
+    }
 
 
 @require_GET

@@ -396,14 +396,15 @@ def test_the_engineer_detail_runs_nine_queries_for_the_owner_whatever_the_thread
     # then keeps them in the cache (incidents/lookups.py).
     with django_assert_num_queries(11):
         engineer_client.get(detail_url(incident))
-    # session, user, engineer group; incident; messages, history, attachments,
-    # contacts, colleagues that can be added (read once).
-    with django_assert_num_queries(9):
+    # session, user, engineer group; incident; contacts, colleagues that can be added
+    # (read once); the thread, the history and the files from their cached fragments.
+    with django_assert_num_queries(6):
         response = engineer_client.get(detail_url(incident))
     html = response.content.decode()
     assert "Csaba Kovacs" in html and "second" in html
     for i in range(30):
         workflow.reply(incident, engineer=engineer, body=f"Reply {i}")
+    # The replies changed the incident: messages, history and files are read again.
     with django_assert_num_queries(9):
         response = engineer_client.get(detail_url(incident))
     assert "Reply 29" in response.content.decode()
@@ -417,9 +418,11 @@ def test_the_engineer_detail_shows_the_topic_path_at_the_same_cost_at_any_depth(
     one = make_incident(partner_user, topic=shallow[-1])
     four = make_incident(partner_user, topic=deep[-1])
     engineer_client.get(detail_url(one))  # the look-up lists are cached from now on
-    # session, user, engineer group; incident; messages, history, attachments, contacts
-    with django_assert_num_queries(8):
+    # session, user, engineer group; incident; contacts (thread, history and files from
+    # their cached fragments)
+    with django_assert_num_queries(5):
         engineer_client.get(detail_url(one))
+    # a first view: messages, history and files read too
     with django_assert_num_queries(8):
         html = engineer_client.get(detail_url(four)).content.decode()
     assert "Exchange › Mail flow › Delays › &lt;b&gt;Bounces&lt;/b&gt;" in html
