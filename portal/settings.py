@@ -412,6 +412,18 @@ LOGGING = {
     },
 }
 
+# Each process's own cache: look-up lists (incidents/lookups.py), eligibility, and the
+# rendered fragments of the queue and the incident pages, all keyed on what they show and
+# dropped on change. Django's default keeps 300 entries; a shift's worth of incident pages
+# in two languages would cull the look-up lists, so it holds more (bounded: a fragment is a
+# few KB). The per-process cache needs nothing shared between app servers.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("CACHE_MAX_ENTRIES", "3000"))},
+    }
+}
+
 # Seconds the queue keeps a rendered fragment (rows, filter form) in the cache. The keys
 # digest what a fragment shows, so this bounds memory, not staleness; 0 turns the
 # fragment cache off (incidents/views/queue_render.py, bench/FINDINGS.md).
