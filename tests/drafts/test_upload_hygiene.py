@@ -88,10 +88,17 @@ def test_an_attachment_file_saved_in_a_transaction_that_rolls_back_is_deleted(
 def test_a_submit_that_fails_after_writing_its_files_leaves_no_file(
     partner_user, settings, monkeypatch
 ):
-    def broken_mail(*args, **kwargs):  # the last thing done inside the transaction
-        raise RuntimeError("mail queue unavailable")
+    real_save = services.save_attachment
+    written = []
 
-    monkeypatch.setattr(services, "send_after_commit", broken_mail)
+    def save_then_fail(*args, **kwargs):  # the files are the last thing in the transaction
+        written.append(real_save(*args, **kwargs))
+        if len(written) == 2:  # both files stored, then the transaction fails
+            assert len(stored_files(settings)) == 2
+            raise RuntimeError("storage acknowledged, database gone")
+        return written[-1]
+
+    monkeypatch.setattr(services, "save_attachment", save_then_fail)
     with pytest.raises(RuntimeError):
         submit_incident(
             IncidentDraft(
