@@ -212,27 +212,9 @@ def implies_due_time(form: QueueFilterForm) -> bool:
 
 
 # What a queue row shows, for the querysets that read models (the search's pages, the
-# CSV export): nothing else, e.g. not the descriptions. The keyset pages read the same
-# columns as values (queue_render.ENTRY_COLUMNS).
-ROW_FIELDS = (
-    "number",
-    "title",
-    "status",
-    "severity",
-    "is_24x7",
-    "response_due_at",
-    "first_response_at",
-    "partner__name",
-    "partner__partner_number",
-    "product__name",
-    "product__name_hu",
-    "product__name_cs",
-    "product__name_ja",
-    "product__name_ko",
-    "owner__username",
-    "owner__first_name",
-    "owner__last_name",
-)
+# CSV export): the keyset pages' columns (queue_render.ENTRY_COLUMNS), nothing else, e.g.
+# not the descriptions.
+ROW_FIELDS = tuple(column for column in ENTRY_COLUMNS if column != "pk")
 
 
 def filtered_queue(user, form: QueueFilterForm) -> QuerySet:
