@@ -129,10 +129,21 @@ def test_the_tenant_domain_and_a_full_name_find_it(engineer_client, target, part
     assert target.number in found(engineer_client, full_name)
 
 
-@pytest.fixture
-def small_limit(monkeypatch):
+@pytest.fixture(params=[search.PART_LIMIT, 0], ids=["parts-read-more", "parts-read-limit+1"])
+def small_limit(request, monkeypatch):
+    # Each source reads at least LIMIT + 1 of its most recent matches: more (the
+    # default, for the planner) or exactly that, the rules below hold either way.
     monkeypatch.setattr(search, "LIMIT", 3)
+    monkeypatch.setattr(search, "PART_LIMIT", request.param)
     return 3
+
+
+def test_the_two_hundred_most_recent_matches_are_ranked_and_the_notice_says_so():
+    assert search.LIMIT == 200 and search.PART_LIMIT >= search.LIMIT + 1
+    assert search.too_many_matches(200) == ""
+    assert search.too_many_matches(201).startswith(
+        "More than 200 incidents match; the 200 most recent are shown, best first."
+    )
 
 
 def test_only_the_most_recent_matches_are_ranked_and_the_page_says_so(
