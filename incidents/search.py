@@ -232,11 +232,10 @@ def best_matches(
     """
     offset = max(0, min(offset, LIMIT))
     terms = words(text)
-    if not terms:
-        rows, matches = [], 0
-    elif connection.vendor == "postgresql" and (own := _own_filters(incidents))[0] is not None:
+    own = _own_filters(incidents) if terms and connection.vendor == "postgresql" else (None, [])
+    if own[0] is not None:
         rows, matches = _pg_best(own, terms, text.strip().upper(), columns, offset, size + 1)
-    else:
+    else:  # SQLite, a filter through a join, or no word left to search (as search())
         rows, matches = _orm_best(search(incidents, text), columns, offset, size + 1)
     more = len(rows) > size and offset + size < LIMIT
     return rows[:size], more, matches

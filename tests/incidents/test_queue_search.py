@@ -314,3 +314,9 @@ def test_a_filter_through_a_join_still_narrows_the_matches(partner_user, target)
         Incident.objects.all(), "SharePoint", columns=("number",), offset=0, size=25
     )
     assert sorted(rows) == sorted([(other.number,), (target.number,)])
+
+
+def test_a_search_of_punctuation_only_lists_what_the_queryset_search_does(engineer_client, target):
+    expected = set(Incident.objects.search("'&").values_list("number", flat=True))
+    assert len(expected) == 2  # no word left: nothing is filtered out
+    assert set(found(engineer_client, "'&")) == expected
