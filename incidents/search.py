@@ -242,7 +242,7 @@ def best_matches(
 
 
 def _orm_best(searched: QuerySet, columns, offset: int, limit: int) -> tuple[list[tuple], int]:
-    """SQLite (and a filter through a join): the ranked page through the ORM."""
+    """SQLite, a filter through a join, no word left: the ranked page through the ORM."""
     order = ("-rank", F("response_due_at").asc(nulls_last=True), "id")
     counted = searched.annotate(
         matches=Window(Count("pk")),

@@ -51,7 +51,7 @@ EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
 @dataclass
 class QueuePage:
-    rows: list[QueueEntry | Incident]  # Incident: the search's relevance pages
+    rows: list[QueueEntry]  # the search's relevance pages too (plain values since issue 21)
     next_cursor: str | None
     previous_cursor: str | None
     is_first: bool
