@@ -14,15 +14,21 @@ matched with ``icontains``.
 
 The work is bounded whatever the number of matches (issue 21): only the ``LIMIT``
 most recent matching incidents (highest ids) are ranked. Each source finds its own
-``LIMIT + 1`` most recent matches (a walk down the primary key that stops early for
-a common word, an index lookup for a rare one), and the most recent ``LIMIT + 1`` of
-their union are exactly the most recent matches overall. When more than ``LIMIT``
+``PART_LIMIT`` (at least ``LIMIT + 1``) most recent matches (a walk down the primary
+key that stops early for a common word, an index lookup for a rare one), and the
+most recent ``LIMIT + 1`` of their union are exactly the most recent matches overall. When more than ``LIMIT``
 incidents match, the page says so and asks for a narrower search
 (:func:`too_many_matches`).
+
+The queue's relevance page (:func:`best_matches`) is, on PostgreSQL, one statement
+written as SQL: the candidates, their rank, the page's ids and its rows as plain
+values (no ORM build and compile of a windowed query per request, no model
+instances). :func:`search` gives the same matches and rank as a queryset.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 
 from django.contrib.auth import get_user_model
@@ -37,7 +43,14 @@ from partners.models import Customer, Partner
 
 CONFIG = "simple"  # five interface languages, and names: no stemming, no stop words
 MAX_WORDS = 8
-LIMIT = 500  # the most recent matches that are ranked; beyond it: "refine your search"
+LIMIT = 200  # the most recent matches that are ranked; beyond it: "refine your search"
+# How many of its most recent matches each source reads (at least LIMIT + 1). Larger
+# than LIMIT + 1 on purpose: PostgreSQL estimates a prefix ('050001':*) that is in no
+# statistics at a flat share of the rows, and with LIMIT 201 it then expects to find
+# them soon enough walking the primary key backwards, and walks all 100,000 rows for
+# a rare term (~250 ms); with 501 it reads the GIN index (~1 ms). A common word costs
+# ~300 more index rows (~0.3 ms). FINDINGS "Search, second round".
+PART_LIMIT = 501
 _TSQUERY_SPECIAL = re.compile(r"[&|!():*<>'\\\"]")
 
 
@@ -83,8 +96,9 @@ _SOURCES = [
 ]
 
 
-def _pg_candidates(incidents: QuerySet, terms: list[str], number: str) -> RawSQL:
-    """Ids of the ``LIMIT + 1`` most recent ``incidents`` any source matches."""
+def _pg_candidates_sql(where: str, where_params: list, terms: list[str], number: str):
+    """SQL and parameters for the ids of the ``LIMIT + 1`` most recent matches, each
+    part bounded after the queue's own filters (``where``)."""
     like = connection.ops.prep_for_like_query
     contains = [f"%{like(term)}%" for term in terms]
     conditions = {
@@ -97,27 +111,35 @@ def _pg_candidates(incidents: QuerySet, terms: list[str], number: str) -> RawSQL
         contains,
         contains,
     ]
-    where, where_params = _own_filters(incidents)
     parts, values = [], []
     for source, part_params in zip(_SOURCES, params, strict=True):
         parts.append(
             f"(SELECT id FROM incidents_incident WHERE {where} AND "
-            f"{source.format(**conditions)} ORDER BY id DESC LIMIT {LIMIT + 1})"
+            f"{source.format(**conditions)} ORDER BY id DESC LIMIT {max(PART_LIMIT, LIMIT + 1)})"
         )
         values += where_params + part_params
     sql = f"SELECT id FROM ({' UNION '.join(parts)}) AS found ORDER BY id DESC LIMIT {LIMIT + 1}"
-    return RawSQL(sql, values)
+    return sql, values
 
 
-def _own_filters(incidents: QuerySet) -> tuple[str, list]:
+def _pg_candidates(incidents: QuerySet, terms: list[str], number: str) -> RawSQL:
+    """Ids of the ``LIMIT + 1`` most recent ``incidents`` any source matches."""
+    where, where_params = _own_filters(incidents)
+    return RawSQL(*_pg_candidates_sql(where or "TRUE", where_params, terms, number))
+
+
+def _own_filters(incidents: QuerySet) -> tuple[str | None, list]:
     """The WHERE of ``incidents`` (the queue's filters), if it reads only the incident row.
 
     Then each part is bounded after the filters, so they narrow the matches rather
-    than what is left of the most recent ones. (A filter through a join would need
-    the join; it is applied outside, after the bound: none of the queue's does.)
+    than what is left of the most recent ones. A filter through a join would need
+    the join: then this is None, and the filters are applied outside, after the
+    bound (none of the queue's filters joins).
     """
     query = incidents.query
-    if not query.where or len(query.alias_map) > 1:
+    if len(query.alias_map) > 1:
+        return None, []
+    if not query.where:
         return "TRUE", []
     try:
         sql, params = query.get_compiler(connection=connection).compile(query.where)
@@ -198,22 +220,84 @@ def search(incidents: QuerySet, text: str) -> QuerySet:
     return incidents.filter(pk__in=ids).annotate(rank=rank + exact)
 
 
-def best_matches(incidents: QuerySet, *, offset: int, size: int) -> tuple[list, bool, int]:
-    """Rows ``offset`` to ``offset + size`` of a :func:`search`, best first.
+def best_matches(
+    incidents: QuerySet, text: str, *, columns: tuple[str, ...], offset: int, size: int
+) -> tuple[list[tuple], bool, int]:
+    """Rows ``offset`` to ``offset + size`` of a search of ``incidents``, best first.
 
-    Returns the rows, whether more follow (never past ``LIMIT``), and how many
-    incidents matched (``LIMIT + 1`` means "more than ``LIMIT``"), counted in the same
-    query. Ties are broken by due time, then id.
+    ``incidents`` are the filtered rows before the search; each row is the values of
+    ``columns`` (as ``values_list``). Returns the rows, whether more follow (never
+    past ``LIMIT``), and how many incidents matched (``LIMIT + 1`` means "more than
+    ``LIMIT``"), counted in the same query. Ties are broken by due time, then id.
     """
     offset = max(0, min(offset, LIMIT))
+    terms = words(text)
+    own = _own_filters(incidents) if terms and connection.vendor == "postgresql" else (None, [])
+    if own[0] is not None:
+        rows, matches = _pg_best(own, terms, text.strip().upper(), columns, offset, size + 1)
+    else:  # SQLite, a filter through a join, or no word left to search (as search())
+        rows, matches = _orm_best(search(incidents, text), columns, offset, size + 1)
+    more = len(rows) > size and offset + size < LIMIT
+    return rows[:size], more, matches
+
+
+def _orm_best(searched: QuerySet, columns, offset: int, limit: int) -> tuple[list[tuple], int]:
+    """SQLite, a filter through a join, no word left: the ranked page through the ORM."""
     order = ("-rank", F("response_due_at").asc(nulls_last=True), "id")
-    counted = incidents.annotate(
+    counted = searched.annotate(
         matches=Window(Count("pk")),
         recency=Window(RowNumber(), order_by=F("pk").desc()),
     ).filter(recency__lte=LIMIT)  # of the LIMIT + 1 found, the LIMIT most recent
-    rows = list(counted.order_by(*order)[offset : offset + size + 1])
-    more = len(rows) > size and offset + size < LIMIT
-    return rows[:size], more, rows[0].matches if rows else 0
+    found = list(counted.order_by(*order).values_list(*columns, "matches")[offset : offset + limit])
+    return [row[:-1] for row in found], found[0][-1] if found else 0
+
+
+# PostgreSQL: one statement. ``found``: the LIMIT + 1 most recent matches (the
+# candidates above); ``ranked``: the LIMIT most recent of them with their rank (only
+# these read their search_vector); ``page``: the ids of the page, best first. The
+# page's rows are then read with their partner, product and owner, by primary key.
+_PG_PAGE = (
+    "WITH found AS ({candidates}), "
+    "ranked AS (SELECT id, response_due_at, "
+    "ts_rank(search_vector, to_tsquery('simple', %s)) + CASE WHEN number::text = %s THEN 10.0 "
+    "WHEN number::text LIKE %s THEN 5.0 ELSE 0.0 END AS rank FROM incidents_incident "
+    "WHERE id IN (SELECT id FROM found ORDER BY id DESC LIMIT {limit})), "
+    "page AS (SELECT id, rank, response_due_at FROM ranked "
+    "ORDER BY rank DESC, response_due_at ASC NULLS LAST, id ASC LIMIT %s OFFSET %s) "
+    "{rows}"
+)
+
+
+def _pg_best(own, terms, number, columns, offset: int, limit: int) -> tuple[list[tuple], int]:
+    where, where_params = own
+    candidates, params = _pg_candidates_sql(where, where_params, terms, number)
+    like = connection.ops.prep_for_like_query
+    rows_sql, rows_params = _pg_rows_sql(columns)
+    sql = _PG_PAGE.format(candidates=candidates, limit=LIMIT, rows=rows_sql)
+    params = [*params, _tsquery(terms), number, f"%{like(number)}%", limit, offset, *rows_params]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        found = cursor.fetchall()
+    return [row[:-1] for row in found], found[0][-1] if found else 0
+
+
+@functools.cache
+def _pg_rows_sql(columns: tuple[str, ...]) -> tuple[str, tuple]:
+    """The page's rows: ``columns`` (the ORM's joins and column names, compiled once per
+    process: the statement is the same for every search) and the match count, by rank."""
+    from incidents.models import Incident
+
+    rows = (
+        Incident._default_manager.filter(pk__in=RawSQL("SELECT id FROM page", ()))
+        .annotate(
+            search_rank=RawSQL("SELECT rank FROM page WHERE page.id = incidents_incident.id", ()),
+            search_matches=RawSQL("SELECT count(*) FROM found", ()),
+        )
+        .order_by(F("search_rank").desc(), F("response_due_at").asc(nulls_last=True), "id")
+        .values_list(*columns, "search_matches")
+    )
+    sql, params = rows.query.sql_with_params()
+    return sql, tuple(params)
 
 
 def too_many_matches(matches: int) -> str:

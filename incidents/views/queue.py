@@ -51,7 +51,7 @@ EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
 @dataclass
 class QueuePage:
-    rows: list[QueueEntry | Incident]  # Incident: the search's relevance pages
+    rows: list[QueueEntry]  # the search's relevance pages too (plain values since issue 21)
     next_cursor: str | None
     previous_cursor: str | None
     is_first: bool
@@ -182,15 +182,20 @@ def by_relevance(form: QueueFilterForm) -> bool:
     return bool(form.cleaned_data.get("q")) and not form.data.get("sort")
 
 
-def relevance_page(incidents: QuerySet, *, after: str | None, size: int = PAGE_SIZE) -> QueuePage:
-    """One page of search results, best first (then by due time); cursors are offsets."""
+def relevance_page(
+    incidents: QuerySet, text: str, *, after: str | None, size: int = PAGE_SIZE
+) -> QueuePage:
+    """One page of a search for ``text`` in ``incidents`` (filtered, not yet searched),
+    best first (then by due time); cursors are offsets."""
     try:
         offset = max(0, int(after[1:])) if after and after.startswith("r") else 0
     except ValueError:
         offset = 0
-    rows, more, matches = search.best_matches(incidents, offset=offset, size=size)
+    rows, more, matches = search.best_matches(
+        incidents, text, columns=ENTRY_COLUMNS, offset=offset, size=size
+    )
     return QueuePage(
-        rows=rows,
+        rows=[QueueEntry._make(row) for row in rows],
         next_cursor=f"r{offset + size}" if more else None,
         previous_cursor=f"r{max(0, offset - size)}" if offset else None,
         is_first=offset == 0,
@@ -217,8 +222,9 @@ def implies_due_time(form: QueueFilterForm) -> bool:
 ROW_FIELDS = tuple(column for column in ENTRY_COLUMNS if column != "pk")
 
 
-def filtered_queue(user, form: QueueFilterForm) -> QuerySet:
-    """Apply the whitelisted filters of a valid :class:`QueueFilterForm`."""
+def filtered_queue(user, form: QueueFilterForm, *, searched: bool = True) -> QuerySet:
+    """Apply the whitelisted filters of a valid :class:`QueueFilterForm` (the search too,
+    unless ``searched`` is False: the relevance page searches them itself)."""
     data = form.cleaned_data
     incidents = (
         Incident.objects.visible_to(user)
@@ -251,7 +257,8 @@ def filtered_queue(user, form: QueueFilterForm) -> QuerySet:
         incidents = incidents.awaiting_first_response().filter(
             response_due_at__gte=now, response_due_at__lt=now + DUE_SOON
         )
-    if data.get("q"):  # last: the search ranks the most recent matches of the filtered rows
+    # Last: the search ranks the most recent matches of the filtered rows.
+    if data.get("q") and searched:
         incidents = incidents.search(data["q"])
     return incidents
 
@@ -264,15 +271,16 @@ def queue(request):
     # With no parameters at all, show what needs work: the open incidents.
     data = request.GET if request.GET else QueryDict("status=open")
     form = QueueFilterForm(data)
+    relevance = form.is_valid() and by_relevance(form)
     if form.is_valid():
-        incidents = filtered_queue(request.user, form)
+        incidents = filtered_queue(request.user, form, searched=not relevance)
         descending = form.cleaned_data.get("sort") == "-due"
         undated = not implies_due_time(form)
     else:
         incidents, descending, undated = Incident.objects.none(), False, False
-    if form.is_valid() and by_relevance(form):
+    if relevance:
         cursor = request.GET.get("after") or request.GET.get("before")
-        page = relevance_page(incidents, after=cursor)
+        page = relevance_page(incidents, form.cleaned_data["q"], after=cursor)
     else:
         # The open filters ("status IN open statuses") read incident_open_due_idx, the
         # partial index of open incidents, in order: no per-status split is needed.

@@ -129,10 +129,21 @@ def test_the_tenant_domain_and_a_full_name_find_it(engineer_client, target, part
     assert target.number in found(engineer_client, full_name)
 
 
-@pytest.fixture
-def small_limit(monkeypatch):
+@pytest.fixture(params=[search.PART_LIMIT, 0], ids=["parts-read-more", "parts-read-limit+1"])
+def small_limit(request, monkeypatch):
+    # Each source reads at least LIMIT + 1 of its most recent matches: more (the
+    # default, for the planner) or exactly that, the rules below hold either way.
     monkeypatch.setattr(search, "LIMIT", 3)
+    monkeypatch.setattr(search, "PART_LIMIT", request.param)
     return 3
+
+
+def test_the_two_hundred_most_recent_matches_are_ranked_and_the_notice_says_so():
+    assert search.LIMIT == 200 and search.PART_LIMIT >= search.LIMIT + 1
+    assert search.too_many_matches(200) == ""
+    assert search.too_many_matches(201).startswith(
+        "More than 200 incidents match; the 200 most recent are shown, best first."
+    )
 
 
 def test_only_the_most_recent_matches_are_ranked_and_the_page_says_so(
@@ -251,3 +262,61 @@ def test_searching_nothing_finds_nothing(target, client):
     assert not Incident.objects.none().search("SharePoint").exists()
     anonymous = client.get(QUEUE).wsgi_request.user
     assert not Incident.objects.visible_to(anonymous).search("SharePoint").exists()
+
+
+def test_the_page_lists_the_searched_incidents_best_first(engineer_client, partner_user):
+    """The page's order is the rank of Incident.objects.search (the same rule), then due time."""
+    made = [
+        make_incident(partner_user, title="Kangaroo kangaroo kangaroo sync"),
+        make_incident(partner_user, title="Mail sync", description="A kangaroo in the log"),
+        make_incident(partner_user, title="Kangaroo sync"),
+        make_incident(partner_user, title="Kangaroo export", description="kangaroo again"),
+    ]
+    Incident.objects.filter(pk=made[2].pk).update(response_due_at=None)
+    ranked = Incident.objects.search("kangaroo")
+    expected = [
+        number
+        for *_, number in sorted(
+            (-rank, due is None, due, pk, number)
+            for pk, number, rank, due in ranked.values_list(
+                "pk", "number", "rank", "response_due_at"
+            )
+        )
+    ]
+    assert len(expected) == len(made)
+    assert found(engineer_client, "kangaroo") == expected
+    pages = [
+        search.best_matches(
+            Incident.objects.all(), "kangaroo", columns=("number",), offset=offset, size=2
+        )
+        for offset in (0, 2)
+    ]
+    assert [[number for (number,) in rows] for rows, *_ in pages] == [expected[:2], expected[2:]]
+    assert [more for _, more, _ in pages] == [True, False]
+
+
+def test_the_page_shows_plain_values_not_models(engineer_client, target):
+    from incidents.views.queue_render import QueueEntry
+
+    rows = engineer_client.get(QUEUE, {"q": "SharePoint"}).context["page"].rows
+    assert [type(row) for row in rows] == [QueueEntry]
+
+
+def test_a_filter_through_a_join_still_narrows_the_matches(partner_user, target):
+    stranger = make_user(make_partner("Northwind Traders"))
+    other = make_incident(stranger, title="SharePoint search returns nothing")
+    joined = Incident.objects.filter(partner__name="Northwind Traders")
+    rows, more, matches = search.best_matches(
+        joined, "SharePoint", columns=("number",), offset=0, size=25
+    )
+    assert rows == [(other.number,)] and not more and matches == 1
+    rows, *_ = search.best_matches(
+        Incident.objects.all(), "SharePoint", columns=("number",), offset=0, size=25
+    )
+    assert sorted(rows) == sorted([(other.number,), (target.number,)])
+
+
+def test_a_search_of_punctuation_only_lists_what_the_queryset_search_does(engineer_client, target):
+    expected = set(Incident.objects.search("'&").values_list("number", flat=True))
+    assert len(expected) == 2  # no word left: nothing is filtered out
+    assert set(found(engineer_client, "'&")) == expected
