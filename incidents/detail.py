@@ -177,9 +177,16 @@ def with_related(incident, related: tuple[str, ...]):
 
 
 def catalogue_labels(incident) -> dict:
-    """The product's name and the topic's path (active language) from the cached catalogue."""
+    """The product's name and the topic's path (active language) from the cached catalogue;
+    ``catalogue_key``, both in one string, varies the cached fragments that show them, so a
+    product or topic renamed shows at once (the catalogue is dropped on change)."""
     product = dict(product_choices()).get(str(incident.product_id)) if incident.product_id else ""
-    return {"product_label": product, "topic_path": topic_path(incident.topic_id)}
+    path = topic_path(incident.topic_id)
+    return {
+        "product_label": product,
+        "topic_path": path,
+        "catalogue_key": "\x1f".join((product or "", *path)),
+    }
 
 
 # --- the rendered incident, thread, history, files and contacts, cached per incident ----------

@@ -13,7 +13,7 @@ from django.utils import timezone, translation
 
 from incidents import detail, workflow
 from incidents.models import Attachment, HistoryEvent, IncidentContact, Message
-from tests.builders import make_engineer, make_user
+from tests.builders import Tree, make_engineer, make_topic_path, make_user
 from tests.incidents.test_workflow_builders import make_incident
 
 NOTE = "Known issue KB123, do not tell"
@@ -248,3 +248,24 @@ def _owner(html):
 def _summary(html):
     summary = html[html.index('data-testid="incident-summary"') :]
     return summary[: summary.index("</dl>")]
+
+
+def test_a_renamed_product_or_topic_shows_at_once_in_the_cached_facts(
+    engineer_client, partner_client, partner_user
+):
+    path = make_topic_path(Tree.OFFICE365, "Exchange", "Mail flow")
+    incident = make_incident(partner_user, topic=path[-1])
+    pages = ((engineer_page, engineer_client), (partner_page, partner_client))
+    for _ in range(2):  # rendered, then from the cache
+        for page, client in pages:
+            html = page(client, incident)
+            assert "Exchange › Mail flow" in html and "Office 365" in html
+    path[-1].name = "Delivery"
+    path[-1].save()
+    product = incident.product
+    product.name = "Microsoft 365"
+    product.save()
+    for page, client in pages:
+        html = page(client, incident)
+        assert "Exchange › Delivery" in html and "Mail flow" not in html
+        assert "Microsoft 365" in _summary(html)
