@@ -18,6 +18,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models import OuterRef, Subquery
 from django.db.models.signals import post_delete, post_save
+from django.shortcuts import get_object_or_404
 from django.utils import formats, timezone
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language
@@ -154,24 +155,52 @@ def contacts(incident) -> list[dict]:
 def with_version_name(incidents):
     """``version_name``: the incident's product version, without joining its table."""
     versions = ProductVersion.objects.filter(pk=OuterRef("product_version_id"))
-    return incidents.annotate(version_name=Subquery(versions.values("name")[:1]))
+    return incidents.annotate(version_name=Subquery(versions.order_by().values("name")[:1]))
+
+
+def page_incident(incidents, number: str):
+    """The incident a detail page shows, from ``incidents`` (the reader's ``visible_to``), or 404.
+
+    Its own columns only, no join: the partner, the people, the contract, the subscription
+    and the version are drawn in cached fragments and read (``with_related``) only when one
+    of them is missing. Planning a 7-table join costs PostgreSQL several milliseconds on
+    every view, more than reading the row. The search vector is never shown.
+    """
+    return get_object_or_404(incidents.defer("search_vector"), number=number)
+
+
+def with_related(incident, related: tuple[str, ...]):
+    """``incident`` read again with ``related`` joined and its version's name (one query),
+    for the cached fragments that show them; access was decided when ``incident`` was read."""
+    incidents = type(incident).objects.select_related(*related).defer("search_vector")
+    return with_version_name(incidents).get(pk=incident.pk)
 
 
 def catalogue_labels(incident) -> dict:
-    """The product's name and the topic's path (active language) from the cached catalogue."""
+    """The product's name and the topic's path (active language) from the cached catalogue;
+    ``catalogue_key``, both in one string, varies the cached fragments that show them, so a
+    product or topic renamed shows at once (the catalogue is dropped on change)."""
     product = dict(product_choices()).get(str(incident.product_id)) if incident.product_id else ""
-    return {"product_label": product, "topic_path": topic_path(incident.topic_id)}
+    path = topic_path(incident.topic_id)
+    return {
+        "product_label": product,
+        "topic_path": path,
+        "catalogue_key": "\x1f".join((product or "", *path)),
+    }
 
 
-# --- the rendered thread, history and files, cached per incident -----------------------
-# The three lists are {% cache %}d by the pages under ``fragment_key``; the rows are read only
-# when the fragment is missing (``lazy``). The key holds everything the HTML depends on:
-# the incident's updated_at (every workflow action saves it), a per-incident generation
-# that any saved or deleted message, history event or attachment drops (the admin and the reminders
-# write them without touching the incident), the viewer's kind (an engineer's fragment
-# holds the internal notes, a partner's never does: two different keys), the language
-# and the time zone. Entries live LOOKUP_TTL seconds, so a renamed author shows within
-# a minute on every worker, like the look-up lists.
+# --- the rendered incident, thread, history, files and contacts, cached per incident ----------
+# The pages {% cache %} these under ``fragment_key``; the rows (and the incident's related
+# objects) are read only when a fragment is missing (``lazy``). The key holds everything
+# the HTML depends on: the incident's updated_at (every workflow action saves it; nothing
+# updates an incident without saving it), a per-incident generation that any saved or
+# deleted message, history event, attachment or contact drops (the admin and the
+# reminders write them without touching the incident), the viewer's kind (an engineer's
+# fragment holds the internal notes, a partner's never does: two different keys), the
+# language and the time zone. Entries live LOOKUP_TTL seconds, so a renamed author,
+# partner, customer or contract shows within a minute on every worker, like the look-up
+# lists. What a fragment must not hold: a CSRF token (per session) or the time (the
+# response clock): those are drawn outside.
 FRAGMENT_TTL = LOOKUP_TTL
 ENGINEER_VIEW, PARTNER_VIEW = "engineer", "partner"
 
@@ -206,7 +235,7 @@ def lazy(function, *args, **kwargs):
 
 
 def forget_fragments(sender, instance, **kwargs) -> None:
-    """A message, history event or file changed: the incident's cached fragments are stale."""
+    """A message, history event, file or contact changed: the incident's fragments are stale."""
     key = _generation_key(instance.incident_id)
     cache.delete(key)
     transaction.on_commit(lambda: cache.delete(key))
@@ -214,7 +243,7 @@ def forget_fragments(sender, instance, **kwargs) -> None:
 
 def connect_signals() -> None:
     """Called from IncidentsConfig.ready."""
-    for model in (Message, HistoryEvent, Attachment):
+    for model in (Message, HistoryEvent, Attachment, IncidentContact):
         for signal in (post_save, post_delete):
             signal.connect(
                 forget_fragments, sender=model, dispatch_uid=f"detail-fragments-{model.__name__}"

@@ -30,6 +30,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils.translation import get_language
 
 from contracts.models import Product, ProductVersion
+from portal.lib.caching import cached
 from portal.lib.i18n import TRANSLATED_LANGUAGES
 
 from .models import Topic
@@ -50,17 +51,17 @@ def _engineer_label(first_name: str, last_name: str, username: str, email: str) 
 
 def engineer_choices() -> list[tuple[str, str]]:
     """``(str(pk), label)`` of every active support engineer, by name."""
-    choices = cache.get(ENGINEERS_KEY)
-    if choices is None:
-        engineers = get_user_model().objects.support_engineers()
-        choices = [
-            (str(pk), _engineer_label(first, last, username, email))
-            for pk, first, last, username, email in engineers.values_list(
-                "pk", "first_name", "last_name", "username", "email"
-            )
-        ]
-        cache.set(ENGINEERS_KEY, choices, LOOKUP_TTL)
-    return choices
+    return cached(ENGINEERS_KEY, _read_engineer_choices, LOOKUP_TTL)
+
+
+def _read_engineer_choices() -> list[tuple[str, str]]:
+    engineers = get_user_model().objects.support_engineers()
+    return [
+        (str(pk), _engineer_label(first, last, username, email))
+        for pk, first, last, username, email in engineers.values_list(
+            "pk", "first_name", "last_name", "username", "email"
+        )
+    ]
 
 
 def engineer_choices_digest() -> str:
@@ -70,10 +71,11 @@ def engineer_choices_digest() -> str:
 
 def product_choices() -> list[tuple[str, str]]:
     """``(str(pk), name in the active language)`` of every product, by English name."""
-    rows = cache.get(PRODUCTS_KEY)
-    if rows is None:
-        rows = list(Product.objects.order_by("name", "pk").values_list(*PRODUCT_COLUMNS))
-        cache.set(PRODUCTS_KEY, rows, LOOKUP_TTL)
+    rows = cached(
+        PRODUCTS_KEY,
+        lambda: list(Product.objects.order_by("name", "pk").values_list(*PRODUCT_COLUMNS)),
+        LOOKUP_TTL,
+    )
     column = _label_column()
     return [(str(row[0]), row[column] or row[1]) for row in rows]
 
@@ -99,10 +101,11 @@ def topic_path(topic_id: int | None) -> list[str]:
     """
     if topic_id is None:
         return []
-    topics = cache.get(TOPICS_KEY)
-    if topics is None:
-        topics = {row[0]: row[1:] for row in Topic.objects.values_list(*TOPIC_COLUMNS)}
-        cache.set(TOPICS_KEY, topics, LOOKUP_TTL)
+    topics = cached(
+        TOPICS_KEY,
+        lambda: {row[0]: row[1:] for row in Topic.objects.values_list(*TOPIC_COLUMNS)},
+        LOOKUP_TTL,
+    )
     column = _label_column()
     names, node, seen = [], topics.get(topic_id), set()
     while node is not None and topic_id not in seen:
@@ -150,15 +153,15 @@ VERSIONS_KEY = "lookups:product-versions:v1"
 
 def topic_catalogue() -> list[Topic]:
     """Every active topic with its product, in list order (sort order, name)."""
-    nodes = cache.get(CATALOGUE_KEY)
-    if nodes is None:
-        nodes = list(
+    return cached(
+        CATALOGUE_KEY,
+        lambda: list(
             Topic.objects.filter(is_active=True)
             .select_related("product")
             .order_by("sort_order", "name", "pk")
-        )
-        cache.set(CATALOGUE_KEY, nodes, LOOKUP_TTL)
-    return nodes
+        ),
+        LOOKUP_TTL,
+    )
 
 
 def topic_ids_matching(rule: Q) -> frozenset[int]:
@@ -178,13 +181,14 @@ def topic_ids_matching(rule: Q) -> frozenset[int]:
 
 def product_versions(product_id: int | None) -> list[ProductVersion]:
     """The versions of a product, newest mainstream support first (then by name)."""
-    versions = cache.get(VERSIONS_KEY)
-    if versions is None:
-        versions = {}
-        for version in ProductVersion.objects.order_by("-mainstream_end_on", "name", "pk"):
-            versions.setdefault(version.product_id, []).append(version)
-        cache.set(VERSIONS_KEY, versions, LOOKUP_TTL)
-    return versions.get(product_id, [])
+    return cached(VERSIONS_KEY, _read_versions, LOOKUP_TTL).get(product_id, [])
+
+
+def _read_versions() -> dict[int, list[ProductVersion]]:
+    versions: dict[int, list[ProductVersion]] = {}
+    for version in ProductVersion.objects.order_by("-mainstream_end_on", "name", "pk"):
+        versions.setdefault(version.product_id, []).append(version)
+    return versions
 
 
 def forget_catalogue(**kwargs) -> None:

@@ -14,6 +14,7 @@ from django.db.models import F, FilteredRelation, Q
 from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext_lazy as _
 
+from portal.lib.caching import cached
 from portal.lib.i18n import TRANSLATED_LANGUAGES, local_date
 
 if TYPE_CHECKING:
@@ -66,30 +67,31 @@ def _cache_key(partner_id: int, product: str) -> str:
 
 def _held_rows(partner, product: str) -> list[tuple]:
     """``(held columns, competency columns, rule columns or None)`` per competency held."""
-    key = _cache_key(partner.pk, product)
-    rows = cache.get(key)
-    if rows is None:
-        query = (
-            partner.competencies.annotate(
-                product_rule=FilteredRelation(
-                    "competency__rules", condition=Q(competency__rules__product=product)
-                )
+    return cached(
+        _cache_key(partner.pk, product), lambda: _read_held_rows(partner, product), ELIGIBILITY_TTL
+    )
+
+
+def _read_held_rows(partner, product: str) -> list[tuple]:
+    query = (
+        partner.competencies.annotate(
+            product_rule=FilteredRelation(
+                "competency__rules", condition=Q(competency__rules__product=product)
             )
-            .annotate(**{f"rule_{name}": F(f"product_rule__{name}") for name in RULE_FIELDS})
-            .annotate(**{f"c_{name}": F(f"competency__{name}") for name in COMPETENCY_FIELDS})
         )
-        columns = (
-            *HELD_FIELDS,
-            *(f"c_{name}" for name in COMPETENCY_FIELDS),
-            *(f"rule_{name}" for name in RULE_FIELDS),
-        )
-        split = (len(HELD_FIELDS), len(HELD_FIELDS) + len(COMPETENCY_FIELDS))
-        rows = [
-            (row[: split[0]], row[split[0] : split[1]], row[split[1] :] if row[split[1]] else None)
-            for row in query.values_list(*columns)
-        ]
-        cache.set(key, rows, ELIGIBILITY_TTL)
-    return rows
+        .annotate(**{f"rule_{name}": F(f"product_rule__{name}") for name in RULE_FIELDS})
+        .annotate(**{f"c_{name}": F(f"competency__{name}") for name in COMPETENCY_FIELDS})
+    )
+    columns = (
+        *HELD_FIELDS,
+        *(f"c_{name}" for name in COMPETENCY_FIELDS),
+        *(f"rule_{name}" for name in RULE_FIELDS),
+    )
+    split = (len(HELD_FIELDS), len(HELD_FIELDS) + len(COMPETENCY_FIELDS))
+    return [
+        (row[: split[0]], row[split[0] : split[1]], row[split[1] :] if row[split[1]] else None)
+        for row in query.values_list(*columns)
+    ]
 
 
 def _held_with_rules(partner, product: str, rule_model) -> tuple[list, dict]:

@@ -66,13 +66,15 @@ def _status_filters():
     return [("open", _("Open")), ("closed", _("Closed")), ("all", _("All"))]
 
 
+# What the detail page shows of the incident's related objects (in cached fragments).
+DETAIL_RELATED = ("contract", "owner", "subscription")
+
+
 def _get_incident(request, number) -> Incident:
     return get_object_or_404(
         # The details are shown: read with the incident; the product, version and topic
         # without joins (incidents/detail.py).
-        detail.with_version_name(
-            _partner_incidents(request.user).select_related("contract", "owner", "subscription")
-        ),
+        detail.with_version_name(_partner_incidents(request.user).select_related(*DETAIL_RELATED)),
         number=number,
     )
 
@@ -81,6 +83,8 @@ def _render_detail(request, incident, *, status=200, **forms):
     """The detail page; partners see partner-visible messages and history only."""
     context = {
         "incident": incident,
+        # The related objects, for the cached fragments: read only when one is missing.
+        "full_incident": detail.lazy(detail.with_related, incident, DETAIL_RELATED),
         **detail.catalogue_labels(incident),
         # Plain rows (incidents/detail.py): no model instance per message or file. The
         # thread, the history and the files are read only when their cached fragment is missing;
@@ -90,7 +94,7 @@ def _render_detail(request, incident, *, status=200, **forms):
         "fragment_key": detail.fragment_key(incident, with_internal=False),
         "fragment_ttl": detail.FRAGMENT_TTL,
         "attachments": detail.lazy(detail.attachments, incident),
-        "contacts": detail.contacts(incident),
+        "contacts": detail.lazy(detail.contacts, incident),
         "message_form": forms.get("message_form") or MessageForm(label=_("Your message")),
         "attachment_form": forms.get("attachment_form") or AttachmentForm(),
         "contact_form": forms.get("contact_form") or AddContactForm(incident=incident),
@@ -107,7 +111,8 @@ _FINAL = {"closed", "rejected", "routed"}
 def manage_detail(request, number):
     if not request.user.partner_id and request.user.is_support_engineer:
         return redirect("incidents:queue_detail", number=number)
-    return _render_detail(request, _get_incident(request, number))
+    # Without joins: what the page shows of the related objects is in cached fragments.
+    return _render_detail(request, detail.page_incident(_partner_incidents(request.user), number))
 
 
 def _back(incident, anchor=""):

@@ -21,8 +21,9 @@ from incidents.forms.followup import (
     StatusForm,
 )
 from incidents.lookups import engineer_choices_digest
+from incidents.models import Incident
 
-from .engineer import get_incident
+from .engineer import DETAIL_RELATED, get_incident, require_engineer
 
 # The reply box keeps Django's id_body; the internal note gets its own ids, so its label
 # never puts the cursor in the reply to the partner.
@@ -33,6 +34,9 @@ def _render_detail(request, incident, *, status=200, **forms):
     is_owner = incident.owner_id == request.user.pk
     context = {
         "incident": incident,
+        # What the cached fragments show of the partner, the people, the contract, the
+        # subscription and the version: read (one query) only when a fragment is missing.
+        "full_incident": detail.lazy(detail.with_related, incident, DETAIL_RELATED),
         # Product name and topic path from the cached catalogue (incidents/lookups.py).
         **detail.catalogue_labels(incident),
         # Plain rows (incidents/detail.py): no model instance per message or file. The
@@ -42,7 +46,9 @@ def _render_detail(request, incident, *, status=200, **forms):
         "fragment_key": detail.fragment_key(incident, with_internal=True),
         "fragment_ttl": detail.FRAGMENT_TTL,
         "attachments": detail.lazy(detail.attachments, incident),
-        "contacts": detail.contacts(incident),
+        # Drawn in a cached fragment too (per owner or not: the owner's has the buttons);
+        # the buttons' forms, with their CSRF tokens, are outside it.
+        "contacts": detail.lazy(detail.contacts, incident),
         "transitions": workflow.available_transitions(incident),
         "reply_form": forms.get("reply_form") or MessageForm(label=_("Reply to the partner")),
         "note_form": forms.get("note_form")
@@ -73,7 +79,10 @@ def _assign_form(request, incident, bound_form) -> dict:
 @require_GET
 @login_required
 def queue_detail(request, number):
-    return _render_detail(request, get_incident(request, number))
+    # The same access rule as every engineer page (get_incident), without the joins.
+    require_engineer(request, as_404=True)
+    incident = detail.page_incident(Incident.objects.visible_to(request.user), number)
+    return _render_detail(request, incident)
 
 
 def _take(request, incident):

@@ -43,3 +43,29 @@ def test_engineer_takes_and_replies_partner_answers_engineer_sees_it(page, partn
     page.wait_for_url("**/")
     page.goto(f"/incidents/queue/{incident.number}/")
     assert "the drop happens on Wi-Fi only" in page.locator("[data-testid=thread]").inner_text()
+
+
+def test_the_owner_makes_a_colleague_primary_and_removes_the_old_contact(
+    page, partner_user, engineer
+):
+    # The contact list is a cached fragment: its buttons submit forms outside it (form=…),
+    # which hold the CSRF token.
+    from incidents import workflow
+    from tests.builders import make_user
+
+    incident = make_incident(partner_user, title="Mailbox full")
+    colleague = make_user(partner_user.partner, username="csaba", first_name="Csaba")
+    workflow.take(incident, engineer=engineer)
+    workflow.add_contact(incident, user=colleague, actor=engineer)
+
+    login(page, engineer.username)
+    page.wait_for_url("**/")
+    page.goto(f"/incidents/queue/{incident.number}/")
+    contacts = page.locator("#contacts")
+    contacts.locator("button:has-text('make primary')").click()
+    page.wait_for_selector("text=Primary contact changed.")
+    page.locator("#contacts button:has-text('remove')").click()
+    page.wait_for_selector("text=Contact removed.")
+    listed = page.locator("#contacts ul").inner_text()
+    assert "Csaba" in listed and "primary" in listed
+    assert partner_user.username not in listed and partner_user.first_name not in listed

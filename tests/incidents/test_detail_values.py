@@ -46,15 +46,15 @@ def test_product_version_and_subscription_cost_no_query_of_their_own(
     engineer_client, partner_client, onprem_incident, django_assert_num_queries
 ):
     engineer_page(engineer_client, onprem_incident)  # the catalogue is cached from now on
-    # session, user, engineer group; incident (version by sub-select); contacts (thread,
-    # history and files from their cached fragments)
-    with django_assert_num_queries(5):
+    # session, user, engineer group; incident (its own columns: the version and the
+    # subscription are drawn from cached fragments, like the thread, history, files, contacts)
+    with django_assert_num_queries(4):
         html = engineer_page(engineer_client, onprem_incident)
     assert "Windows Server 2019" in html and "Contoso prod" in html
     partner_page(partner_client, onprem_incident)
-    # session, user with the partner; incident; contacts, colleagues (thread, history and
-    # files from their cached fragments)
-    with django_assert_num_queries(5):
+    # session, user with the partner; incident; colleagues (the version, subscription,
+    # thread, history, files and contacts from their cached fragments)
+    with django_assert_num_queries(4):
         html = partner_page(partner_client, onprem_incident)
     assert "Windows Server 2019" in html and "Contoso prod" in html
 

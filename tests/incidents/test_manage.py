@@ -155,29 +155,29 @@ def test_the_detail_shows_status_history_messages_and_contacts(partner_client, i
     assert "anna" in html or "Test" in html
 
 
-def test_the_detail_runs_eight_queries_whatever_the_thread_and_lists_colleagues_once(
+def test_the_detail_runs_four_queries_whatever_the_thread_and_lists_colleagues_once(
     partner_client, partner_user, incident, colleague, engineer, django_assert_num_queries
 ):
     url = detail_url(incident)
     # The first request also reads the product names into the cache (incidents/lookups.py;
     # the topic tree too when the request has a topic); the incident is read without
     # joining them.
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         partner_client.get(url)
-    # session, user with the partner (middleware; one join); incident; contacts; the
-    # colleagues that can be added (read once: tested, then listed). The thread, the
-    # history and the files come from their cached fragments (incidents/detail.py).
-    # No engineer-group query: a partner user is never a support engineer.
-    with django_assert_num_queries(5):
+    # session, user with the partner (middleware; one join); incident (no join); the
+    # colleagues that can be added (read once: tested, then listed). The related objects,
+    # the thread, the history, the files and the contacts come from their cached fragments
+    # (incidents/detail.py). No engineer-group query: a partner user is never a support engineer.
+    with django_assert_num_queries(4):
         response = partner_client.get(url)
     assert "Csaba Kovacs" in response.content.decode()
-    # The replies below change the incident: the fragments are read again (messages,
-    # history, files).
+    # The replies below change the incident: the fragments are read again (related
+    # objects, messages, history, files, contacts).
     workflow.take(incident, engineer=engineer)
     for i in range(30):
         workflow.reply(incident, engineer=engineer, body=f"Reply {i}")
     make_user(partner_user.partner, username="dora", first_name="Dora")
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         response = partner_client.get(url)
     html = response.content.decode()
     assert "Reply 29" in html and "Dora" in html and "Csaba Kovacs" in html

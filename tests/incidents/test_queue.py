@@ -386,7 +386,7 @@ def test_the_queue_runs_the_same_number_of_queries_for_1_and_50_rows(
 # --- detail and actions --------------------------------------------------------------
 
 
-def test_the_engineer_detail_runs_nine_queries_for_the_owner_whatever_the_thread(
+def test_the_engineer_detail_runs_ten_queries_for_the_owner_whatever_the_thread(
     engineer_client, incident, engineer, partner, django_assert_num_queries
 ):
     make_user(partner, username="csaba", first_name="Csaba", last_name="Kovacs")
@@ -394,18 +394,20 @@ def test_the_engineer_detail_runs_nine_queries_for_the_owner_whatever_the_thread
     workflow.take(incident, engineer=engineer)
     # The first request also reads the engineers (the assign list) and the product names,
     # then keeps them in the cache (incidents/lookups.py).
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         engineer_client.get(detail_url(incident))
-    # session, user, engineer group; incident; contacts, colleagues that can be added
-    # (read once); the thread, the history and the files from their cached fragments.
-    with django_assert_num_queries(6):
+    # session, user, engineer group; incident (no join); colleagues that can be added
+    # (read once); the related objects, the thread, the history, the files and the contacts
+    # from their cached fragments.
+    with django_assert_num_queries(5):
         response = engineer_client.get(detail_url(incident))
     html = response.content.decode()
     assert "Csaba Kovacs" in html and "second" in html
     for i in range(30):
         workflow.reply(incident, engineer=engineer, body=f"Reply {i}")
-    # The replies changed the incident: messages, history and files are read again.
-    with django_assert_num_queries(9):
+    # The replies changed the incident: its related objects, messages, history, files and
+    # contacts are read again (one query each).
+    with django_assert_num_queries(10):
         response = engineer_client.get(detail_url(incident))
     assert "Reply 29" in response.content.decode()
 
@@ -418,12 +420,12 @@ def test_the_engineer_detail_shows_the_topic_path_at_the_same_cost_at_any_depth(
     one = make_incident(partner_user, topic=shallow[-1])
     four = make_incident(partner_user, topic=deep[-1])
     engineer_client.get(detail_url(one))  # the look-up lists are cached from now on
-    # session, user, engineer group; incident; contacts (thread, history and files from
-    # their cached fragments)
-    with django_assert_num_queries(5):
+    # session, user, engineer group; incident (no join; its related objects, thread,
+    # history, files and contacts from their cached fragments)
+    with django_assert_num_queries(4):
         engineer_client.get(detail_url(one))
-    # a first view: messages, history and files read too
-    with django_assert_num_queries(8):
+    # a first view: related objects, messages, history, files and contacts read too
+    with django_assert_num_queries(9):
         html = engineer_client.get(detail_url(four)).content.decode()
     assert "Exchange › Mail flow › Delays › &lt;b&gt;Bounces&lt;/b&gt;" in html
     deep[1].name_hu = "Levélforgalom"
