@@ -215,16 +215,16 @@ class AzureIncidentWizard(
         )
         if decision.refusal:
             raise StepFailure(decision.refusal, decision.step)
-        incident = submit_incident(
-            azure_draft(
-                user,
-                form_dict,
-                route=route,
-                reject_reason=decision.reject_reason,
-                product=self.catalogue_product(),
-                submission_key=self.submission_key(),
-            )
+        draft = azure_draft(
+            user,
+            form_dict,
+            route=route,
+            reject_reason=decision.reject_reason,
+            product=self.catalogue_product(),
+            submission_key=self.submission_key(),
         )
+        draft.finished_draft_id = self.finished_draft_id()
+        incident = submit_incident(draft)
         return redirect("incidents:confirmation", number=incident.number)
 
 
