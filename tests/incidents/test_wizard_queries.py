@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from unittest import mock
 
 import pytest
 from django.core.cache import cache
@@ -226,3 +227,17 @@ def test_the_final_submit_still_revalidates_every_step(persona):
     assert Incident.objects.count() == before
     assert response.status_code == 200
     assert htmlforms.current_step(htmlforms.wizard_form(response.content.decode())) == "problem"
+
+
+def test_azure_later_steps_do_not_read_the_prerequisites_again(persona):
+    """Step 1's holdings (one query) are read where step 1 is shown or posted; the later
+    steps follow the stored support option, and the submit answers them from its lists."""
+    from incidents import azure as azure_rules
+    from incidents.wizards import azure as azure_wizard
+
+    with mock.patch.object(
+        azure_wizard, "azure_holdings", wraps=azure_rules.azure_holdings
+    ) as holdings:
+        counts = run_wizard(client_for(persona), "azure")
+    assert [label for label, _n in counts][:2] == ["GET first step", "POST options"]
+    assert holdings.call_count == 2, counts  # the GET and the options POST
