@@ -34,7 +34,9 @@ class DraftStorage(BaseStorage):
             if self.prefix not in request.session:
                 self.init_data()
             return
-        draft = Draft.objects.filter(user=self.user, wizard=self.prefix).first()
+        # One row at most (unique per user and wizard): no ORDER BY to plan or compile.
+        rows = Draft.objects.filter(user=self.user, wizard=self.prefix).order_by()[:1]
+        draft = next(iter(rows), None)
         if draft is not None and draft.expires_at <= timezone.now():
             discard_draft(draft)
             draft = None
