@@ -15,7 +15,6 @@ from functools import cached_property
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _lazy
 
-from incidents import lookups
 from incidents.forms.office365 import (
     AttachForm,
     DescriptionForm,
@@ -90,33 +89,12 @@ class Office365Wizard(PartnerRequiredMixin, RefreshableWizardMixin, PortalWizard
         return context
 
     def _chosen_route(self):
-        """The team a non-technical problem chosen on step 1 goes to (shown before Submit).
-
-        From step 1's stored answer and the cached catalogue (incidents/lookups.py), the
-        lists step 1 validates against: no rebuild of step 1's form on every later step
-        (it was validated when posted, and is validated again on submit). A topic no
-        longer offered shows no route.
-        """
-        stored = self.storage.get_step_data("problem")
-        if stored is None:
+        """The team a non-technical problem chosen on step 1 goes to (shown before Submit)."""
+        if self.storage.get_step_data("problem") is None:
             return None
-        prefix = self.get_form_prefix("problem", ProblemForm)
-        nodes = {node.pk: node for node in lookups.topic_catalogue()}
-        leaf = None
-        for name in ProblemForm.chain_fields:
-            value = stored.get(f"{prefix}-{name}")
-            if value in (None, ""):
-                if leaf is None or any(n.parent_id == leaf.pk for n in nodes.values()):
-                    return None  # a list left empty where the catalogue goes on
-                break
-            node = nodes.get(int(value)) if str(value).isdigit() else None
-            parent_id = leaf.pk if leaf is not None else None
-            if node is None or node.parent_id != parent_id or node.tree != ProblemForm.tree:
-                return None  # not a chain of offered topics: step 1 will say so on submit
-            leaf = node
-        route, node = "", leaf
-        while node is not None and not route:  # Topic.effective_route, over the catalogue
-            route, node = node.routes_to, nodes.get(node.parent_id)
+        cleaned = self.get_cleaned_data_for_step("problem")
+        leaf = ProblemForm.leaf_of(cleaned) if cleaned else None
+        route = leaf.effective_route if leaf else ""
         return RoutedTeam(route).label if route else None
 
     # --- submit -----------------------------------------------------------
