@@ -27,13 +27,16 @@ class DraftStorage(BaseStorage):
         self.user = user if user is not None and user.is_authenticated else None
         self.draft: Draft | None = None
         self.quota_refused = False
+        self._released = False  # the row is deleted by the caller's transaction (release())
         self._replaced: list[str] = []  # deleted once the new state is saved
         self._written: list[str] = []  # deleted if the new state cannot be saved
         if self.user is None:
             if self.prefix not in request.session:
                 self.init_data()
             return
-        draft = Draft.objects.filter(user=self.user, wizard=self.prefix).first()
+        # One row at most (unique per user and wizard): no ORDER BY to plan or compile.
+        rows = Draft.objects.filter(user=self.user, wizard=self.prefix).order_by()[:1]
+        draft = next(iter(rows), None)
         if draft is not None and draft.expires_at <= timezone.now():
             discard_draft(draft)
             draft = None
@@ -63,6 +66,16 @@ class DraftStorage(BaseStorage):
     def resumable(self) -> bool:
         """A saved draft with answers: GET resumes it instead of starting over."""
         return self.draft is not None and self.has_content()
+
+    def release(self) -> int | None:
+        """The saved draft's id, for a final submit that deletes the row inside its own
+        transaction (the incident and the end of its draft commit together, one statement
+        fewer); this storage then deletes no row when the request ends. The caller must
+        delete it whenever its submit succeeds. None: nothing saved to hand over."""
+        if self.draft is None or self.draft.pk is None:
+            return None
+        self._released = True
+        return self.draft.pk
 
     def has_content(self) -> bool:
         return bool(self.data[self.step_data_key]) or any(self.data[self.step_files_key].values())
@@ -145,8 +158,9 @@ class DraftStorage(BaseStorage):
         if self.user is None:
             return
         if not self.has_content():
-            if self.draft is not None:
+            if self.draft is not None and not self._released:
                 Draft.objects.filter(pk=self.draft.pk).delete_rows()
+            if self.draft is not None:
                 self.draft = None
             return
         dumped = _dump(self._data)

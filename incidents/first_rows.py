@@ -13,6 +13,8 @@ from __future__ import annotations
 from django.db import connection
 from django.db.models.sql import InsertQuery
 
+from drafts.models import Draft
+
 from .models import HistoryEvent, IncidentContact
 
 
@@ -27,10 +29,17 @@ def _insert(obj) -> tuple[str, list]:
 
 
 def contacts_and_history_in_one_statement(
-    incident, contacts: list[tuple[int, bool]], event: dict, now, email=None
+    incident,
+    contacts: list[tuple[int, bool]],
+    event: dict,
+    now,
+    email=None,
+    *,
+    finished_draft_id: int | None = None,
 ) -> bool:
     """``contacts``: (user id, is primary) pairs; ``event``: the history row's fields;
-    ``email``: an unsaved outbox row written by the same statement (its pk is set).
+    ``email``: an unsaved outbox row written by the same statement (its pk is set);
+    ``finished_draft_id``: the wizard draft (drafts.Draft) deleted by the same statement.
     False when this database cannot do it in one statement (the caller does it apart)."""
     if connection.vendor != "postgresql":
         return False
@@ -45,18 +54,25 @@ def contacts_and_history_in_one_statement(
         f" (incident_id, actor_id, kind, from_status, to_status, detail, is_internal, created_at)"
         f" VALUES (%s, %s, %s, '', %s, %s, false, %s)"
     )
-    params = [v for user_id, primary in contacts for v in (incident.pk, user_id, primary, now)]
-    params += [incident.pk, event["actor_id"], event["kind"], event["to_status"]]
-    params += [event["detail"], now]
+    contacts_params = [
+        v for user_id, primary in contacts for v in (incident.pk, user_id, primary, now)
+    ]
+    history_params = [incident.pk, event["actor_id"], event["kind"], event["to_status"]]
+    history_params += [event["detail"], now]
+    clauses, params = [f"contacts AS ({contacts_sql})"], contacts_params
+    if finished_draft_id is not None:
+        # Nothing points at a draft and nothing listens for its deletion
+        # (drafts.models.DraftQuerySet.delete_rows): one more clause, no statement.
+        clauses.append(f"draft AS (DELETE FROM {quote(Draft._meta.db_table)} WHERE id = %s)")
+        params.append(finished_draft_id)
     if email is None:
-        sql = f"WITH contacts AS ({contacts_sql}) {history_sql}"
+        sql = f"WITH {', '.join(clauses)} {history_sql}"
+        params += history_params
     else:
         mail_sql, mail_params = _insert(email)
-        sql = (
-            f"WITH contacts AS ({contacts_sql}), history AS ({history_sql}),"
-            f" mail AS ({mail_sql} RETURNING id) SELECT id FROM mail"
-        )
-        params += mail_params
+        clauses += [f"history AS ({history_sql})", f"mail AS ({mail_sql} RETURNING id)"]
+        sql = f"WITH {', '.join(clauses)} SELECT id FROM mail"
+        params += history_params + mail_params
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         if email is not None:

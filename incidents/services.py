@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from contracts.models import Contract, Product, ProductVersion
+from drafts.models import Draft
 from partners.models import AzureSubscription, Customer, User
 from portal.lib.mail import make_message, outbox_row, queued
 from portal.lib.sla import response_due_at
@@ -136,6 +137,10 @@ class IncidentDraft:
     files: Sequence = ()
     submission_key: uuid.UUID | None = None
     break_fix: bool = True
+    # The saved wizard draft (drafts.Draft) these answers were kept in: deleted in the
+    # submit's transaction, so the incident and the end of its draft commit together
+    # (on PostgreSQL inside the statement of the first rows: no DELETE of its own).
+    finished_draft_id: int | None = None
 
     def outcome(self) -> tuple[str, str]:
         """(status, reason) the incident starts in."""
@@ -151,7 +156,8 @@ def submit_incident(draft: IncidentDraft) -> Incident:
 
     All in one transaction: when the contract has no unit left, or a file cannot be
     stored, nothing is created (:class:`SubmissionError`, ``OSError``). The
-    confirmation e-mail goes to the primary contact's address after commit.
+    confirmation e-mail goes to the primary contact's address after commit. The
+    finished wizard draft (``finished_draft_id``) is gone whenever this returns.
     """
     # A repeated submission (same ``submission_key``, unique) is found when its
     # INSERT fails (see the IntegrityError below): no lookup on the usual first submit.
@@ -181,7 +187,13 @@ def submit_incident(draft: IncidentDraft) -> Incident:
                 )
             )
             _add_contacts_and_history(
-                incident, primary_contact, draft.additional_contacts, created, now, confirmation
+                incident,
+                primary_contact,
+                draft.additional_contacts,
+                created,
+                now,
+                confirmation,
+                finished_draft_id=draft.finished_draft_id,
             )
             for upload in draft.files:
                 save_attachment(incident, upload, user)
@@ -190,6 +202,8 @@ def submit_incident(draft: IncidentDraft) -> Incident:
         if draft.submission_key:
             existing = Incident.objects.filter(submission_key=draft.submission_key).first()
             if existing:
+                # The rollback kept this run's draft: it is finished all the same.
+                _delete_finished_draft(draft.finished_draft_id)
                 return existing
         raise
     return incident
@@ -261,14 +275,24 @@ def _take_unit(incident: Incident, contract: Contract, user) -> None:
 
 
 def _add_contacts_and_history(
-    incident: Incident, primary_contact, additional_contacts: Iterable, created: dict, now, email
+    incident: Incident,
+    primary_contact,
+    additional_contacts: Iterable,
+    created: dict,
+    now,
+    email,
+    *,
+    finished_draft_id: int | None = None,
 ) -> None:
-    """The primary contact, each other colleague once, the "created" history row and the
-    confirmation's outbox row (``email``, or None: nothing to send); one statement on
-    PostgreSQL (incidents.first_rows)."""
+    """The primary contact, each other colleague once, the "created" history row, the
+    confirmation's outbox row (``email``, or None: nothing to send) and the deletion of
+    the finished wizard draft; one statement on PostgreSQL (incidents.first_rows)."""
     extra = {c.pk: c for c in additional_contacts if c.pk != primary_contact.pk}
     contacts = [(primary_contact.pk, True), *((pk, False) for pk in extra)]
-    if not contacts_and_history_in_one_statement(incident, contacts, created, now, email):
+    if not contacts_and_history_in_one_statement(
+        incident, contacts, created, now, email, finished_draft_id=finished_draft_id
+    ):
+        _delete_finished_draft(finished_draft_id)
         IncidentContact.objects.bulk_create(
             [
                 IncidentContact(incident=incident, user_id=pk, is_primary=primary, added_at=now)
@@ -280,6 +304,11 @@ def _add_contacts_and_history(
             email.save(force_insert=True)
     if email is not None:
         queued(email)
+
+
+def _delete_finished_draft(draft_id: int | None) -> None:
+    if draft_id is not None:
+        Draft.objects.filter(pk=draft_id).delete_rows()
 
 
 def save_attachment(incident: Incident, upload, user) -> Attachment:

@@ -52,16 +52,30 @@ from portal.lib.wizards import PortalWizardView, StepFailure
 LAST_SUBMITTED_KEY = "azure_wizard_last_submitted"
 
 
-def chosen_route(wizard) -> str:
-    """The team the request is routed to instead of being worked, or ""."""
+def stored_option(wizard) -> str:
+    """The support option as stored with step 1.
+
+    It was validated when step 1 was posted, and the final submit validates step 1 again
+    before anything is created; in between, which steps the run has (``needs_contract``)
+    follows the stored answer, so the later steps do not rebuild step 1's form, whose
+    prerequisites cost a query (``AzureIncidentWizard.holdings``).
+    """
+    return (wizard.storage.get_step_data("options") or {}).get("options-option") or ""
+
+
+def chosen_route(wizard, option: str | None = None) -> str:
+    """The team the request is routed to instead of being worked, or "".
+
+    ``option``: the validated support option (the submit); by default the stored one.
+    """
+    option = stored_option(wizard) if option is None else option
+    if option == BILLING:
+        return azure_route(BILLING, None)
     # A step not answered yet has nothing to validate (and costs no form).
     stored = wizard.storage.get_step_data
-    options = (stored("options") is not None and wizard.get_cleaned_data_for_step("options")) or {}
-    if options.get("option") == BILLING:
-        return azure_route(BILLING, None)
     topic = (stored("topic") is not None and wizard.get_cleaned_data_for_step("topic")) or {}
     leaf = topic.get("category") or topic.get("problem_type") or topic.get("product")
-    return azure_route(options.get("option", ""), leaf)
+    return azure_route(option, leaf)
 
 
 def needs_contract(wizard) -> bool:
@@ -141,7 +155,7 @@ class AzureIncidentWizard(
         if step == "options":
             return {"user": user, "prerequisites": self.blocking_prerequisites}
         if step == "topic":  # the option as stored once valid: no form to validate
-            return {"option": (self.storage.get_step_data("options") or {}).get("options-option")}
+            return {"option": stored_option(self) or None}
         if step == "contract":
             product = self.catalogue_product()
             return {"user": user, "product": product, "options": self.contract_options}
@@ -203,7 +217,7 @@ class AzureIncidentWizard(
 
     def done(self, form_list, form_dict=None, **kwargs):
         user = self.request.user
-        route = chosen_route(self)
+        route = chosen_route(self, option=form_dict["options"].cleaned_data["option"])
         contract = _chosen_contract(form_dict)
         # The prerequisites again, at the moment of submission (SPEC §4.2).
         decision = azure_decision(
@@ -215,16 +229,16 @@ class AzureIncidentWizard(
         )
         if decision.refusal:
             raise StepFailure(decision.refusal, decision.step)
-        incident = submit_incident(
-            azure_draft(
-                user,
-                form_dict,
-                route=route,
-                reject_reason=decision.reject_reason,
-                product=self.catalogue_product(),
-                submission_key=self.submission_key(),
-            )
+        draft = azure_draft(
+            user,
+            form_dict,
+            route=route,
+            reject_reason=decision.reject_reason,
+            product=self.catalogue_product(),
+            submission_key=self.submission_key(),
         )
+        draft.finished_draft_id = self.finished_draft_id()
+        incident = submit_incident(draft)
         return redirect("incidents:confirmation", number=incident.number)
 
 

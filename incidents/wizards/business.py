@@ -258,6 +258,7 @@ class BusinessWizard(
     def done(self, form_list, form_dict=None, **kwargs):
         user = self.request.user
         draft = business_draft(user, form_dict, submission_key=self.submission_key())
+        draft.finished_draft_id = self.finished_draft_id()
         incident = submit_incident(draft)
         contacts = [draft.primary_contact.pk, *(c.pk for c in draft.additional_contacts)]
         if Incident.objects.sees_new(user, incident, contacts):

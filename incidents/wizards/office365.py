@@ -100,6 +100,7 @@ class Office365Wizard(PartnerRequiredMixin, RefreshableWizardMixin, PortalWizard
     # --- submit -----------------------------------------------------------
     def done(self, form_list, form_dict, **kwargs):
         draft = office365_draft(self.request.user, form_dict, submission_key=self.submission_key())
+        draft.finished_draft_id = self.finished_draft_id()
         incident = submit_incident(draft)
         return redirect("incidents:confirmation", number=incident.number)
 

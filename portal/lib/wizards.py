@@ -94,6 +94,13 @@ class PortalWizardMixin:
         return uuid.UUID(extra["submission_key"])
 
     # --- saved drafts (drafts.storage.DraftStorage) ---------------------------
+    def finished_draft_id(self) -> int | None:
+        """For ``done()``: the saved draft of this run, handed to a submit that deletes it
+        inside its own transaction (the storage then deletes nothing when the request
+        ends); None when nothing is saved (or the storage is not a draft storage)."""
+        release = getattr(self.storage, "release", None)
+        return release() if release is not None else None
+
     def dispatch(self, request, *args, **kwargs):
         # The draft remembers which wizard it belongs to (its title on the drafts list).
         request.wizard_view_path = f"{type(self).__module__}.{type(self).__qualname__}"

@@ -470,6 +470,27 @@ def test_a_non_technical_choice_is_announced_before_submit(partner_client, catal
     assert "will be routed to Billing and subscription management" in response.content.decode()
 
 
+def test_the_route_is_announced_on_each_later_step_as_step_one_validates_now(
+    partner_client, catalogue
+):
+    routed = "will be routed to Billing and subscription management"
+    partner_client.get(URL)
+    response = partner_client.post(URL, problem_data(catalogue["billing"]))
+    assert response.context["wizard"]["steps"].current == "description"
+    assert routed in response.content.decode()  # routed by the tree's root, two levels up
+    response = partner_client.post(URL, description_data())
+    assert routed in response.content.decode()
+
+    # The chosen tree withdrawn meanwhile (as the admin does): step 1 no longer validates,
+    # no route is announced.
+    withdrawn = catalogue["billing"][0]
+    withdrawn.is_active = False
+    withdrawn.save()
+    response = partner_client.post(URL, {STEP: "supporting", "wizard_goto_step": "description"})
+    assert response.context["wizard"]["steps"].current == "description"
+    assert "will be routed" not in response.content.decode()
+
+
 def test_a_technical_choice_is_not_announced_as_routed(partner_client, catalogue):
     response = walk_to_attach(partner_client, catalogue["mail"])
 
@@ -701,6 +722,8 @@ def test_posting_the_final_step_twice_creates_one_incident(
 
     assert Incident.objects.count() == 1
     assert second.status_code == 302 and second.url == first.url
+    # The second run's draft was kept by its rolled-back transaction: deleted all the same.
+    assert not Draft.objects.exists()
     assert len(mail.outbox) == 1
 
 

@@ -18,6 +18,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from contracts.models import ActivationRequest, Contract, ContractKind
 from contracts.wizards import ActivationWizard
+from drafts.models import Draft
 from incidents.models import Attachment, Incident
 from incidents.wizards.azure import AzureIncidentWizard
 from incidents.wizards.business import BusinessWizard
@@ -197,12 +198,15 @@ def test_a_storage_error_on_the_final_submit_shows_the_step_and_writes_nothing(
     assert "Nothing was submitted" in response.content.decode()
     assert chosen.written() == before
     assert _files_outside_drafts() == files
+    # The draft's deletion (inside the submit's transaction) was rolled back with the rest.
+    assert Draft.objects.exists()
     # The answers are kept: once storage works again, the same final POST submits.
     monkeypatch.undo()
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(chosen.url, final())
     assert response.status_code == 302
     assert chosen.written() != before
+    assert not Draft.objects.exists()
 
 
 def test_a_repeated_final_post_shows_the_confirmation_of_the_first(
