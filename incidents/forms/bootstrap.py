@@ -15,6 +15,7 @@ from django import forms
 from django.forms.boundfield import BoundField
 
 from .taxonomy import REFRESH_FIELD
+from .widgets import ONE_TEMPLATE_RENDERER
 
 
 def widget_css(widget: forms.Widget) -> str:
@@ -55,6 +56,8 @@ class BootstrapForm(forms.Form):
     """
 
     bound_field_class = BootstrapBoundField
+    # Widgets drawn by one template each, not Django's chain of includes (widgets.py).
+    default_renderer = ONE_TEMPLATE_RENDERER
     drawn_by_template = True  # templates/wizard/step.html: not through crispy
     refresh_after: str | None = None
     refresh_name = REFRESH_FIELD
