@@ -15,7 +15,7 @@ from django import forms
 from django.forms.boundfield import BoundField
 
 from .taxonomy import REFRESH_FIELD
-from .widgets import ONE_TEMPLATE_RENDERER
+from .widgets import ONE_TEMPLATE, ONE_TEMPLATE_RENDERER, OPTION_TEMPLATE
 
 
 def widget_css(widget: forms.Widget) -> str:
@@ -44,6 +44,17 @@ class BootstrapBoundField(BoundField):
     def is_choice_list(self) -> bool:
         """Radio buttons or a list of checkboxes: a fieldset, its label the legend."""
         return isinstance(self.field.widget, forms.RadioSelect)
+
+    @property
+    def options_drawn_here(self) -> bool:
+        """Whether form_field.html writes each radio button / checkbox of the list itself
+        (the markup of incidents/widgets/input_option.html, in its loop over the options),
+        rather than rendering one template per option through ``choice.tag``."""
+        widget = self.field.widget
+        return (
+            self.form.renderer is ONE_TEMPLATE_RENDERER
+            and ONE_TEMPLATE.get(getattr(widget, "option_template_name", "")) == OPTION_TEMPLATE
+        )
 
 
 class BootstrapForm(forms.Form):

@@ -62,7 +62,7 @@ class CachedOptionsSelect(forms.Select):
 # (issue 21: most of the templates a wizard step renders). These project templates are the
 # same markup with the includes written in, one template per widget (per radio button).
 _INPUT = "incidents/widgets/input.html"
-_OPTION = "incidents/widgets/input_option.html"
+OPTION_TEMPLATE = "incidents/widgets/input_option.html"
 ONE_TEMPLATE = {
     **{
         f"django/forms/widgets/{kind}.html": _INPUT
@@ -71,9 +71,9 @@ ONE_TEMPLATE = {
             "tel text time url"
         ).split()
     },
-    "django/forms/widgets/input_option.html": _OPTION,
-    "django/forms/widgets/radio_option.html": _OPTION,
-    "django/forms/widgets/checkbox_option.html": _OPTION,
+    "django/forms/widgets/input_option.html": OPTION_TEMPLATE,
+    "django/forms/widgets/radio_option.html": OPTION_TEMPLATE,
+    "django/forms/widgets/checkbox_option.html": OPTION_TEMPLATE,
     "django/forms/widgets/textarea.html": "incidents/widgets/textarea.html",
     "django/forms/widgets/select.html": "incidents/widgets/select.html",
 }
