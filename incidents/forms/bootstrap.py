@@ -15,6 +15,7 @@ from django import forms
 from django.forms.boundfield import BoundField
 
 from .taxonomy import REFRESH_FIELD
+from .widgets import ONE_TEMPLATE, ONE_TEMPLATE_RENDERER, OPTION_TEMPLATE
 
 
 def widget_css(widget: forms.Widget) -> str:
@@ -44,6 +45,17 @@ class BootstrapBoundField(BoundField):
         """Radio buttons or a list of checkboxes: a fieldset, its label the legend."""
         return isinstance(self.field.widget, forms.RadioSelect)
 
+    @property
+    def options_drawn_here(self) -> bool:
+        """Whether form_field.html writes each radio button / checkbox of the list itself
+        (the markup of incidents/widgets/input_option.html, in its loop over the options),
+        rather than rendering one template per option through ``choice.tag``."""
+        widget = self.field.widget
+        return (
+            self.form.renderer is ONE_TEMPLATE_RENDERER
+            and ONE_TEMPLATE.get(getattr(widget, "option_template_name", "")) == OPTION_TEMPLATE
+        )
+
 
 class BootstrapForm(forms.Form):
     """A form drawn by incidents/includes/form_fields.html (one field: form_field.html).
@@ -55,6 +67,8 @@ class BootstrapForm(forms.Form):
     """
 
     bound_field_class = BootstrapBoundField
+    # Widgets drawn by one template each, not Django's chain of includes (widgets.py).
+    default_renderer = ONE_TEMPLATE_RENDERER
     drawn_by_template = True  # templates/wizard/step.html: not through crispy
     refresh_after: str | None = None
     refresh_name = REFRESH_FIELD

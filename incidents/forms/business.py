@@ -131,9 +131,11 @@ class ProblemForm(TopicChainMixin, BootstrapForm):
         root = self._chosen("product")
         self.chosen_product = root.product if root else None
         # The versions from the cached catalogue (incidents/lookups.py): no query.
+        product = self.chosen_product
         self.fields["version"].preload(
-            versions_of(self.chosen_product),
+            lambda: versions_of(product),
             lookups.product_versions(self.chosen_product.pk) if self.chosen_product else [],
+            model=ProductVersion,
         )
         if self.chosen_product is not None:
             self.fields["version"].help_text = ""

@@ -42,7 +42,12 @@ class LookupChoiceField(forms.ChoiceField):
     def __init__(self, *, labels, cache_name: str, **kwargs):
         self.labels = labels
         kwargs.setdefault(
-            "widget", CachedOptionsSelect(cache_name, listed=lambda value: value in labels())
+            "widget",
+            CachedOptionsSelect(
+                cache_name,
+                listed=lambda value: value in labels(),
+                first_value=lambda: next(iter(labels()), None),
+            ),
         )
         super().__init__(choices=lambda: list(labels().items()), **kwargs)
 

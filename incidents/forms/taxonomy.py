@@ -24,6 +24,14 @@ REFRESH_FIELD = "refresh_lists"
 class PreloadedChoiceIterator(ModelChoiceIterator):
     """Iterates the field's preloaded objects (no query) when it has them."""
 
+    def __init__(self, field):
+        self.field = field
+
+    @property
+    def queryset(self):
+        # Asked only without preloaded objects: a lazily given queryset is not built.
+        return self.field.queryset
+
     def __iter__(self):
         objects = self.field.preloaded
         if objects is None:
@@ -51,11 +59,37 @@ class PreloadedChoiceMixin:
 
     iterator = PreloadedChoiceIterator
     preloaded: list | None = None
+    preloaded_model = None
+    _queryset_factory = None
 
-    def preload(self, queryset, objects) -> None:
-        """``objects``: exactly what ``queryset`` holds, already fetched and ordered."""
+    def preload(self, queryset, objects, model=None) -> None:
+        """``objects``: exactly what ``queryset`` holds, already fetched and ordered.
+
+        ``queryset`` may be a function that returns it, with ``model`` the objects' model:
+        the options and their validation come from ``objects``, so the queryset is built
+        only if something asks for ``field.queryset`` (building the filtered querysets of
+        a form's lists cost more than the rest of the form, issue 21).
+        """
         self.preloaded = list(objects)
-        self.queryset = queryset
+        if callable(queryset):
+            self._queryset_factory, self._queryset = queryset, None
+            self.preloaded_model = model
+            self.widget.choices = self.choices
+        else:
+            self.queryset = queryset
+            self.preloaded_model = queryset.model
+
+    def _get_queryset(self):
+        if self._queryset_factory is not None:
+            factory, self._queryset_factory = self._queryset_factory, None
+            forms.ModelChoiceField._set_queryset(self, factory())
+        return self._queryset
+
+    def _set_queryset(self, queryset):
+        self._queryset_factory = None
+        forms.ModelChoiceField._set_queryset(self, queryset)
+
+    queryset = property(_get_queryset, _set_queryset)
 
     def to_python(self, value):
         if self.preloaded is None:
@@ -63,7 +97,7 @@ class PreloadedChoiceMixin:
         if value in self.empty_values:
             return None
         self.validate_no_null_characters(value)
-        model = self.queryset.model
+        model = self.preloaded_model
         if isinstance(value, model):
             value = value.pk
         try:
@@ -93,7 +127,7 @@ class PreloadedMultipleChoiceMixin(PreloadedChoiceMixin):
             raise ValidationError(
                 self.error_messages["invalid_list"], code="invalid_list"
             ) from None
-        model = self.queryset.model
+        model = self.preloaded_model
         chosen = set()
         for item in values:
             try:
@@ -174,16 +208,10 @@ class TopicChainMixin:
         parent = None
         for depth, name in enumerate(self.chain_fields):
             field = self.fields[name]
-            if depth == 0:
-                qs = self.chain_roots_queryset()
-            elif parent is not None:
-                qs = Topic.objects.filter(parent=parent, is_active=True)
-            else:
-                qs = Topic.objects.none()
             for option in options:
                 if parent is not None:
                     option.parent = parent  # known: no query when walking up the path
-            field.preload(qs.order_by("sort_order", "name"), options)
+            field.preload(self._chain_queryset(depth, parent), options, model=Topic)
             if depth + 1 < len(self.chain_fields):
                 field.widget.attrs.update(
                     {
@@ -200,6 +228,20 @@ class TopicChainMixin:
                     pk = None
                 parent = next((o for o in options if o.pk == pk), None)
             options = children.get(parent.pk, []) if parent is not None else []
+
+    def _chain_queryset(self, depth: int, parent: Topic | None):
+        """What list ``depth`` offers, as a queryset built only if asked for."""
+
+        def queryset():
+            if depth == 0:
+                qs = self.chain_roots_queryset()
+            elif parent is not None:
+                qs = Topic.objects.filter(parent=parent, is_active=True)
+            else:
+                qs = Topic.objects.none()
+            return qs.order_by("sort_order", "name")
+
+        return queryset
 
     def chain_has_children(self, topic: Topic) -> bool:
         """Whether the chosen ``topic`` has active children (from the catalogue read
