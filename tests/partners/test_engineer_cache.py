@@ -121,7 +121,7 @@ def test_a_group_renamed_to_the_engineers_name_makes_its_members_engineers():
     assert fresh(user).is_support_engineer is True
 
 
-def test_a_deleted_user_leaves_no_answer_behind(django_assert_num_queries):
+def test_a_deleted_user_leaves_no_answer_behind():
     engineer = make_engineer("erik")
     assert fresh(engineer).is_support_engineer is True
     pk = engineer.pk
