@@ -7,7 +7,8 @@ class PartnersConfig(AppConfig):
     verbose_name = _("Partners")
 
     def ready(self):
-        from . import signals  # noqa: F401  (connects the receivers)
+        from . import engineer_cache, signals  # noqa: F401  (signals connects the receivers)
         from .eligibility import connect_signals
 
         connect_signals()
+        engineer_cache.connect_signals()

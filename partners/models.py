@@ -17,6 +17,7 @@ from phonenumber_field.modelfields import PhoneNumberField
 
 from portal.lib.i18n import TranslatedNameModel
 
+from . import engineer_cache
 from .choices import (  # noqa: F401 - re-exported: the app's choices are imported from here
     CompetencyFamily,
     CompetencyLevel,
@@ -332,16 +333,16 @@ class User(AbstractUser):
 
         Engineers work for the programme, not for a partner: a partner user is
         never treated as one, whatever their groups (the stricter reading, and it
-        spares every partner page the group query). Cached per user object, so
-        once per request.
+        spares every partner page the group query). Kept per user object (once
+        per request) and in the cache framework, dropped when a membership, the
+        user or a group changes (partners/engineer_cache.py).
         """
         if not self.is_authenticated or self.partner_id is not None:
             return False
-        cache = getattr(self, "_engineer_cache", None)
-        if cache is None:
-            cache = self.groups.filter(name=settings.SUPPORT_ENGINEERS_GROUP).exists()
-            self._engineer_cache = cache
-        return cache
+        answer = getattr(self, "_engineer_cache", None)
+        if answer is None:
+            answer = self._engineer_cache = engineer_cache.is_member(self)
+        return answer
 
     @property
     def is_personal_account(self) -> bool:

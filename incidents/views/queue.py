@@ -10,11 +10,15 @@ dated ones, as their own segment ordered by id.
 from __future__ import annotations
 
 import datetime as dt
+import weakref
 from dataclasses import dataclass
 from functools import partial
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import EmptyResultSet
+from django.db import connections
 from django.db.models import F, QuerySet
+from django.db.models.expressions import RawSQL
 from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan, TupleLessThan
 from django.http import QueryDict
 from django.shortcuts import render
@@ -168,13 +172,70 @@ def _load(
     page only displays them, so no model instances are built.
     """
     ids = segment.values("pk")[: size + 1]
-    by_pk = incidents.model._default_manager.filter(pk__in=ids).order_by()
-    rows = [QueueEntry._make(values) for values in by_pk.values_list(*ENTRY_COLUMNS)]
+    rows = [QueueEntry._make(values) for values in rows_by_ids(ids)]
     if by_id:
         rows.sort(key=lambda i: i.pk, reverse=reverse)
     else:
         rows.sort(key=lambda i: (i.response_due_at, i.pk), reverse=reverse)
     return rows
+
+
+class _RowsQuery:
+    """The page's outer query (the ENTRY_COLUMNS of the incidents whose ids a subquery
+    gives), compiled by the ORM once per database connection instead of on every page.
+
+    Compiling it (three joins, 18 columns) and iterating its results through the ORM cost
+    about as much CPU as the rest of the view (bench/FINDINGS.md, "Queue first page, second
+    round"). Its SQL never changes; only the ids subquery does, and that is compiled by the
+    ORM on every page (with its parameters) and put in the marker's place. The ORM's own
+    converters (e.g. SQLite's text datetimes) are applied to the rows.
+    """
+
+    MARKER = "__queue_page_ids__"
+
+    def __init__(self, connection):
+        query = (
+            Incident._default_manager.filter(pk__in=RawSQL(self.MARKER, ()))
+            .order_by()
+            .values_list(*ENTRY_COLUMNS)
+            .query
+        )
+        compiler = query.get_compiler(connection=connection)
+        sql, params = compiler.as_sql()
+        if params or sql.count(self.MARKER) != 1:  # pragma: no cover - a Django change
+            raise ValueError("the queue's rows query cannot be compiled once")
+        self.sql = sql
+        self.compiler = compiler
+        self.converters = compiler.get_converters(
+            [select[0] for select in compiler.select[: compiler.col_count]]
+        )
+
+    def rows(self, ids: QuerySet) -> list[tuple]:
+        connection = self.compiler.connection
+        try:
+            ids_sql, params = ids.query.get_compiler(connection=connection).as_sql()
+        except EmptyResultSet:  # e.g. Incident.objects.none() (filters not understood)
+            return []
+        with connection.cursor() as cursor:
+            cursor.execute(self.sql.replace(self.MARKER, ids_sql, 1), params)
+            rows = cursor.fetchall()
+        if self.converters:
+            rows = [tuple(row) for row in self.compiler.apply_converters(rows, self.converters)]
+        return rows
+
+
+# One per connection object: connections are per thread, and a converter may use its own.
+_ROWS_QUERIES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def rows_by_ids(ids: QuerySet) -> list[tuple]:
+    """The ENTRY_COLUMNS of the incidents ``ids`` (a ``values("pk")`` queryset) selects,
+    in one query (the ids as a subquery), in no particular order."""
+    connection = connections[ids.db]
+    query = _ROWS_QUERIES.get(connection)
+    if query is None:
+        query = _ROWS_QUERIES[connection] = _RowsQuery(connection)
+    return query.rows(ids)
 
 
 def by_relevance(form: QueueFilterForm) -> bool:

@@ -386,20 +386,21 @@ def test_the_queue_runs_the_same_number_of_queries_for_1_and_50_rows(
 # --- detail and actions --------------------------------------------------------------
 
 
-def test_the_engineer_detail_runs_ten_queries_for_the_owner_whatever_the_thread(
+def test_the_engineer_detail_queries_for_the_owner_do_not_grow_with_the_thread(
     engineer_client, incident, engineer, partner, django_assert_num_queries
 ):
     make_user(partner, username="csaba", first_name="Csaba", last_name="Kovacs")
     make_engineer("second")
     workflow.take(incident, engineer=engineer)
     # The first request also reads the engineers (the assign list) and the product names,
-    # then keeps them in the cache (incidents/lookups.py).
-    with django_assert_num_queries(12):
+    # then keeps them in the cache (incidents/lookups.py); take() has already cached the
+    # engineer-group answer (partners/engineer_cache.py).
+    with django_assert_num_queries(11):
         engineer_client.get(detail_url(incident))
-    # session, user, engineer group; incident (no join); colleagues that can be added
-    # (read once); the related objects, the thread, the history, the files and the contacts
-    # from their cached fragments.
-    with django_assert_num_queries(5):
+    # session, user; incident (no join); colleagues that can be added (read once); the
+    # related objects, the thread, the history, the files and the contacts from their
+    # cached fragments.
+    with django_assert_num_queries(4):
         response = engineer_client.get(detail_url(incident))
     html = response.content.decode()
     assert "Csaba Kovacs" in html and "second" in html
@@ -407,7 +408,7 @@ def test_the_engineer_detail_runs_ten_queries_for_the_owner_whatever_the_thread(
         workflow.reply(incident, engineer=engineer, body=f"Reply {i}")
     # The replies changed the incident: its related objects, messages, history, files and
     # contacts are read again (one query each).
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(9):
         response = engineer_client.get(detail_url(incident))
     assert "Reply 29" in response.content.decode()
 
@@ -420,12 +421,12 @@ def test_the_engineer_detail_shows_the_topic_path_at_the_same_cost_at_any_depth(
     one = make_incident(partner_user, topic=shallow[-1])
     four = make_incident(partner_user, topic=deep[-1])
     engineer_client.get(detail_url(one))  # the look-up lists are cached from now on
-    # session, user, engineer group; incident (no join; its related objects, thread,
-    # history, files and contacts from their cached fragments)
-    with django_assert_num_queries(4):
+    # session, user; incident (no join; its related objects, thread, history, files and
+    # contacts from their cached fragments; the engineer-group answer cached)
+    with django_assert_num_queries(3):
         engineer_client.get(detail_url(one))
     # a first view: related objects, messages, history, files and contacts read too
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         html = engineer_client.get(detail_url(four)).content.decode()
     assert "Exchange › Mail flow › Delays › &lt;b&gt;Bounces&lt;/b&gt;" in html
     deep[1].name_hu = "Levélforgalom"
@@ -435,19 +436,20 @@ def test_the_engineer_detail_shows_the_topic_path_at_the_same_cost_at_any_depth(
     assert "Exchange › Levélforgalom › Delays" in html
 
 
-def test_the_queue_first_page_runs_four_queries(
+def test_the_queue_first_page_runs_three_queries(
     engineer_client, partner_user, django_assert_num_queries
 ):
     make_many(partner_user, 30)
-    # The first request also reads the engineers (owner filter) and the products
-    # (product filter), then keeps them in the cache (incidents/lookups.py).
+    # The first request also reads the engineer group (access and menu; the answer is
+    # then cached, partners/engineer_cache.py), the engineers (owner filter) and the
+    # products (product filter), then keeps them in the cache (incidents/lookups.py).
     with django_assert_num_queries(6):
         engineer_client.get(QUEUE)
-    # session, user, engineer group (menu and access), the page (ids subquery + rows)
-    with django_assert_num_queries(4):
+    # session, user, the page (ids subquery + rows)
+    with django_assert_num_queries(3):
         response = engineer_client.get(QUEUE)
     assert len(listed(response)) == 25
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(3):
         engineer_client.get(QUEUE + response.context["next_url"])
 
 
