@@ -111,8 +111,12 @@ TEMPLATES = [
                 "django.template.context_processors.tz",
                 "portal.context_processors.portal",
             ],
-            # For the plain error pages: a static URL that cannot fail (portal/templatetags).
-            "libraries": {"safe_static": "portal.templatetags.safe_static"},
+            # For the plain error pages: a static URL that cannot fail (portal/templatetags);
+            # for the page chrome (base.html): static URLs remembered per process.
+            "libraries": {
+                "safe_static": "portal.templatetags.safe_static",
+                "chrome": "portal.templatetags.chrome",
+            },
         },
     }
 ]
