@@ -260,7 +260,7 @@ class PrimaryContactForm(BootstrapForm):
         if people is None:
             self.fields["primary_contact"].queryset = colleagues(user)
         else:  # the colleagues, already read once for this request
-            self.fields["primary_contact"].preload(colleagues(user), people)
+            self.fields["primary_contact"].preload(lambda: colleagues(user), people, model=User)
         if user is not None:
             self.initial.setdefault("primary_contact", user.pk)
 
@@ -284,15 +284,19 @@ class ShareForm(BootstrapForm):
         super().__init__(*args, **kwargs)
         self.user = user
         self.primary = primary
-        qs = colleagues(user)
-        if primary is not None:
-            qs = qs.exclude(pk=primary.pk)
+
+        def others_queryset():
+            qs = colleagues(user)
+            return qs if primary is None else qs.exclude(pk=primary.pk)
+
         if people is None:
+            qs = others_queryset()
             self.fields["additional_contacts"].queryset = qs
             self.no_colleagues = not qs.exists()
         else:  # the colleagues, already read once for this request
             others = [p for p in people if primary is None or p.pk != primary.pk]
-            self.fields["additional_contacts"].preload(qs, others)
+            # Its queryset is built only if something asks for it (issue 21).
+            self.fields["additional_contacts"].preload(others_queryset, others, model=User)
             self.no_colleagues = not others
 
 
