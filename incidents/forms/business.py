@@ -5,7 +5,6 @@ from __future__ import annotations
 from django import forms
 from django.conf import settings
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -27,6 +26,7 @@ from incidents.forms.taxonomy import (
     PreloadedMultipleChoiceMixin,
     TopicChainMixin,
     TopicChoiceField,
+    lookup_url,
 )
 from incidents.models import (
     TEXT_MAX_LENGTH,
@@ -117,15 +117,13 @@ class ProblemForm(TopicChainMixin, BootstrapForm):
         product_field.widget.attrs.update(
             {
                 "data-versions-target": self.add_prefix("version"),
-                "data-versions-url": reverse("incidents:business_versions", args=[0]).replace(
-                    "/0/", "/__id__/"
-                ),
+                "data-versions-url": lookup_url("incidents:business_versions", with_id=True),
             }
         )
         self.fields["category"].widget.attrs.update(
             {
                 "data-articles-product": self.add_prefix("product"),
-                "data-articles-url": reverse("incidents:business_articles"),
+                "data-articles-url": lookup_url("incidents:business_articles"),
             }
         )
         root = self._chosen("product")

@@ -170,3 +170,29 @@ def test_the_azure_contract_steps_plans_are_the_signature_cloud_ones_without_a_q
         data={"contract-contract": other.pk}, prefix="contract", user=partner_user, product=product
     )
     assert not refused.is_valid()
+
+
+def test_the_dependent_lists_urls_are_reversed_once_and_follow_the_script_prefix(db):
+    from unittest import mock
+
+    from django.urls import reverse, set_script_prefix
+
+    from incidents.forms import taxonomy
+
+    expected = reverse("incidents:business_versions", args=[0]).replace("/0/", "/__id__/")
+    with mock.patch.object(taxonomy, "reverse", wraps=taxonomy.reverse) as counted:
+        taxonomy._lookup_url.cache_clear()
+        for _ in range(3):
+            form = business.ProblemForm(prefix="problem")
+        assert counted.call_count == 3  # topic children, versions, articles: once each
+    attrs = form.fields["product"].widget.attrs
+    assert attrs["data-versions-url"] == expected
+    assert form.fields["category"].widget.attrs["data-articles-url"] == reverse(
+        "incidents:business_articles"
+    )
+    set_script_prefix("/portal/")
+    try:
+        moved = business.ProblemForm(prefix="problem").fields["product"].widget.attrs
+        assert moved["data-versions-url"] == "/portal" + expected
+    finally:
+        set_script_prefix("/")
