@@ -149,12 +149,11 @@ def test_the_contact_and_share_steps_colleagues_are_not_a_queryset_built_per_for
 def test_the_azure_contract_steps_plans_are_the_signature_cloud_ones_without_a_queryset_built(
     partner_user,
 ):
-    from contracts.models import ContractKind
+    from contracts.models import ContractKind, Platform
     from incidents.forms.azure import AzureContractForm
-    from tests.builders import make_contract
-    from tests.incidents.test_azure_wizard import azure as azure_fixture
+    from tests.builders import make_contract, make_product
 
-    product = azure_fixture.__wrapped__(None)["product"]
+    product = make_product("Microsoft Azure", Platform.AZURE)
     cloud = make_contract(partner_user.partner, register_to=partner_user, name="Cloud")
     other = make_contract(
         partner_user.partner, kind=ContractKind.PRODUCT_SUPPORT, register_to=partner_user
