@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from phonenumber_field.formfields import PhoneNumberField
 
-from contracts.models import ContractKind, ContractOption, Product
+from contracts.models import Contract, ContractKind, ContractOption, Product
 from incidents.azure import azure_contract_kind_refusal, azure_product, usable_subscriptions
 from incidents.forms.bootstrap import BootstrapForm
 from incidents.forms.common import (
@@ -18,7 +18,11 @@ from incidents.forms.common import (
     is_24x7_field,
     severity_field,
 )
-from incidents.forms.contract_step import ContractStepForm, by_model_ordering
+from incidents.forms.contract_step import (
+    ContractStepForm,
+    by_model_ordering,
+    usable_contracts_queryset,
+)
 from incidents.forms.lists import time_zone_field
 from incidents.forms.taxonomy import PreloadedChoiceMixin, TopicChainMixin, TopicChoiceField
 from incidents.models import TEXT_MAX_LENGTH, TITLE_MAX_LENGTH, RoutedTeam, Tree
@@ -139,6 +143,7 @@ class AzureContractForm(ContractStepForm):
     def __init__(self, *args, **kwargs):
         kwargs["kinds"] = None
         super().__init__(*args, **kwargs)
+        offered = [option.contract.pk for option in self.usable]
         usable, other_kind = [], []
         for option in self.usable:
             refusal = azure_contract_kind_refusal(option.contract)
@@ -149,8 +154,9 @@ class AzureContractForm(ContractStepForm):
         self.usable = usable
         self.unavailable = self.unavailable + other_kind
         self.fields["contract"].preload(
-            self.fields["contract"].queryset.filter(kind=ContractKind.SIGNATURE_CLOUD),
+            usable_contracts_queryset(offered, kind=ContractKind.SIGNATURE_CLOUD),
             by_model_ordering([option.contract for option in usable]),
+            model=Contract,
         )
         self.fields["contract"].error_messages["invalid_choice"] = _(
             "This support plan cannot be used (any more): see the unavailable support plans. "
@@ -228,9 +234,12 @@ class DetailsForm(SeverityRuleMixin, BootstrapForm):
         self.user = user
         self.fields["started_at"].use_time_zone(time_zone)
         if user is not None:
-            queryset = usable_subscriptions(user)
             if subscriptions is None:
-                subscriptions = list(queryset)  # one read: the list and its validation
-            self.fields["subscription"].preload(queryset, subscriptions)
+                # one read: the list and its validation
+                subscriptions = list(usable_subscriptions(user))
+            # The queryset is built only if something asks for it (issue 21).
+            self.fields["subscription"].preload(
+                lambda: usable_subscriptions(user), subscriptions, model=AzureSubscription
+            )
             if not self.is_bound and len(subscriptions) == 1:
                 self.initial.setdefault("subscription", subscriptions[0].pk)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from django import forms
 from django.conf import settings
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -27,6 +26,7 @@ from incidents.forms.taxonomy import (
     PreloadedMultipleChoiceMixin,
     TopicChainMixin,
     TopicChoiceField,
+    lookup_url,
 )
 from incidents.models import (
     TEXT_MAX_LENGTH,
@@ -117,15 +117,13 @@ class ProblemForm(TopicChainMixin, BootstrapForm):
         product_field.widget.attrs.update(
             {
                 "data-versions-target": self.add_prefix("version"),
-                "data-versions-url": reverse("incidents:business_versions", args=[0]).replace(
-                    "/0/", "/__id__/"
-                ),
+                "data-versions-url": lookup_url("incidents:business_versions", with_id=True),
             }
         )
         self.fields["category"].widget.attrs.update(
             {
                 "data-articles-product": self.add_prefix("product"),
-                "data-articles-url": reverse("incidents:business_articles"),
+                "data-articles-url": lookup_url("incidents:business_articles"),
             }
         )
         root = self._chosen("product")
@@ -260,7 +258,7 @@ class PrimaryContactForm(BootstrapForm):
         if people is None:
             self.fields["primary_contact"].queryset = colleagues(user)
         else:  # the colleagues, already read once for this request
-            self.fields["primary_contact"].preload(colleagues(user), people)
+            self.fields["primary_contact"].preload(lambda: colleagues(user), people, model=User)
         if user is not None:
             self.initial.setdefault("primary_contact", user.pk)
 
@@ -284,15 +282,19 @@ class ShareForm(BootstrapForm):
         super().__init__(*args, **kwargs)
         self.user = user
         self.primary = primary
-        qs = colleagues(user)
-        if primary is not None:
-            qs = qs.exclude(pk=primary.pk)
+
+        def others_queryset():
+            qs = colleagues(user)
+            return qs if primary is None else qs.exclude(pk=primary.pk)
+
         if people is None:
+            qs = others_queryset()
             self.fields["additional_contacts"].queryset = qs
             self.no_colleagues = not qs.exists()
         else:  # the colleagues, already read once for this request
             others = [p for p in people if primary is None or p.pk != primary.pk]
-            self.fields["additional_contacts"].preload(qs, others)
+            # Its queryset is built only if something asks for it (issue 21).
+            self.fields["additional_contacts"].preload(others_queryset, others, model=User)
             self.no_colleagues = not others
 
 

@@ -33,6 +33,11 @@ def by_model_ordering(contracts: list[Contract]) -> list[Contract]:
     )
 
 
+def usable_contracts_queryset(pks: list[int], **filters):
+    """A function that builds the queryset of the contracts ``pks`` (for ``preload``)."""
+    return lambda: Contract.objects.filter(pk__in=pks, **filters).select_related("location")
+
+
 class AddContractForm(RegisterContractForm, BootstrapForm):
     """The contracts app's Access ID + Contract ID form, on the contract step: drawn by
     incidents/includes/form_field.html like the step's own fields."""
@@ -75,12 +80,12 @@ class ContractStepForm(BootstrapForm):
             self.usable, self.unavailable = Contract.options_for(
                 user, product, version, kinds=kinds
             )
-        # The usable contracts were just read (with their location): no second read.
+        # The usable contracts were just read (with their location): no second read, and
+        # their queryset is built only if something asks for it (issue 21).
         self.fields["contract"].preload(
-            Contract.objects.filter(
-                pk__in=[option.contract.pk for option in self.usable]
-            ).select_related("location"),
+            usable_contracts_queryset([option.contract.pk for option in self.usable]),
             by_model_ordering([option.contract for option in self.usable]),
+            model=Contract,
         )
         if len(self.usable) == 1 and not self.is_bound:
             self.initial.setdefault("contract", self.usable[0].contract.pk)

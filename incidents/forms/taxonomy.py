@@ -8,17 +8,36 @@ fetches the children instantly.
 
 from __future__ import annotations
 
+import functools
+
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.forms.models import ModelChoiceIterator
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.translation import gettext_lazy as _
 
 from incidents import lookups
 from incidents.models import Topic
 
 REFRESH_FIELD = "refresh_lists"
+ID_PLACEHOLDER = "__id__"
+
+
+def lookup_url(name: str, *, with_id: bool = False) -> str:
+    """The URL a dependent list fetches its options from; ``with_id``: with ``__id__`` in
+    place of the chosen value's id (the script fills it in). Reversed once per process
+    (per URLconf and script prefix), not on every build of a step form (issue 21)."""
+    urlconf = get_urlconf() or settings.ROOT_URLCONF
+    return _lookup_url(name, with_id, urlconf, get_script_prefix())
+
+
+@functools.lru_cache(maxsize=64)
+def _lookup_url(name: str, with_id: bool, urlconf: str, prefix: str) -> str:
+    if with_id:
+        return reverse(name, args=[0], urlconf=urlconf).replace("/0/", f"/{ID_PLACEHOLDER}/")
+    return reverse(name, urlconf=urlconf)
 
 
 class PreloadedChoiceIterator(ModelChoiceIterator):
@@ -181,7 +200,7 @@ class TopicChainMixin:
         return Topic.objects.filter(self.chain_roots(), is_active=True)
 
     def setup_chain(self) -> None:
-        url = reverse("incidents:topic_children", args=[0]).replace("/0/", "/__id__/")
+        url = lookup_url("incidents:topic_children", with_id=True)
         values = [self._chain_value(name) for name in self.chain_fields]
         chosen_ids = []
         for value in values[:-1]:

@@ -75,6 +75,7 @@ ONE_TEMPLATE = {
     "django/forms/widgets/radio_option.html": OPTION_TEMPLATE,
     "django/forms/widgets/checkbox_option.html": OPTION_TEMPLATE,
     "django/forms/widgets/textarea.html": "incidents/widgets/textarea.html",
+    "django/forms/widgets/clearable_file_input.html": "incidents/widgets/clearable_file_input.html",
     "django/forms/widgets/select.html": "incidents/widgets/select.html",
 }
 

@@ -69,6 +69,8 @@ def step_forms(user, colleague, cat, contract, renderer=None):
         office365.DescriptionForm(data={"description-title": HOSTILE}, prefix="description"),
         office365.SupportingInfoForm(prefix="supporting"),
         office365.SupportingInfoForm(data={"supporting-severity": "B"}, prefix="supporting"),
+        office365.AttachForm(prefix="attach"),
+        office365.AttachForm(data={}, prefix="attach"),
         azure.SupportOptionForm(prefix="option"),
         azure.SupportOptionForm(data={}, prefix="option"),
         azure.ContactForm(prefix="contact", initial={"time_zone": "Europe/Budapest"}),
@@ -128,7 +130,11 @@ def test_a_widget_is_one_template_and_a_drop_down_renders_no_template_per_option
 
 @pytest.mark.parametrize(
     "django_name",
-    ["django/forms/widgets/text.html", "django/forms/widgets/radio_option.html"],
+    [
+        "django/forms/widgets/text.html",
+        "django/forms/widgets/radio_option.html",
+        "django/forms/widgets/clearable_file_input.html",
+    ],
 )
 def test_only_templates_that_include_others_are_swapped(django_name):
     assert django_name in ONE_TEMPLATE
@@ -155,3 +161,23 @@ def test_a_cached_long_list_draws_what_djangos_select_draws(db):
     plain = forms.Select(choices=field.choices)
     for value in ("Europe/Budapest", "nowhere", None):
         assert field.widget.render("zone", value, attrs) == plain.render("zone", value, attrs)
+
+
+def test_the_file_input_draws_what_djangos_draws_with_a_stored_file_too():
+    from portal.lib.uploads import AttachmentsField
+
+    class Stored:
+        url = "/files/report.txt"
+
+        def __str__(self):
+            return "report <1>.txt"
+
+    field = AttachmentsField(label="Files")
+    attrs = {"id": "id_files", "aria-describedby": "files_help", "class": "form-control"}
+    for value in (None, Stored()):
+        ours = field.widget.render("files", value, attrs, renderer=ONE_TEMPLATE_RENDERER)
+        theirs = field.widget.render("files", value, attrs, renderer=get_default_renderer())
+        assert ours == theirs
+    names = templates_rendered(office365.AttachForm(prefix="attach"))
+    assert "incidents/widgets/clearable_file_input.html" in names
+    assert "django/forms/widgets/clearable_file_input.html" not in names
