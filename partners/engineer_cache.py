@@ -22,6 +22,8 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 
+from portal.lib.caching import cached
+
 LOOKUP_TTL = getattr(settings, "LOOKUP_CACHE_TTL", 60)
 
 
@@ -31,11 +33,11 @@ def key(user_id: int) -> str:
 
 def is_member(user) -> bool:
     """Whether ``user`` is in the "Support engineers" group: cached, read on a miss."""
-    answer = cache.get(key(user.pk))
-    if answer is None:
-        answer = user.groups.filter(name=settings.SUPPORT_ENGINEERS_GROUP).exists()
-        cache.set(key(user.pk), answer, LOOKUP_TTL)
-    return answer
+    return cached(
+        key(user.pk),
+        lambda: user.groups.filter(name=settings.SUPPORT_ENGINEERS_GROUP).exists(),
+        LOOKUP_TTL,
+    )
 
 
 def forget(user_ids) -> None:
