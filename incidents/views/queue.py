@@ -10,22 +10,29 @@ dated ones, as their own segment ordered by id.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import uuid
 import weakref
 from dataclasses import dataclass
 from functools import partial
 
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
-from django.db import connections
+from django.db import connections, transaction
 from django.db.models import F, QuerySet
 from django.db.models.expressions import RawSQL
 from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan, TupleLessThan
+from django.db.models.signals import post_delete, post_save
 from django.http import QueryDict
 from django.shortcuts import render
 from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from contracts.models import Product
 from incidents import search
 from incidents.clock import DUE_SOON
 from incidents.forms.followup import QueueFilterForm
@@ -39,7 +46,6 @@ from .queue_render import (
     ROW_TEXTS,
     QueueEntry,
     bulk_engineers,
-    entries,
     filter_controls,
     filters_key,
     queue_rows,
@@ -324,6 +330,54 @@ def filtered_queue(user, form: QueueFilterForm, *, searched: bool = True) -> Que
     return incidents
 
 
+# --- the page's data, kept a few seconds ------------------------------------------------
+# A keyset page's rows (the values read, before anything is rendered) are kept in the
+# cache for PAGE_TTL seconds under the filters and cursor that chose them and a version
+# that every change to what a row shows replaces (an incident, a partner, a product or a
+# user saved or deleted: signals below, and again when the transaction commits). So
+# within this process a change shows at once; other workers with a per-process cache
+# (LocMemCache) read their copy for at most PAGE_TTL seconds, as with a shared cache a
+# change made by another process that does not send these signals (a raw SQL update).
+# Not kept: searches and the due filters (which rows match moves with the clock); the
+# due states and relative times are computed from the rows on every request.
+PAGE_TTL = getattr(settings, "QUEUE_PAGE_TTL", 3)
+PAGES_VERSION_KEY = "incidents:queue:pages-version"
+
+
+def _pages_version() -> str:
+    version = cache.get(PAGES_VERSION_KEY)
+    if version is None:
+        version = uuid.uuid4().hex
+        cache.set(PAGES_VERSION_KEY, version, None)
+    return version
+
+
+def forget_pages(**kwargs) -> None:
+    """Drop every kept queue page (a new version); again on commit, so a page read by
+    another thread before the transaction committed is not kept either."""
+    cache.delete(PAGES_VERSION_KEY)
+    transaction.on_commit(lambda: cache.delete(PAGES_VERSION_KEY))
+
+
+for _model in (Incident, Partner, Product, get_user_model()):
+    for _signal in (post_save, post_delete):
+        _signal.connect(forget_pages, sender=_model, dispatch_uid=f"queue-pages-{_model.__name__}")
+
+
+def kept_page(user, data: QueryDict, form: QueueFilterForm, read) -> QueuePage:
+    """``read()``'s page, kept PAGE_TTL seconds when it may be (see above)."""
+    if not PAGE_TTL or form.cleaned_data.get("q") or form.cleaned_data.get("due"):
+        return read()
+    text = repr((user.pk, sorted(data.lists())))
+    digest = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+    key = f"incidents:queue:page:{_pages_version()}:{digest}"
+    page = cache.get(key)
+    if page is None:
+        page = read()
+        cache.set(key, page, PAGE_TTL)
+    return page
+
+
 @require_GET
 @login_required
 def queue(request):
@@ -332,31 +386,22 @@ def queue(request):
     # With no parameters at all, show what needs work: the open incidents.
     data = request.GET if request.GET else QueryDict("status=open")
     form = QueueFilterForm(data)
-    relevance = form.is_valid() and by_relevance(form)
-    if form.is_valid():
-        incidents = filtered_queue(request.user, form, searched=not relevance)
-        descending = form.cleaned_data.get("sort") == "-due"
-        undated = not implies_due_time(form)
-    else:
-        incidents, descending, undated = Incident.objects.none(), False, False
-    if relevance:
-        cursor = request.GET.get("after") or request.GET.get("before")
+    cursors = {"after": request.GET.get("after"), "before": request.GET.get("before")}
+    if not form.is_valid():
+        page = queue_page(Incident.objects.none(), **cursors, undated=False)
+    elif by_relevance(form):
+        incidents = filtered_queue(request.user, form, searched=False)
+        cursor = cursors["after"] or cursors["before"]
         page = relevance_page(incidents, form.cleaned_data["q"], after=cursor)
     else:
-        # The open filters ("status IN open statuses") read incident_open_due_idx, the
-        # partial index of open incidents, in order: no per-status split is needed.
-        page = queue_page(
-            incidents,
-            after=request.GET.get("after"),
-            before=request.GET.get("before"),
-            descending=descending,
-            undated=undated,
+        page = kept_page(
+            request.user, data, form, partial(_keyset_page, request.user, form, cursors)
         )
     params = data.copy()
     params.pop("after", None)
     params.pop("before", None)
     filters_query, bulk, now = params.urlencode(), True, timezone.now()
-    rows = entries(page.rows)
+    rows = page.rows
     return render(
         request,
         "incidents/queue/list.html",
@@ -379,6 +424,18 @@ def queue(request):
             "filters": partial(filter_controls, form),
             "engineers": partial(bulk_engineers, form),
         },
+    )
+
+
+def _keyset_page(user, form: QueueFilterForm, cursors: dict) -> QueuePage:
+    """The page of the filtered queue at the cursor, in due order."""
+    # The open filters ("status IN open statuses") read incident_open_due_idx, the
+    # partial index of open incidents, in order: no per-status split is needed.
+    return queue_page(
+        filtered_queue(user, form),
+        **cursors,
+        descending=form.cleaned_data.get("sort") == "-due",
+        undated=not implies_due_time(form),
     )
 
 

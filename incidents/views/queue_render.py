@@ -70,29 +70,6 @@ class QueueEntry(namedtuple("QueueEntry", _ENTRY_FIELDS)):
     is_open = Incident.is_open
     response_clock = Incident.response_clock
 
-    @classmethod
-    def from_incident(cls, incident: Incident) -> QueueEntry:
-        """The same values from a model instance (the search's pages are read as models)."""
-        partner, product, owner = incident.partner, incident.product, incident.owner
-        names = [
-            getattr(product, f"name_{lang}", "") if product else None
-            for lang in TRANSLATED_LANGUAGES
-        ]
-        return cls(
-            incident.pk, incident.number, incident.title, incident.status,
-            incident.severity, incident.is_24x7, incident.response_due_at,
-            incident.first_response_at, partner.name, partner.partner_number,
-            product.name if product else None, *names,
-            owner.username if owner else None,
-            owner.first_name if owner else None,
-            owner.last_name if owner else None,
-        )  # fmt: skip
-
-
-def entries(rows) -> list[QueueEntry]:
-    """``rows`` as QueueEntry values, whether they were read as values or as models."""
-    return [row if isinstance(row, QueueEntry) else QueueEntry.from_incident(row) for row in rows]
-
 
 @dataclass(frozen=True)
 class QueueRow:
@@ -247,11 +224,29 @@ def bulk_engineers(form: QueueFilterForm) -> list[tuple[str, str]]:
 def rows_key(rows: list[QueueEntry], *, now: dt.datetime, bulk: bool) -> str:
     """The rows fragment's key: the values read and each row's due state and relative
     due time ("in 25 minutes": the clock moves, so the key changes when the text does)."""
-    clocks = [
-        (clock.state, relative_due(clock)) if (clock := row.response_clock(now)) else ""
-        for row in rows
-    ]
+    clocks = [due_key(clock) if (clock := row.response_clock(now)) else "" for row in rows]
     return fragment_key(rows, clocks, bulk)
+
+
+# Below this, the relative due text is a function of the whole minutes between the due
+# time and now (see due_key); 27 days, not 28, leaves room for a daylight-saving hour.
+_MINUTES_RULE = dt.timedelta(days=27)
+_MINUTE = dt.timedelta(minutes=1)
+
+
+def due_key(clock) -> tuple:
+    """What a row's due cell shows (its state and relative text), as a key: equal keys,
+    equal cells. Cheaper than the text (``relative_due``, ``timeuntil`` and two
+    translations, ≈ 40 µs a row): within 27 days ``timeuntil`` with ``depth=1`` counts
+    only whole weeks, days, hours or minutes of the difference (no months or years,
+    which need the calendar), all multiples of a minute, so the whole minutes decide
+    the text. Further off, the text itself is the key.
+    """
+    overdue = clock.is_overdue
+    delta = clock.now - clock.due_at if overdue else clock.due_at - clock.now
+    if delta < _MINUTES_RULE:
+        return clock.state, overdue, delta // _MINUTE
+    return clock.state, relative_due(clock)
 
 
 def filters_key(form: QueueFilterForm, filters_query: str) -> str:

@@ -4,11 +4,14 @@ import datetime as dt
 
 import pytest
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import formats, timezone, translation
 
 from incidents import workflow
+from incidents.clock import ResponseClock
 from incidents.models import HistoryEvent
+from incidents.templatetags.incident_tags import relative_due
 from incidents.views import queue as queue_view
+from incidents.views.queue_render import due_key
 from tests.incidents.test_workflow_builders import make_incident, set_due
 
 QUEUE = reverse("incidents:queue")
@@ -75,3 +78,33 @@ def test_the_history_uses_the_detail_pages_date_format(engineer_client, partner_
     )
     assert event["when"]["shown"] == formats.date_format(local, "DATETIME_FORMAT")
     assert event["when"]["shown"] in response.content.decode()
+
+
+def _deltas():
+    """Differences around every unit boundary of the relative text, and a spread between."""
+    units = [dt.timedelta(minutes=1), dt.timedelta(hours=1), dt.timedelta(days=1),
+             dt.timedelta(weeks=1)]  # fmt: skip
+    tiny = dt.timedelta(microseconds=1)
+    for unit in units:
+        for count in (1, 2, 3):
+            edge = unit * count
+            yield from (edge - tiny, edge, edge + tiny, edge + dt.timedelta(seconds=30))
+    yield from (dt.timedelta(0), dt.timedelta(seconds=59), dt.timedelta(days=26, hours=23))
+    yield from (dt.timedelta(days=27) - tiny, dt.timedelta(days=27), dt.timedelta(days=40))
+    step = dt.timedelta(minutes=7, seconds=13, microseconds=999)
+    yield from (step * k for k in range(0, 6000, 37))
+
+
+@pytest.mark.parametrize("language", ["en", "de", "ja"])
+def test_the_rows_key_changes_whenever_a_rows_due_text_or_state_does(language):
+    """due_key (the rows fragment's key part) stands for relative_due's text: two clocks
+    with the same key show the same text and state, on either side of the due time."""
+    now = dt.datetime(2026, 2, 27, 23, 59, 59, 500_000, tzinfo=dt.UTC)
+    seen: dict = {}
+    with translation.override(language):
+        for delta in _deltas():
+            for clock in (ResponseClock(due_at=now + delta, now=now),
+                          ResponseClock(due_at=now - delta, now=now)):  # fmt: skip
+                shown = (clock.state, relative_due(clock))
+                assert seen.setdefault(due_key(clock), shown) == shown, (clock, shown)
+    assert len(seen) > 100  # the boundaries and the spread were all tried
