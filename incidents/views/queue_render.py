@@ -228,25 +228,27 @@ def rows_key(rows: list[QueueEntry], *, now: dt.datetime, bulk: bool) -> str:
     return fragment_key(rows, clocks, bulk)
 
 
-# Below this, the relative due text is a function of the whole minutes between the due
-# time and now (see due_key); 27 days, not 28, leaves room for a daylight-saving hour.
-_MINUTES_RULE = dt.timedelta(days=27)
 _MINUTE = dt.timedelta(minutes=1)
 
 
 def due_key(clock) -> tuple:
-    """What a row's due cell shows (its state and relative text), as a key: equal keys,
-    equal cells. Cheaper than the text (``relative_due``, ``timeuntil`` and two
-    translations, ≈ 40 µs a row): within 27 days ``timeuntil`` with ``depth=1`` counts
-    only whole weeks, days, hours or minutes of the difference (no months or years,
-    which need the calendar), all multiples of a minute, so the whole minutes decide
-    the text. Further off, the text itself is the key.
+    """What a row's due cell shows (its state and relative text) as a key, with the row's
+    due time (which the rows key holds anyway): equal keys, equal cells.
+
+    Much cheaper than the text (``relative_due``: ``timeuntil`` and two translations,
+    ≈ 40 µs a row). ``timeuntil`` with ``depth=1`` shows either whole years or months,
+    counted on the calendar (they change where the current day changes, or where the
+    difference is whole days), or else whole weeks, days, hours or minutes of the
+    difference. So for a given due time, the whole minutes of the difference and the
+    current day (in the zone ``timeuntil`` counts in) decide the text; checked across
+    month ends and a leap day in tests/incidents/test_queue_due_times.py.
     """
     overdue = clock.is_overdue
-    delta = clock.now - clock.due_at if overdue else clock.due_at - clock.now
-    if delta < _MINUTES_RULE:
-        return clock.state, overdue, delta // _MINUTE
-    return clock.state, relative_due(clock)
+    if overdue:  # timeuntil(now, due): counted in the due time's zone
+        delta, day = clock.now - clock.due_at, clock.now.astimezone(clock.due_at.tzinfo).date()
+    else:  # timeuntil(due, now): counted in now's zone
+        delta, day = clock.due_at - clock.now, clock.now.date()
+    return clock.state, overdue, delta // _MINUTE, day
 
 
 def filters_key(form: QueueFilterForm, filters_query: str) -> str:

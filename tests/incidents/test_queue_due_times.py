@@ -82,29 +82,34 @@ def test_the_history_uses_the_detail_pages_date_format(engineer_client, partner_
 
 def _deltas():
     """Differences around every unit boundary of the relative text, and a spread between."""
-    units = [dt.timedelta(minutes=1), dt.timedelta(hours=1), dt.timedelta(days=1),
-             dt.timedelta(weeks=1)]  # fmt: skip
-    tiny = dt.timedelta(microseconds=1)
-    for unit in units:
-        for count in (1, 2, 3):
-            edge = unit * count
-            yield from (edge - tiny, edge, edge + tiny, edge + dt.timedelta(seconds=30))
-    yield from (dt.timedelta(0), dt.timedelta(seconds=59), dt.timedelta(days=26, hours=23))
-    yield from (dt.timedelta(days=27) - tiny, dt.timedelta(days=27), dt.timedelta(days=40))
-    step = dt.timedelta(minutes=7, seconds=13, microseconds=999)
-    yield from (step * k for k in range(0, 6000, 37))
+    day, tiny = dt.timedelta(days=1), dt.timedelta(microseconds=1)
+    units = [dt.timedelta(minutes=1), dt.timedelta(hours=1), day, dt.timedelta(weeks=1)]
+    edges = [unit * count for unit in units for count in (1, 2, 3)]
+    edges += [day * days for days in (27, 28, 29, 30, 31, 59, 61, 365, 366, 730)]
+    for edge in edges:
+        yield from (edge - tiny, edge, edge + tiny, edge + dt.timedelta(seconds=30))
+    yield from (dt.timedelta(0), dt.timedelta(seconds=59))
+    step = dt.timedelta(hours=7, minutes=7, seconds=13, microseconds=999)
+    yield from (step * k for k in range(0, 3000, 7))
 
 
 @pytest.mark.parametrize("language", ["en", "de", "ja"])
 def test_the_rows_key_changes_whenever_a_rows_due_text_or_state_does(language):
-    """due_key (the rows fragment's key part) stands for relative_due's text: two clocks
-    with the same key show the same text and state, on either side of the due time."""
-    now = dt.datetime(2026, 2, 27, 23, 59, 59, 500_000, tzinfo=dt.UTC)
+    """due_key (the rows fragment's key part, beside the row's due time) stands for
+    relative_due's text: for one due time, clocks with the same key show the same text
+    and state, before and after the due time, across month ends and a leap day."""
     seen: dict = {}
+    dues = [
+        dt.datetime(2026, 1, 31, 23, 59, 59, 500_000, tzinfo=dt.UTC),
+        dt.datetime(2028, 2, 29, 12, 0, tzinfo=dt.UTC),
+        dt.datetime(2026, 12, 3, 0, 0, 0, 1, tzinfo=dt.UTC),
+    ]
     with translation.override(language):
-        for delta in _deltas():
-            for clock in (ResponseClock(due_at=now + delta, now=now),
-                          ResponseClock(due_at=now - delta, now=now)):  # fmt: skip
-                shown = (clock.state, relative_due(clock))
-                assert seen.setdefault(due_key(clock), shown) == shown, (clock, shown)
-    assert len(seen) > 100  # the boundaries and the spread were all tried
+        for due in dues:
+            for delta in _deltas():
+                for clock in (ResponseClock(due_at=due, now=due - delta),
+                              ResponseClock(due_at=due, now=due + delta)):  # fmt: skip
+                    shown = (clock.state, relative_due(clock))
+                    key = (due, due_key(clock))
+                    assert seen.setdefault(key, shown) == shown, (clock, shown)
+    assert len(seen) > 1000  # the boundaries and the spread were all tried
