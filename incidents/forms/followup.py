@@ -138,6 +138,21 @@ class SharedTypedChoiceField(SharedChoiceField, forms.TypedChoiceField):
     pass
 
 
+def product_filter_choices() -> list[tuple[str, str]]:
+    """The queue's product filter: any, then the cached look-up list (incidents/lookups.py)."""
+    return [("", _("Any")), *product_choices()]
+
+
+def owner_filter_choices() -> list[tuple[str, str]]:
+    """The queue's owner filter: anyone, me, nobody, then the cached list of engineers."""
+    return [
+        ("", _("Anyone")),
+        ("me", _("Me")),
+        ("none", _("Nobody (unassigned)")),
+        *engineer_choices(),
+    ]
+
+
 class QueueFilterForm(forms.Form):
     """The queue's GET filters. Only these values reach the query: everything is whitelisted."""
 
@@ -175,9 +190,15 @@ class QueueFilterForm(forms.Form):
         choices=[("", _("Any severity"))] + [(s.value, s.value) for s in Severity],
         required=False,
     )
-    # Plain (pk, label) choices from the cached look-up list (incidents/lookups.py).
+    # The two look-up lists are read when the choices are used (a <select> drawn, a
+    # value checked), not on every form: the queue builds one per request and draws
+    # its controls only when their cached fragment is missing.
     product = SharedTypedChoiceField(
-        label=_("Product"), coerce=int, empty_value=None, required=False
+        label=_("Product"),
+        choices=product_filter_choices,
+        coerce=int,
+        empty_value=None,
+        required=False,
     )
     # A text field, not a <select>: a programme has thousands of partners. Part of a
     # name or the start of a Partner ID (Partner.objects.matching, in the view).
@@ -187,14 +208,16 @@ class QueueFilterForm(forms.Form):
         max_length=PARTNER_TEXT_MAX,
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
-    owner = SharedChoiceField(label=_("Owner"), required=False)
+    owner = SharedChoiceField(label=_("Owner"), choices=owner_filter_choices, required=False)
     due = SharedChoiceField(label=_("First response"), choices=DUE_CHOICES, required=False)
     sort = SharedChoiceField(label=_("Sort"), choices=SORT_CHOICES, required=False)
 
+    # What the product and owner choices are made of beyond their fixed entries (the
+    # fragment keys of the queue's controls hold these).
+    LOOKUP_LISTS = (product_choices, engineer_choices)
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["product"].choices = [("", _("Any")), *product_choices()]
-        self.fields["owner"].choices = self.owner_choices()
         for field in self.fields.values():
             css = (
                 "form-select form-select-sm"
@@ -211,15 +234,6 @@ class QueueFilterForm(forms.Form):
         if not value.isprintable():
             raise forms.ValidationError(_("Enter part of a partner's name or Partner ID."))
         return value
-
-    def owner_choices(self):
-        # Plain values, cached (incidents/lookups.py): the queue builds this on every request.
-        return [
-            ("", _("Anyone")),
-            ("me", _("Me")),
-            ("none", _("Nobody (unassigned)")),
-            *engineer_choices(),
-        ]
 
 
 __all__ = [

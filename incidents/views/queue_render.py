@@ -254,12 +254,9 @@ def due_key(clock) -> tuple:
 def filters_key(form: QueueFilterForm, filters_query: str) -> str:
     """The filter fragment's key: the submitted values, any errors, the look-up lists."""
     errors = {name: [str(error) for error in errors] for name, errors in form.errors.items()}
-    lists = [
-        # The look-up lists' entries (plain strings); the fixed entries ("Any"...) are
-        # lazy translations, which the language in the key covers.
-        [choice for choice in form.fields[name].choices if isinstance(choice[1], str)]
-        for name in ("product", "owner")
-    ]
+    # The look-up lists' entries (plain strings); the fixed entries ("Any"...) are lazy
+    # translations, which the language in the key covers.
+    lists = [read() for read in form.LOOKUP_LISTS]
     return fragment_key(sorted(form.data.lists()), errors, lists, filters_query)
 
 

@@ -7,6 +7,7 @@ from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
 
+from incidents.forms import followup
 from incidents.forms.followup import QueueFilterForm
 from incidents.views import queue as queue_view
 from tests.builders import make_user
@@ -104,3 +105,19 @@ def test_the_filter_forms_share_their_choices_but_not_their_changes(engineer):
 def test_a_partner_user_still_cannot_open_the_queue(client, partner):
     client.force_login(make_user(partner, username="outsider"))
     assert client.get(QUEUE).status_code == 403
+
+
+def test_the_filter_form_reads_its_look_up_lists_only_when_its_choices_are_used(
+    engineer, monkeypatch
+):
+    reads = []
+    real = followup.engineer_choices
+    monkeypatch.setattr(followup, "engineer_choices", lambda: reads.append(1) or real())
+    form = QueueFilterForm(QueryDict("status=open"))
+    assert form.is_valid() and reads == []  # an empty owner is not looked up
+    labels = [str(label) for _, label in form.fields["owner"].choices]
+    assert reads == [1] and labels[:3] == ["Anyone", "Me", "Nobody (unassigned)"]
+    assert str(engineer.pk) in [key for key, _ in form.fields["owner"].choices]
+    # A chosen owner is checked against the list, read then.
+    assert QueueFilterForm(QueryDict(f"owner={engineer.pk}")).is_valid()
+    assert not QueueFilterForm(QueryDict("owner=999999")).is_valid()
