@@ -432,6 +432,10 @@ CACHES = {
 # digest what a fragment shows, so this bounds memory, not staleness; 0 turns the
 # fragment cache off (incidents/views/queue_render.py, bench/FINDINGS.md).
 QUEUE_FRAGMENT_TTL = int(os.environ.get("QUEUE_FRAGMENT_TTL", "300"))
+# Seconds the queue keeps a keyset page's rows (incidents/views/queue.py, kept_page): a
+# change made in the same process shows at once, one made by another worker within this
+# time; 0 turns it off.
+QUEUE_PAGE_TTL = int(os.environ.get("QUEUE_PAGE_TTL", "3"))
 
 # Portal-wide names used by templates and e-mails.
 PORTAL_NAME = _("Partner Support Portal")
