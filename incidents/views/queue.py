@@ -335,9 +335,10 @@ def filtered_queue(user, form: QueueFilterForm, *, searched: bool = True) -> Que
 # cache for PAGE_TTL seconds under the filters and cursor that chose them and a version
 # that every change to what a row shows replaces (an incident, a partner, a product or a
 # user saved or deleted: signals below, and again when the transaction commits). So
-# within this process a change shows at once; other workers with a per-process cache
-# (LocMemCache) read their copy for at most PAGE_TTL seconds, as with a shared cache a
-# change made by another process that does not send these signals (a raw SQL update).
+# within this process a change shows at once. Other workers with a per-process cache
+# (LocMemCache) keep their copy for at most PAGE_TTL seconds (with a shared cache they
+# read the new version at once); so does a change that sends no model signal (raw SQL,
+# QuerySet.update).
 # Not kept: searches and the due filters (which rows match moves with the clock); the
 # due states and relative times are computed from the rows on every request.
 PAGE_TTL = getattr(settings, "QUEUE_PAGE_TTL", 3)
