@@ -9,20 +9,28 @@ names and values escaped as the template escapes them (safe strings as they are)
 
 from __future__ import annotations
 
+import html
+
 from django import template
-from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 register = template.Library()
 
 
+def _escaped(value) -> str:
+    # django.utils.html.conditional_escape without its lazy-argument wrappers (called for
+    # every attribute of every widget): a safe string as it is, anything else escaped.
+    if hasattr(value, "__html__"):
+        return value.__html__()
+    return html.escape(str(value))
+
+
 @register.simple_tag
 def widget_attrs(attrs) -> str:
-    return format_html_join(
-        "",
-        " {}{}",
-        (
-            (name, "" if value is True else format_html('="{}"', value))
+    return mark_safe(
+        "".join(
+            f" {_escaped(name)}" if value is True else f' {_escaped(name)}="{_escaped(value)}"'
             for name, value in attrs.items()
             if value is not False
-        ),
+        )
     )

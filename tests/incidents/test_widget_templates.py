@@ -189,6 +189,7 @@ def test_the_file_input_draws_what_djangos_draws_with_a_stored_file_too():
 def test_widget_attrs_reads_as_djangos_attrs_template():
     from django.template import engines
     from django.utils.safestring import mark_safe
+    from django.utils.translation import gettext_lazy
 
     attrs = {
         "id": "id_x",
@@ -200,6 +201,7 @@ def test_widget_attrs_reads_as_djangos_attrs_template():
         "aria-invalid": "true",
         "min": 0,
         "title": "",
+        "aria-label": gettext_lazy("Menu & <more>"),
     }
     django_attrs = get_default_renderer().get_template("django/forms/widgets/attrs.html")
     ours = engines["django"].from_string("{% load widget_attrs %}{% widget_attrs widget.attrs %}")
