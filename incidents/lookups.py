@@ -30,7 +30,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils.translation import get_language
 
 from contracts.models import Product, ProductVersion
-from portal.lib.caching import cached
+from portal.lib.caching import cached, cached_in_process, forget_in_process
 from portal.lib.i18n import TRANSLATED_LANGUAGES
 
 from .models import Topic
@@ -145,7 +145,11 @@ def connect_signals() -> None:
 # Every wizard step validates (and most show) the topic lists of step 1, and the Support
 # for Business steps the product's versions: two reads per request of a few dozen rows
 # that change only when someone edits the catalogue. These are kept as model instances
-# (the forms' cleaned data hands them to the submit); each cache.get returns fresh copies.
+# (the forms' cleaned data hands them to the submit), unpickled once per process and
+# version (portal.lib.caching.cached_in_process, issue 21): the instances are shared by
+# every request of the process, read-only (the forms copy the lists they narrow; setting
+# a topic's ``parent`` to the catalogue's own parent node, as the topic forms do, only
+# caches what is true of every request).
 CATALOGUE_KEY = "lookups:topic-catalogue:v1"
 CATALOGUE_ROOTS_KEY = "lookups:topic-catalogue-roots:v1"
 VERSIONS_KEY = "lookups:product-versions:v1"
@@ -153,7 +157,7 @@ VERSIONS_KEY = "lookups:product-versions:v1"
 
 def topic_catalogue() -> list[Topic]:
     """Every active topic with its product, in list order (sort order, name)."""
-    return cached(
+    return cached_in_process(
         CATALOGUE_KEY,
         lambda: list(
             Topic.objects.filter(is_active=True)
@@ -167,21 +171,21 @@ def topic_catalogue() -> list[Topic]:
 def topic_ids_matching(rule: Q) -> frozenset[int]:
     """The ids of the active topics that match ``rule`` (e.g. a wizard's first list).
 
-    One cached entry holds the answer of every rule asked (a handful: one per wizard).
+    One entry per process and catalogue version holds the answer of every rule asked (a
+    handful: one per wizard); each process asks the database once per rule and version.
     """
     key = repr(rule)
-    answers = cache.get(CATALOGUE_ROOTS_KEY) or {}
+    answers = cached_in_process(CATALOGUE_ROOTS_KEY, dict, LOOKUP_TTL)
     if key not in answers:
         answers[key] = frozenset(
             Topic.objects.filter(rule, is_active=True).values_list("pk", flat=True)
         )
-        cache.set(CATALOGUE_ROOTS_KEY, answers, LOOKUP_TTL)
     return answers[key]
 
 
 def product_versions(product_id: int | None) -> list[ProductVersion]:
     """The versions of a product, newest mainstream support first (then by name)."""
-    return cached(VERSIONS_KEY, _read_versions, LOOKUP_TTL).get(product_id, [])
+    return cached_in_process(VERSIONS_KEY, _read_versions, LOOKUP_TTL).get(product_id, [])
 
 
 def _read_versions() -> dict[int, list[ProductVersion]]:
@@ -191,13 +195,19 @@ def _read_versions() -> dict[int, list[ProductVersion]]:
     return versions
 
 
+def _forget_in_process(key: str) -> None:
+    # As _forget: now, and again once the change is committed.
+    forget_in_process(key)
+    transaction.on_commit(lambda: forget_in_process(key))
+
+
 def forget_catalogue(**kwargs) -> None:
-    _forget(CATALOGUE_KEY)
-    _forget(CATALOGUE_ROOTS_KEY)
+    _forget_in_process(CATALOGUE_KEY)
+    _forget_in_process(CATALOGUE_ROOTS_KEY)
 
 
 def forget_versions(**kwargs) -> None:
-    _forget(VERSIONS_KEY)
+    _forget_in_process(VERSIONS_KEY)
 
 
 def connect_catalogue_signals() -> None:

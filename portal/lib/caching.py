@@ -7,6 +7,7 @@ drops its keys on change (signals) and passes a TTL, so that with a per-process 
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 
 from django.core.cache import cache
@@ -25,3 +26,44 @@ def cached[T](key: str, compute: Callable[[], T], ttl: int | None) -> T:
         value = compute()
         cache.set(key, value, ttl)
     return value
+
+
+# --- a per-process copy of a cached value -------------------------------------------
+# LocMemCache (and any shared cache) hands out a fresh unpickled copy on every get: for a
+# list of a few hundred model instances read on every wizard step, ~0.5 ms per read
+# (issue 21). ``cached_in_process`` keeps the unpickled value in this process and asks
+# the cache only for a short stamp that names the stored version: the stamp goes when
+# the entry is dropped (``forget_in_process``, on change) or expires (the TTL), or when
+# the cache is cleared, and then the value is read (or computed) again.
+_LOCAL: dict[str, tuple[str, object]] = {}
+
+
+def _stamp_key(key: str) -> str:
+    return f"{key}:stamp"
+
+
+def cached_in_process[T](key: str, compute: Callable[[], T], ttl: int | None) -> T:
+    """Like :func:`cached`, but the value is unpickled once per process and version.
+
+    The value is SHARED by every caller in this process (and its threads): callers must
+    not change it (nor the objects in it) in ways another request could see.
+    """
+    stamp = cache.get(_stamp_key(key))
+    local = _LOCAL.get(key)
+    if stamp is not None and local is not None and local[0] == stamp:
+        return local[1]
+    entry = cache.get(key) if stamp is not None else None
+    if entry is None:
+        # No stamp: never stored, dropped, expired or evicted (a value left without its
+        # stamp is as old as the TTL allows): read afresh.
+        entry = (uuid.uuid4().hex, compute())
+        cache.set(key, entry, ttl)
+        cache.set(_stamp_key(key), entry[0], ttl)
+    _LOCAL[key] = entry
+    return entry[1]
+
+
+def forget_in_process(key: str) -> None:
+    """Drop a :func:`cached_in_process` value (its stamp too: every process rereads it)."""
+    cache.delete_many([key, _stamp_key(key)])
+    _LOCAL.pop(key, None)

@@ -289,3 +289,36 @@ def test_a_save_for_a_forged_step_is_refused(partner_client, catalogue):
     partner_client.post(URL, problem_data(catalogue["mail"]))
     response = partner_client.post(URL, {STEP: "nonsense", "wizard_save_draft": "1"})
     assert response.status_code == 400
+
+
+def test_the_storage_works_on_a_copy_and_writes_only_a_change(db, django_assert_num_queries):
+    from django.test import RequestFactory
+
+    from drafts.storage import DraftStorage
+
+    user = make_user()
+    state = {
+        "step": "description",
+        "step_data": {"problem": {"problem-issue_type": ["7"]}},
+        "step_files": {"problem": {}},
+        "extra_data": {"submission_key": "k"},
+    }
+    Draft.objects.create(
+        user=user,
+        wizard="wizard_w",
+        state=state,
+        current_step="description",
+        expires_at=timezone.now() + dt.timedelta(days=1),
+    )
+    request = RequestFactory().post("/")
+    request.user = user
+    storage = DraftStorage("w", request)
+    assert storage.data == state
+    with django_assert_num_queries(0):
+        storage.save()  # nothing changed: no write
+    storage.data["step_data"]["problem"]["problem-issue_type"] = ["8"]
+    assert storage.draft.state["step_data"]["problem"] == {"problem-issue_type": ["7"]}
+    with django_assert_num_queries(1):
+        storage.save()
+    saved = Draft.objects.get(user=user, wizard="wizard_w").state
+    assert saved["step_data"]["problem"] == {"problem-issue_type": ["8"]}

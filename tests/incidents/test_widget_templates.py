@@ -181,3 +181,32 @@ def test_the_file_input_draws_what_djangos_draws_with_a_stored_file_too():
     names = templates_rendered(office365.AttachForm(prefix="attach"))
     assert "incidents/widgets/clearable_file_input.html" in names
     assert "django/forms/widgets/clearable_file_input.html" not in names
+
+
+# --- {% widget_attrs %}: attrs.html in one call (incidents/templatetags/widget_attrs.py) ---
+
+
+def test_widget_attrs_reads_as_djangos_attrs_template():
+    from django.template import engines
+    from django.utils.safestring import mark_safe
+    from django.utils.translation import gettext_lazy
+
+    attrs = {
+        "id": "id_x",
+        "required": True,
+        "disabled": False,
+        "maxlength": 200,
+        "placeholder": HOSTILE,
+        "data-safe": mark_safe("<b>"),
+        "aria-invalid": "true",
+        "min": 0,
+        "title": "",
+        "aria-label": gettext_lazy("Menu & <more>"),
+    }
+    django_attrs = get_default_renderer().get_template("django/forms/widgets/attrs.html")
+    ours = engines["django"].from_string("{% load widget_attrs %}{% widget_attrs widget.attrs %}")
+    context = {"widget": {"attrs": attrs}}
+    expected = django_attrs.render(context)
+    assert ours.render(context) == expected
+    assert 'placeholder="&quot;&gt;&lt;script&gt;' in expected and "disabled" not in expected
+    assert ours.render({"widget": {"attrs": {}}}) == ""

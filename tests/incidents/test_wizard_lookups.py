@@ -10,6 +10,7 @@ from unittest import mock
 
 import pytest
 from django import forms
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import translation
 
@@ -69,6 +70,24 @@ def test_a_topic_added_renamed_or_retired_shows_at_once(persona):
     new.is_active = False
     new.save()
     assert "Renamed issue type" not in client.get(O365).content.decode()
+
+
+def test_the_catalogue_is_unpickled_once_per_process_and_change(persona):
+    catalogue = lookups.topic_catalogue()
+    assert lookups.topic_catalogue() is catalogue  # no fresh copy per read (issue 21)
+    product_id = ProductVersion.objects.values_list("product_id", flat=True).first()
+    assert product_id is not None
+    assert lookups.product_versions(product_id) is lookups.product_versions(product_id)
+    (new,) = make_topic_path(Tree.OFFICE365, "Brand new issue type")
+    changed = lookups.topic_catalogue()
+    assert changed is not catalogue
+    assert new.pk in {topic.pk for topic in changed}
+    root = Q(tree=Tree.OFFICE365, depth=0)
+    assert new.pk in lookups.topic_ids_matching(root)
+    new.is_active = False
+    new.save()
+    assert new.pk not in lookups.topic_ids_matching(root)
+    assert new.pk not in {topic.pk for topic in lookups.topic_catalogue()}
 
 
 def test_a_new_version_is_offered_and_accepted_at_once(db):
