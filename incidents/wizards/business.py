@@ -28,6 +28,12 @@ from incidents.forms.lists import LookupChoiceField
 from incidents.forms.taxonomy import RefreshableWizardMixin
 from incidents.models import Channel, Incident
 from incidents.services import IncidentDraft, SubmissionError, submit_incident
+from incidents.wizards.business_cache import (
+    answers_digest,
+    cached_colleagues,
+    cached_summary,
+    summary_key,
+)
 from portal.lib.partner_only import PartnerRequiredMixin
 from portal.lib.wizards import PortalWizardView, display_value
 
@@ -130,8 +136,9 @@ class BusinessWizard(
 
     @cached_property
     def colleagues(self) -> list:
-        """The people a request can be shared with: read once per request."""
-        return list(colleagues(self.request.user))
+        """The people a request can be shared with: kept per partner (business_cache)."""
+        user = self.request.user
+        return cached_colleagues(user, lambda: colleagues(user))
 
     def chosen_product_and_version(self):
         data = self.get_cleaned_data_for_step(PROBLEM) or {}
@@ -231,6 +238,41 @@ class BusinessWizard(
                 additional = self.additional_contacts()
             context["submitter_will_not_see"] = submitter_will_not_see(user, primary, additional)
         return context
+
+    def review_sections(self) -> list[dict]:
+        """The answered stages' rows, as the base class builds them, each kept in the cache
+        under a digest of what it is built from (business_cache): a later step does not
+        rebuild and validate every earlier step's form to summarise it. The stage being
+        answered is not summarised (its form is shown), except on Review."""
+        current = self.steps.current
+        user = self.request.user
+        sections, answers = [], []
+        for step in self.get_form_list():
+            if step == self.review_step:
+                continue
+            data = self.storage.get_step_data(step)
+            answers.append((step, answers_digest(data)))
+            if data is None or (step == current and current != self.review_step):
+                continue
+            key = summary_key(type(self).__name__, step, user, answers)
+            rows = cached_summary(key, lambda step=step, data=data: self.summary_rows(step, data))
+            if rows is not None:
+                sections.append(
+                    {"step": step, "title": self.step_titles.get(step, step), "rows": rows}
+                )
+        return sections
+
+    def summary_rows(self, step, data) -> list[tuple[str, str]] | None:
+        """``(label, answer)`` of a stored step's form; None if it is not valid (any more)."""
+        form = self.get_form(step=step, data=data, files=self.storage.get_step_files(step))
+        if not form.is_bound or not form.is_valid():
+            return None
+        rows = [
+            (str(field.label), self.review_value(field, form.cleaned_data.get(name)))
+            for name, field in form.fields.items()
+            if not isinstance(field.widget, forms.HiddenInput)
+        ]
+        return [(label, str(value)) for label, value in rows if value not in ("", None)]
 
     def review_value(self, field, value) -> str:
         if value is False:

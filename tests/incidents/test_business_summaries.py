@@ -1,0 +1,215 @@
+"""Support for Business: the answered stages' summaries and the colleagues come from the
+cache (incidents/wizards/business_cache.py, issue 21), and still show what is true now."""
+
+from __future__ import annotations
+
+import datetime as dt
+from unittest import mock
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from contracts.models import Contract
+from incidents.models import Incident
+from incidents.wizards import business as business_wizard
+from partners.stamps import CONTRACTS, USERS, bump_partner_stamp, partner_stamp
+from tests.builders import make_user
+from tests.incidents.test_business_wizard import (
+    REVIEW,
+    URL,
+    contact_data,
+    current_step,
+    make_onprem_catalogue,
+    problem_data,
+    product_support,
+    run_to_review,
+    share_data,
+    support_data,
+)
+
+
+def review_page(client):
+    """Review again, as the user finds it on coming back (the draft resumes there)."""
+    response = client.get(URL)
+    assert current_step(response) == "review"
+    return response
+
+
+def rows_of(response, step):
+    section = next(s for s in response.context["review_sections"] if s["step"] == step)
+    return dict(section["rows"])
+
+
+# --- what the cache saves ------------------------------------------------------------
+
+
+def test_later_steps_summarise_earlier_ones_without_rebuilding_their_forms(
+    partner_client, partner_user
+):
+    cat = make_onprem_catalogue()
+    contract = product_support(partner_user)
+    partner_client.get(URL)
+    partner_client.post(URL, problem_data(cat))
+    partner_client.post(URL, support_data(contract))  # shows contact: summarises 1 and 2
+    with mock.patch.object(Contract, "options_for", wraps=Contract.options_for) as options:
+        response = partner_client.post(URL, contact_data(partner_user))
+        assert current_step(response) == "share"
+        response = partner_client.post(URL, share_data())
+    assert current_step(response) == "review"
+    assert options.call_count == 0  # the plan list is not read again to summarise step 2
+    assert [s["step"] for s in response.context["review_sections"]] == [
+        "problem",
+        "support",
+        "contact",
+        "share",
+    ]
+    assert "20 incidents left" in rows_of(response, "support")["Support plan"]
+
+
+def test_the_summaries_read_from_the_cache_are_the_ones_built_from_the_forms(
+    partner_client, partner_user
+):
+    cat = make_onprem_catalogue()
+    colleague = make_user(partner_user.partner, username="carla", first_name="Carla")
+    response = run_to_review(
+        partner_client, cat, product_support(partner_user), primary=partner_user, shared=[colleague]
+    )
+    cached = response.context["review_sections"]
+    with mock.patch.object(
+        business_wizard, "cached_summary", side_effect=lambda key, compute: compute()
+    ):
+        built = review_page(partner_client).context["review_sections"]
+    assert cached == built
+    assert response.content.decode().count("carla@example.com") == 1
+
+
+def test_the_colleagues_are_read_once_per_partner(partner_client, partner_user):
+    cat = make_onprem_catalogue()
+    contract = product_support(partner_user)
+    with mock.patch.object(
+        business_wizard, "colleagues", wraps=business_wizard.colleagues
+    ) as colleagues:
+        run_to_review(partner_client, cat, contract, primary=partner_user)
+        partner_client.post(URL, {**REVIEW, "wizard_goto_step": "contact"})
+    assert colleagues.call_count == 1
+
+
+def test_the_contact_and_share_steps_read_neither_plans_nor_colleagues(
+    partner_client, partner_user
+):
+    cat = make_onprem_catalogue()
+    contract = product_support(partner_user)
+    partner_client.get(URL)
+    partner_client.post(URL, problem_data(cat))
+    partner_client.post(URL, support_data(contract))
+    for data in (contact_data(partner_user), share_data()):
+        with CaptureQueriesContext(connection) as queries:
+            partner_client.post(URL, data)
+        sql = " ".join(q["sql"] for q in queries.captured_queries)
+        assert 'FROM "contracts_contract"' not in sql
+        assert sql.count('FROM "partners_user"') == 1  # the signed-in user, not colleagues
+
+
+# --- and still true --------------------------------------------------------------------
+
+
+def test_the_plan_summary_shows_the_units_left_after_a_unit_is_taken(partner_client, partner_user):
+    cat = make_onprem_catalogue()
+    contract = product_support(partner_user)
+    response = run_to_review(partner_client, cat, contract, primary=partner_user)
+    assert "20 incidents left" in rows_of(response, "support")["Support plan"]
+    assert contract.consume_unit(actor=partner_user)  # e.g. a colleague's request, meanwhile
+    assert "19 incidents left" in rows_of(review_page(partner_client), "support")["Support plan"]
+
+
+def test_the_plan_summary_follows_units_added_to_the_plan(partner_client, partner_user):
+    cat = make_onprem_catalogue()
+    contract = product_support(partner_user)
+    run_to_review(partner_client, cat, contract, primary=partner_user)
+    contract.add_units(5)  # a conditional UPDATE and its ledger row
+    assert "25 incidents left" in rows_of(review_page(partner_client), "support")["Support plan"]
+
+
+def test_a_plan_that_expired_meanwhile_is_no_longer_summarised(partner_client, partner_user):
+    cat = make_onprem_catalogue()
+    contract = product_support(partner_user)
+    run_to_review(partner_client, cat, contract, primary=partner_user)
+    contract.ends_on = timezone.localdate() - dt.timedelta(days=1)
+    contract.save()
+    steps = [s["step"] for s in review_page(partner_client).context["review_sections"]]
+    assert steps == ["problem", "contact", "share"]  # as the forms say: the plan is invalid
+
+
+def test_a_renamed_colleague_shows_with_the_new_name(partner_client, partner_user):
+    cat = make_onprem_catalogue()
+    carla = make_user(partner_user.partner, username="carla", first_name="Carla")
+    run_to_review(
+        partner_client, cat, product_support(partner_user), primary=carla, shared=[partner_user]
+    )
+    carla.first_name = "Karla"
+    carla.save()
+    response = review_page(partner_client)
+    assert rows_of(response, "contact")["Primary contact"].startswith("Karla")
+
+
+def test_a_new_colleague_is_offered_on_the_share_step(partner_client, partner_user):
+    cat = make_onprem_catalogue()
+    contract = product_support(partner_user)
+    partner_client.get(URL)
+    partner_client.post(URL, problem_data(cat))
+    partner_client.post(URL, support_data(contract))  # the colleagues are read (and kept)
+    dora = make_user(partner_user.partner, username="dora", first_name="Dora")
+    response = partner_client.post(URL, contact_data(partner_user))
+    assert dora in response.context["form"].fields["additional_contacts"].preloaded
+
+
+def test_a_renamed_category_shows_with_the_new_name(partner_client, partner_user):
+    cat = make_onprem_catalogue()
+    run_to_review(partner_client, cat, product_support(partner_user), primary=partner_user)
+    cat["category"].name = "Query performance"
+    cat["category"].save()
+    assert rows_of(review_page(partner_client), "problem")["Category"] == "Query performance"
+
+
+def test_an_edited_step_is_summarised_afresh(partner_client, partner_user):
+    cat = make_onprem_catalogue()
+    run_to_review(partner_client, cat, product_support(partner_user), primary=partner_user)
+    partner_client.post(URL, {**REVIEW, "wizard_goto_step": "problem"})
+    response = partner_client.post(URL, problem_data(cat, **{"problem-title": "Edited title"}))
+    assert rows_of(response, "problem")["Title"] == "Edited title"
+
+
+def test_the_summary_follows_the_language(partner_client, partner_user):
+    cat = make_onprem_catalogue()
+    run_to_review(partner_client, cat, product_support(partner_user), primary=partner_user)
+    partner_client.cookies["django_language"] = "hu"
+    response = review_page(partner_client)
+    labels = [label for s in response.context["review_sections"] for label, _v in s["rows"]]
+    assert "Title" not in labels  # "Cím": not the English rows kept a moment ago
+
+
+def test_the_submit_still_reads_the_plan_afresh(partner_client, partner_user):
+    """The summaries may come from the cache; the final submit validates every step
+    against fresh reads: a plan used up meanwhile creates nothing."""
+    cat = make_onprem_catalogue()
+    contract = product_support(partner_user)
+    run_to_review(partner_client, cat, contract, primary=partner_user)
+    Contract.objects.filter(pk=contract.pk).update(units_used=20)  # no signal, no stamp
+    response = partner_client.post(URL, REVIEW)
+    assert Incident.objects.count() == 0
+    assert current_step(response) == "support"
+
+
+# --- the stamps ------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_a_partner_stamp_changes_only_when_bumped_and_per_kind():
+    users, contracts = partner_stamp(7, USERS), partner_stamp(7, CONTRACTS)
+    assert partner_stamp(7, USERS) == users
+    bump_partner_stamp(7, CONTRACTS)
+    assert partner_stamp(7, USERS) == users
+    assert partner_stamp(7, CONTRACTS) != contracts
+    assert partner_stamp(8, CONTRACTS) != partner_stamp(7, CONTRACTS)
