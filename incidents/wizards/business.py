@@ -3,12 +3,14 @@
 
 from __future__ import annotations
 
+import hashlib
 from functools import cached_property
 
 from django import forms
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
@@ -43,6 +45,9 @@ RETURN_TO_REVIEW = "return_to_review"
 # "Buy a support incident" on the plan step: keep the step's entries, buy, come back (issue 19).
 BUY_INCIDENT_FIELD = "buy_incident"
 RESUME_PARAM = "resume"
+# The plan step's severity and routing fields depend only on the language and the values
+# shown (step_support.html): a code change ships with a restart (LocMemCache) anyway.
+ROUTING_FRAGMENT_SECONDS = 60 * 60
 
 
 class BusinessWizard(
@@ -219,6 +224,7 @@ class BusinessWizard(
         if current == PROBLEM:
             context["articles"] = form.articles()
         elif current == SUPPORT:
+            context["routing_fragment"] = routing_fragment(form)
             data = self.get_cleaned_data_for_step(PROBLEM) or {}
             root = data.get("product")
             context["articles"] = suggested_articles(
@@ -311,6 +317,19 @@ class BusinessWizard(
             "incidents/business/submitted_for_colleague.html",
             {"incident": incident, "primary": draft.primary_contact, "page_title": self.page_title},
         )
+
+
+def routing_fragment(form) -> dict:
+    """The cache of the plan step's "Severity and routing" fields (step_support.html), drawn
+    by their template: kept per language and values when the form is not bound (the same
+    HTML for everyone who starts with those values); a posted form (with its errors) is
+    drawn afresh every time."""
+    values = tuple(str(form[name].value()) for name in SUPPORT_FIELDS)
+    what = (form.prefix, form.is_bound, get_language(), values)
+    return {
+        "seconds": 0 if form.is_bound else ROUTING_FRAGMENT_SECONDS,
+        "key": hashlib.md5(repr(what).encode(), usedforsecurity=False).hexdigest(),
+    }
 
 
 def business_draft(user, form_dict, *, submission_key) -> IncidentDraft:

@@ -9,7 +9,7 @@ from unittest import mock
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from contracts.models import Contract
 from incidents.models import Incident
@@ -213,3 +213,67 @@ def test_a_partner_stamp_changes_only_when_bumped_and_per_kind():
     assert partner_stamp(7, USERS) == users
     assert partner_stamp(7, CONTRACTS) != contracts
     assert partner_stamp(8, CONTRACTS) != partner_stamp(7, CONTRACTS)
+
+
+# --- the plan step's "Severity and routing" fields, drawn once per language and values ---
+
+
+def routing_html(response) -> str:
+    body = response.content.decode()
+    start = body.index('<h3 class="h6 mt-3">')
+    return body[start : body.index('data-testid="continue"', start)]
+
+
+def test_the_routing_fields_read_from_the_cache_are_the_ones_drawn(partner_client, partner_user):
+    cat = make_onprem_catalogue()
+    partner_client.get(URL)
+    drawn = routing_html(partner_client.post(URL, problem_data(cat)))  # drawn and kept
+    with mock.patch("django.templatetags.cache.CacheNode.render", autospec=True) as node:
+        node.side_effect = lambda self, context: self.nodelist.render(context)
+        fresh = routing_html(partner_client.get(URL))  # back on the plan step, not cached
+    assert node.called
+    assert routing_html(partner_client.get(URL)) == drawn == fresh
+    assert 'name="support-time_zone"' in drawn
+
+
+def test_the_routing_fields_show_the_users_own_time_zone(partner_client, partner_user):
+    cat = make_onprem_catalogue()
+    partner_client.get(URL)
+    partner_client.post(URL, problem_data(cat))  # drawn with the user's time zone, kept
+    partner_user.time_zone = "Asia/Tokyo"
+    partner_user.save()
+    html = routing_html(partner_client.get(URL))
+    assert '<option value="Asia/Tokyo" selected>' in html
+
+
+def test_a_posted_plan_step_shows_its_errors_though_its_fields_were_cached(
+    partner_client, partner_user
+):
+    cat = make_onprem_catalogue()
+    contract = product_support(partner_user)
+    partner_client.get(URL)
+    partner_client.post(URL, problem_data(cat))  # the unbound fields, kept
+    response = partner_client.post(
+        URL, support_data(contract, severity="B", **{"support-is_24x7": "on"})
+    )
+    html = routing_html(response)
+    assert "24/7 support can be chosen only with severity A" in html
+    assert 'id="id_support-severity_1" required class="form-check-input" checked>' in html
+    assert 'aria-invalid="true"' in html  # on the 24/7 box
+
+
+@pytest.mark.django_db
+def test_a_posted_plan_step_is_never_read_from_nor_kept_in_the_cache():
+    from incidents.forms.business import SupportForm
+    from incidents.wizards.business import routing_fragment
+
+    values = {"severity": "B", "country": "HU", "time_zone": "UTC", "support_language": "en"}
+    unbound = routing_fragment(SupportForm(prefix="support", initial=values))
+    posted = routing_fragment(
+        SupportForm({f"support-{k}": v for k, v in values.items()}, prefix="support")
+    )
+    assert unbound["seconds"] > 0
+    assert posted["seconds"] == 0  # drawn afresh, with its errors, and not kept
+    assert posted["key"] != unbound["key"]
+    with translation.override("hu"):
+        assert routing_fragment(SupportForm(prefix="support", initial=values)) != unbound
