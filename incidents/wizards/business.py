@@ -32,6 +32,7 @@ from incidents.models import Channel, Incident
 from incidents.services import IncidentDraft, SubmissionError, submit_incident
 from incidents.wizards.business_cache import (
     answers_digest,
+    cached_articles,
     cached_colleagues,
     cached_summary,
     summary_key,
@@ -227,8 +228,9 @@ class BusinessWizard(
             context["routing_fragment"] = routing_fragment(form)
             data = self.get_cleaned_data_for_step(PROBLEM) or {}
             root = data.get("product")
-            context["articles"] = suggested_articles(
-                root.product if root else None, data.get("category")
+            product, category = (root.product if root else None), data.get("category")
+            context["articles"] = cached_articles(
+                product, category, lambda: suggested_articles(product, category)
             )
         if current in (SHARE, REVIEW):
             user = self.request.user

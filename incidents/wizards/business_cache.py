@@ -2,6 +2,7 @@
 
 * The colleagues (the partner's active users, for the contact and share steps), per
   partner.
+* The self-help articles the plan step suggests, per product and category.
 * The rows of every answered stage's summary (the stages stacked above the current one,
   and Review), so that an earlier step's form is not rebuilt and validated again on every
   later request only to be summarised. A summary is kept under a digest of everything it
@@ -31,7 +32,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone, translation
 
 from contracts.models import Contract, ContractEvent, ContractRegistration, Product, ProductVersion
-from incidents.models import Topic
+from incidents.models import SelfHelpArticle, Topic
 from partners.stamps import CONTRACTS, USERS, bump_partner_stamp, partner_stamp
 from portal.lib.caching import cached
 
@@ -39,6 +40,7 @@ TTL = getattr(settings, "LOOKUP_CACHE_TTL", 60)
 CATALOGUE_STAMP_KEY = "business:catalogue-stamp:v1"
 COLLEAGUES_KEY = "business:colleagues:v1:{partner}:{stamp}"
 SUMMARY_KEY = "business:summary:v1:{digest}"
+ARTICLES_KEY = "business:articles:v1:{product}:{category}:{stamp}"
 _MISSING = object()
 
 
@@ -64,6 +66,19 @@ def cached_colleagues(user, read) -> list:
         return list(read())
     partner = user.partner_id
     key = COLLEAGUES_KEY.format(partner=partner, stamp=partner_stamp(partner, USERS))
+    return cached(key, lambda: list(read()), TTL)
+
+
+def cached_articles(product, category, read) -> list:
+    """``read()`` (the articles suggested for ``product`` and ``category``, as a list), kept
+    under the catalogue's stamp (articles, topics and products bump it)."""
+    if product is None:
+        return []
+    key = ARTICLES_KEY.format(
+        product=product.pk,
+        category=getattr(category, "pk", None),
+        stamp=catalogue_stamp(),
+    )
     return cached(key, lambda: list(read()), TTL)
 
 
@@ -149,7 +164,7 @@ def connect_signals() -> None:
             sender=ContractRegistration,
             dispatch_uid="business-cache-registration",
         )
-        for model in (Topic, Product, ProductVersion):
+        for model in (Topic, Product, ProductVersion, SelfHelpArticle):
             signal.connect(
                 bump_catalogue_stamp,
                 sender=model,

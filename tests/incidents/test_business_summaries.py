@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
 from contracts.models import Contract
-from incidents.models import Incident
+from incidents.models import Incident, SelfHelpArticle
 from incidents.wizards import business as business_wizard
 from partners.stamps import CONTRACTS, USERS, bump_partner_stamp, partner_stamp
 from tests.builders import make_user
@@ -277,3 +277,33 @@ def test_a_posted_plan_step_is_never_read_from_nor_kept_in_the_cache():
     assert posted["key"] != unbound["key"]
     with translation.override("hu"):
         assert routing_fragment(SupportForm(prefix="support", initial=values)) != unbound
+
+
+# --- the plan step's suggested self-help ------------------------------------------------
+
+
+def test_the_plan_step_suggests_the_articles_of_the_category_read_once(
+    partner_client, partner_user
+):
+    cat = make_onprem_catalogue()
+    with mock.patch.object(
+        business_wizard, "suggested_articles", wraps=business_wizard.suggested_articles
+    ) as read:
+        partner_client.get(URL)
+        first = partner_client.post(URL, problem_data(cat))
+        again = partner_client.get(URL)  # back on the plan step
+    assert list(first.context["articles"]) == [cat["article"]]
+    assert list(again.context["articles"]) == [cat["article"]]
+    assert read.call_count == 1
+
+
+def test_a_new_article_is_suggested_at_once(partner_client, partner_user):
+    cat = make_onprem_catalogue()
+    partner_client.get(URL)
+    partner_client.post(URL, problem_data(cat))
+    added = SelfHelpArticle.objects.create(
+        product=cat["product"], topic=None, name="A general guide", url="https://example.com/g"
+    )
+    response = partner_client.get(URL)
+    assert [a.name for a in response.context["articles"]] == [added.name, cat["article"].name]
+    assert "https://example.com/g" in response.content.decode()
