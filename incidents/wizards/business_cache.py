@@ -133,15 +133,25 @@ def _contract_changed(sender, instance, **_kwargs) -> None:
     bump_partner_stamp(instance.partner_id, CONTRACTS)
 
 
+def _partner_id_of(instance, name: str, model) -> int | None:
+    """The partner of ``instance``'s related ``name`` (a contract or a user), without a
+    query when it is loaded, and without failing when a cascade deleted it first."""
+    field = instance._meta.get_field(name)
+    if field.is_cached(instance):
+        return getattr(instance, name).partner_id
+    pk = getattr(instance, field.attname)
+    return model.objects.filter(pk=pk).values_list("partner_id", flat=True).first()
+
+
 def _contract_event(sender, instance, created=False, **_kwargs) -> None:
     # Activation, extension, units added or refunded (each records an event): units and
     # dates shown with the plan change.
-    bump_partner_stamp(instance.contract.partner_id, CONTRACTS)
+    bump_partner_stamp(_partner_id_of(instance, "contract", Contract), CONTRACTS)
 
 
 def _registration_changed(sender, instance, **_kwargs) -> None:
-    bump_partner_stamp(instance.contract.partner_id, CONTRACTS)
-    bump_partner_stamp(instance.user.partner_id, CONTRACTS)
+    bump_partner_stamp(_partner_id_of(instance, "contract", Contract), CONTRACTS)
+    bump_partner_stamp(_partner_id_of(instance, "user", get_user_model()), CONTRACTS)
 
 
 def _covered_products_changed(sender, instance, action, **_kwargs) -> None:

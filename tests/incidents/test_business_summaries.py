@@ -11,7 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
-from contracts.models import Contract
+from contracts.models import Contract, ContractRegistration
 from incidents.models import Incident, SelfHelpArticle
 from incidents.wizards import business as business_wizard
 from partners.stamps import CONTRACTS, USERS, bump_partner_stamp, partner_stamp
@@ -307,3 +307,12 @@ def test_a_new_article_is_suggested_at_once(partner_client, partner_user):
     response = partner_client.get(URL)
     assert [a.name for a in response.context["articles"]] == [added.name, cat["article"].name]
     assert "https://example.com/g" in response.content.decode()
+
+
+def test_deleting_a_user_or_a_plan_with_registrations_still_works(partner_user):
+    contract = product_support(partner_user)
+    colleague = make_user(partner_user.partner, username="carla")
+    ContractRegistration.objects.create(contract=contract, user=colleague)
+    colleague.delete()  # its registration goes with it (the stamps are bumped, no error)
+    contract.delete()
+    assert not ContractRegistration.objects.exists()
