@@ -316,3 +316,19 @@ def test_deleting_a_user_or_a_plan_with_registrations_still_works(partner_user):
     colleague.delete()  # its registration goes with it (the stamps are bumped, no error)
     contract.delete()
     assert not ContractRegistration.objects.exists()
+
+
+# --- the page ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("language", ["en", "hu"])
+def test_the_wizard_management_field_is_the_one_django_draws(
+    partner_client, partner_user, language
+):
+    cat = make_onprem_catalogue()
+    partner_client.cookies["django_language"] = language
+    for response in (partner_client.get(URL), partner_client.post(URL, problem_data(cat))):
+        management = response.context["wizard"]["management_form"]
+        assert list(management.fields) == ["current_step"]  # nothing else to draw
+        assert str(management).strip() in response.content.decode()
+    assert current_step(response) == "support"
