@@ -47,8 +47,9 @@ RETURN_TO_REVIEW = "return_to_review"
 BUY_INCIDENT_FIELD = "buy_incident"
 RESUME_PARAM = "resume"
 # The plan step's severity and routing fields depend only on the language and the values
-# shown (step_support.html): a code change ships with a restart (LocMemCache) anyway.
-ROUTING_FRAGMENT_SECONDS = 60 * 60
+# shown (step_support.html, key from routing_fragment()): like the queue's fragments, the
+# time bounds memory (and a template changed by a deploy with a shared cache), not staleness.
+ROUTING_FRAGMENT_SECONDS = 300
 
 
 class BusinessWizard(
