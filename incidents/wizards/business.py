@@ -31,12 +31,16 @@ from incidents.forms.taxonomy import RefreshableWizardMixin
 from incidents.models import Channel, Incident
 from incidents.services import IncidentDraft, SubmissionError, submit_incident
 from incidents.wizards.business_cache import (
+    TTL as LOOKUP_TTL,
+)
+from incidents.wizards.business_cache import (
     answers_digest,
     cached_articles,
     cached_colleagues,
     cached_summary,
     summary_key,
 )
+from partners.stamps import USERS, partner_stamp
 from portal.lib.partner_only import PartnerRequiredMixin
 from portal.lib.wizards import PortalWizardView, display_value
 
@@ -50,6 +54,8 @@ RESUME_PARAM = "resume"
 # shown (step_support.html, key from routing_fragment()): like the queue's fragments, the
 # time bounds memory (and a template changed by a deploy with a shared cache), not staleness.
 ROUTING_FRAGMENT_SECONDS = 300
+# The contact step's colleagues, drawn: as long as the colleagues themselves are kept.
+CONTACT_FRAGMENT_SECONDS = LOOKUP_TTL
 
 
 class BusinessWizard(
@@ -233,6 +239,8 @@ class BusinessWizard(
             context["articles"] = cached_articles(
                 product, category, lambda: suggested_articles(product, category)
             )
+        elif current == CONTACT:
+            context["contact_fragment"] = contact_fragment(form, self.request.user)
         if current in (SHARE, REVIEW):
             user = self.request.user
             primary = self.primary_contact()
@@ -331,6 +339,26 @@ def routing_fragment(form) -> dict:
     what = (form.prefix, form.is_bound, get_language(), values)
     return {
         "seconds": 0 if form.is_bound else ROUTING_FRAGMENT_SECONDS,
+        "key": hashlib.md5(repr(what).encode(), usedforsecurity=False).hexdigest(),
+    }
+
+
+def contact_fragment(form, user) -> dict:
+    """The cache of the contact step's radio list of colleagues (step_contact.html), drawn
+    by its template: kept per language, choice and the partner's users stamp (a colleague
+    added, renamed or deactivated bumps it; other workers see it within the TTL) when the
+    form is not bound; a posted form (with its errors) is drawn afresh every time."""
+    partner = getattr(user, "partner_id", None)
+    what = (
+        form.prefix,
+        form.is_bound,
+        get_language(),
+        str(form["primary_contact"].value()),
+        partner,
+        partner_stamp(partner, USERS),
+    )
+    return {
+        "seconds": 0 if form.is_bound else CONTACT_FRAGMENT_SECONDS,
         "key": hashlib.md5(repr(what).encode(), usedforsecurity=False).hexdigest(),
     }
 

@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
 from contracts.models import Contract, ContractRegistration
+from drafts.models import Draft
 from incidents.models import Incident, SelfHelpArticle
 from incidents.wizards import business as business_wizard
 from partners.stamps import CONTRACTS, USERS, bump_partner_stamp, partner_stamp
@@ -332,3 +333,77 @@ def test_the_wizard_management_field_is_the_one_django_draws(
         assert list(management.fields) == ["current_step"]  # nothing else to draw
         assert str(management).strip() in response.content.decode()
     assert current_step(response) == "support"
+
+
+# --- the contact step's colleagues, drawn once per choice and colleagues' stamp ---------
+
+
+def contact_html(response) -> str:
+    body = response.content.decode()
+    start = body.index('id="div_id_contact-primary_contact"')
+    return body[start : body.index('data-testid="continue"', start)]
+
+
+def to_the_contact_step(client, cat, contract):
+    """A new run of the wizard (the saved one dropped) up to the contact step, unanswered."""
+    Draft.objects.all().delete()
+    client.get(URL)
+    client.post(URL, problem_data(cat))
+    response = client.post(URL, support_data(contract))
+    assert not response.context["form"].is_bound
+    return response
+
+
+def test_the_contact_step_read_from_the_cache_is_the_one_drawn(partner_client, partner_user):
+    cat = make_onprem_catalogue()
+    contract = product_support(partner_user)
+    make_user(partner_user.partner, username="carla", first_name="Carla")
+    drawn = contact_html(to_the_contact_step(partner_client, cat, contract))  # drawn, kept
+    with mock.patch("django.templatetags.cache.CacheNode.render", autospec=True) as node:
+        node.side_effect = lambda self, context: self.nodelist.render(context)
+        fresh = contact_html(to_the_contact_step(partner_client, cat, contract))
+    assert node.called
+    cached = contact_html(to_the_contact_step(partner_client, cat, contract))
+    assert cached == drawn == fresh
+    assert "carla@example.com" in drawn
+
+
+def test_a_colleague_added_or_renamed_shows_on_the_contact_step(partner_client, partner_user):
+    cat = make_onprem_catalogue()
+    contract = product_support(partner_user)
+    carla = make_user(partner_user.partner, username="carla", first_name="Carla")
+    to_the_contact_step(partner_client, cat, contract)  # the contact step drawn and kept
+    make_user(partner_user.partner, username="dora", first_name="Dora")
+    carla.first_name = "Karla"
+    carla.save()
+    html = contact_html(to_the_contact_step(partner_client, cat, contract))
+    assert "dora@example.com" in html
+    assert "Karla" in html and "Carla" not in html
+
+
+@pytest.mark.django_db
+def test_a_posted_contact_step_is_never_read_from_nor_kept_in_the_cache(partner_user):
+    from incidents.forms.business import PrimaryContactForm
+    from incidents.wizards.business import contact_fragment
+
+    people = [partner_user]
+    unbound = contact_fragment(
+        PrimaryContactForm(prefix="contact", user=partner_user, people=people), partner_user
+    )
+    posted = contact_fragment(
+        PrimaryContactForm(
+            {"contact-primary_contact": str(partner_user.pk)},
+            prefix="contact",
+            user=partner_user,
+            people=people,
+        ),
+        partner_user,
+    )
+    assert unbound["seconds"] > 0
+    assert posted["seconds"] == 0
+    assert posted["key"] != unbound["key"]
+    bump_partner_stamp(partner_user.partner_id, USERS)
+    again = contact_fragment(
+        PrimaryContactForm(prefix="contact", user=partner_user, people=people), partner_user
+    )
+    assert again["key"] != unbound["key"]
