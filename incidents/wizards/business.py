@@ -201,6 +201,37 @@ class BusinessWizard(
         sections = context.get("review_sections")
         if sections is None:
             sections = self.review_sections()
+        context["stages"] = self.stages(current, sections)
+        if current == PROBLEM:
+            context["articles"] = form.articles()
+        elif current == SUPPORT:
+            context["routing_fragment"] = routing_fragment(form)
+            data = self.get_cleaned_data_for_step(PROBLEM) or {}
+            root = data.get("product")
+            product, category = (root.product if root else None), data.get("category")
+            context["articles"] = cached_articles(
+                product, category, lambda: suggested_articles(product, category)
+            )
+        elif current == CONTACT:
+            context["contact_fragment"] = contact_fragment(form, self.request.user)
+        if current in (SHARE, REVIEW):
+            user = self.request.user
+            primary = self.primary_contact()
+            context["primary"] = primary
+            if current == SHARE:
+                additional = (
+                    form.cleaned_data.get("additional_contacts", [])
+                    if form.is_bound and form.is_valid()
+                    else []
+                )
+            else:
+                additional = self.additional_contacts()
+            context["submitter_will_not_see"] = submitter_will_not_see(user, primary, additional)
+        return context
+
+    def stages(self, current, sections) -> list[dict]:
+        """Every stage stacked on the page: the current one, the answered ones with their
+        summary rows, those to do, and the submit."""
         summaries = {section["step"]: section for section in sections}
         stages = []
         for number, name in enumerate(self.get_form_list(), start=1):
@@ -228,33 +259,7 @@ class BusinessWizard(
                 "rows": [],
             }
         )
-        context["stages"] = stages
-        if current == PROBLEM:
-            context["articles"] = form.articles()
-        elif current == SUPPORT:
-            context["routing_fragment"] = routing_fragment(form)
-            data = self.get_cleaned_data_for_step(PROBLEM) or {}
-            root = data.get("product")
-            product, category = (root.product if root else None), data.get("category")
-            context["articles"] = cached_articles(
-                product, category, lambda: suggested_articles(product, category)
-            )
-        elif current == CONTACT:
-            context["contact_fragment"] = contact_fragment(form, self.request.user)
-        if current in (SHARE, REVIEW):
-            user = self.request.user
-            primary = self.primary_contact()
-            context["primary"] = primary
-            if current == SHARE:
-                additional = (
-                    form.cleaned_data.get("additional_contacts", [])
-                    if form.is_bound and form.is_valid()
-                    else []
-                )
-            else:
-                additional = self.additional_contacts()
-            context["submitter_will_not_see"] = submitter_will_not_see(user, primary, additional)
-        return context
+        return stages
 
     def review_sections(self) -> list[dict]:
         """The answered stages' rows, as the base class builds them, each kept in the cache
