@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from partners.models import Location, Partner
+from partners.stamps import CONTRACTS, bump_partner_stamp
 from portal.lib.i18n import TranslatedNameModel, local_date
 
 # Activation requests and their rules live in their own module.
@@ -338,6 +339,8 @@ class Contract(models.Model):
         )
         if taken is not None:
             self.__dict__.pop("units_used", None)
+            if taken:  # no signal from the one statement: what shows the units is dropped
+                bump_partner_stamp(self.partner_id, CONTRACTS)
             return taken
         with transaction.atomic(savepoint=False):
             taken = Contract.objects.filter(
@@ -354,6 +357,7 @@ class Contract(models.Model):
             )
         # Forget the stale value: it is re-read only if someone asks for it.
         self.__dict__.pop("units_used", None)
+        bump_partner_stamp(self.partner_id, CONTRACTS)
         return True
 
     def refund_unit(self, *, incident_number: str = "", actor=None, note: str = "") -> bool:

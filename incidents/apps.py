@@ -13,3 +13,6 @@ class IncidentsConfig(AppConfig):
         connect_signals()
         connect_catalogue_signals()
         detail.connect_signals()
+        from .wizards import business_cache
+
+        business_cache.connect_signals()

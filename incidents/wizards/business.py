@@ -3,12 +3,14 @@
 
 from __future__ import annotations
 
+import hashlib
 from functools import cached_property
 
 from django import forms
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
@@ -28,6 +30,17 @@ from incidents.forms.lists import LookupChoiceField
 from incidents.forms.taxonomy import RefreshableWizardMixin
 from incidents.models import Channel, Incident
 from incidents.services import IncidentDraft, SubmissionError, submit_incident
+from incidents.wizards.business_cache import (
+    TTL as LOOKUP_TTL,
+)
+from incidents.wizards.business_cache import (
+    answers_digest,
+    cached_articles,
+    cached_colleagues,
+    cached_summary,
+    summary_key,
+)
+from partners.stamps import USERS, partner_stamp
 from portal.lib.partner_only import PartnerRequiredMixin
 from portal.lib.wizards import PortalWizardView, display_value
 
@@ -37,6 +50,12 @@ RETURN_TO_REVIEW = "return_to_review"
 # "Buy a support incident" on the plan step: keep the step's entries, buy, come back (issue 19).
 BUY_INCIDENT_FIELD = "buy_incident"
 RESUME_PARAM = "resume"
+# The plan step's severity and routing fields depend only on the language and the values
+# shown (step_support.html, key from routing_fragment()): like the queue's fragments, the
+# time bounds memory (and a template changed by a deploy with a shared cache), not staleness.
+ROUTING_FRAGMENT_SECONDS = 300
+# The contact step's colleagues, drawn: as long as the colleagues themselves are kept.
+CONTACT_FRAGMENT_SECONDS = LOOKUP_TTL
 
 
 class BusinessWizard(
@@ -130,8 +149,9 @@ class BusinessWizard(
 
     @cached_property
     def colleagues(self) -> list:
-        """The people a request can be shared with: read once per request."""
-        return list(colleagues(self.request.user))
+        """The people a request can be shared with: kept per partner (business_cache)."""
+        user = self.request.user
+        return cached_colleagues(user, lambda: colleagues(user))
 
     def chosen_product_and_version(self):
         data = self.get_cleaned_data_for_step(PROBLEM) or {}
@@ -181,6 +201,37 @@ class BusinessWizard(
         sections = context.get("review_sections")
         if sections is None:
             sections = self.review_sections()
+        context["stages"] = self.stages(current, sections)
+        if current == PROBLEM:
+            context["articles"] = form.articles()
+        elif current == SUPPORT:
+            context["routing_fragment"] = routing_fragment(form)
+            data = self.get_cleaned_data_for_step(PROBLEM) or {}
+            root = data.get("product")
+            product, category = (root.product if root else None), data.get("category")
+            context["articles"] = cached_articles(
+                product, category, lambda: suggested_articles(product, category)
+            )
+        elif current == CONTACT:
+            context["contact_fragment"] = contact_fragment(form, self.request.user)
+        if current in (SHARE, REVIEW):
+            user = self.request.user
+            primary = self.primary_contact()
+            context["primary"] = primary
+            if current == SHARE:
+                additional = (
+                    form.cleaned_data.get("additional_contacts", [])
+                    if form.is_bound and form.is_valid()
+                    else []
+                )
+            else:
+                additional = self.additional_contacts()
+            context["submitter_will_not_see"] = submitter_will_not_see(user, primary, additional)
+        return context
+
+    def stages(self, current, sections) -> list[dict]:
+        """Every stage stacked on the page: the current one, the answered ones with their
+        summary rows, those to do, and the submit."""
         summaries = {section["step"]: section for section in sections}
         stages = []
         for number, name in enumerate(self.get_form_list(), start=1):
@@ -208,29 +259,42 @@ class BusinessWizard(
                 "rows": [],
             }
         )
-        context["stages"] = stages
-        if current == PROBLEM:
-            context["articles"] = form.articles()
-        elif current == SUPPORT:
-            data = self.get_cleaned_data_for_step(PROBLEM) or {}
-            root = data.get("product")
-            context["articles"] = suggested_articles(
-                root.product if root else None, data.get("category")
-            )
-        if current in (SHARE, REVIEW):
-            user = self.request.user
-            primary = self.primary_contact()
-            context["primary"] = primary
-            if current == SHARE:
-                additional = (
-                    form.cleaned_data.get("additional_contacts", [])
-                    if form.is_bound and form.is_valid()
-                    else []
+        return stages
+
+    def review_sections(self) -> list[dict]:
+        """The answered stages' rows, as the base class builds them, each kept in the cache
+        under a digest of what it is built from (business_cache): a later step does not
+        rebuild and validate every earlier step's form to summarise it. The stage being
+        answered is not summarised (its form is shown), except on Review."""
+        current = self.steps.current
+        user = self.request.user
+        sections, answers = [], []
+        for step in self.get_form_list():
+            if step == self.review_step:
+                continue
+            data = self.storage.get_step_data(step)
+            answers.append((step, answers_digest(data)))
+            if data is None or (step == current and current != self.review_step):
+                continue
+            key = summary_key(type(self).__name__, step, user, answers)
+            rows = cached_summary(key, lambda step=step, data=data: self.summary_rows(step, data))
+            if rows is not None:
+                sections.append(
+                    {"step": step, "title": self.step_titles.get(step, step), "rows": rows}
                 )
-            else:
-                additional = self.additional_contacts()
-            context["submitter_will_not_see"] = submitter_will_not_see(user, primary, additional)
-        return context
+        return sections
+
+    def summary_rows(self, step, data) -> list[tuple[str, str]] | None:
+        """``(label, answer)`` of a stored step's form; None if it is not valid (any more)."""
+        form = self.get_form(step=step, data=data, files=self.storage.get_step_files(step))
+        if not form.is_bound or not form.is_valid():
+            return None
+        rows = [
+            (str(field.label), self.review_value(field, form.cleaned_data.get(name)))
+            for name, field in form.fields.items()
+            if not isinstance(field.widget, forms.HiddenInput)
+        ]
+        return [(label, str(value)) for label, value in rows if value not in ("", None)]
 
     def review_value(self, field, value) -> str:
         if value is False:
@@ -269,6 +333,39 @@ class BusinessWizard(
             "incidents/business/submitted_for_colleague.html",
             {"incident": incident, "primary": draft.primary_contact, "page_title": self.page_title},
         )
+
+
+def routing_fragment(form) -> dict:
+    """The cache of the plan step's "Severity and routing" fields (step_support.html), drawn
+    by their template: kept per language and values when the form is not bound (the same
+    HTML for everyone who starts with those values); a posted form (with its errors) is
+    drawn afresh every time."""
+    values = tuple(str(form[name].value()) for name in SUPPORT_FIELDS)
+    what = (form.prefix, form.is_bound, get_language(), values)
+    return {
+        "seconds": 0 if form.is_bound else ROUTING_FRAGMENT_SECONDS,
+        "key": hashlib.md5(repr(what).encode(), usedforsecurity=False).hexdigest(),
+    }
+
+
+def contact_fragment(form, user) -> dict:
+    """The cache of the contact step's radio list of colleagues (step_contact.html), drawn
+    by its template: kept per language, choice and the partner's users stamp (a colleague
+    added, renamed or deactivated bumps it; other workers see it within the TTL) when the
+    form is not bound; a posted form (with its errors) is drawn afresh every time."""
+    partner = getattr(user, "partner_id", None)
+    what = (
+        form.prefix,
+        form.is_bound,
+        get_language(),
+        str(form["primary_contact"].value()),
+        partner,
+        partner_stamp(partner, USERS),
+    )
+    return {
+        "seconds": 0 if form.is_bound else CONTACT_FRAGMENT_SECONDS,
+        "key": hashlib.md5(repr(what).encode(), usedforsecurity=False).hexdigest(),
+    }
 
 
 def business_draft(user, form_dict, *, submission_key) -> IncidentDraft:
