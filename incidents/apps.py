@@ -7,9 +7,10 @@ class IncidentsConfig(AppConfig):
     verbose_name = _("Incidents")
 
     def ready(self):
-        from . import detail
+        from . import azure, detail
         from .lookups import connect_catalogue_signals, connect_signals
 
         connect_signals()
         connect_catalogue_signals()
         detail.connect_signals()
+        azure.connect_signals()
