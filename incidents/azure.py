@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Subquery
+from django.db.models import Exists, F
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -39,17 +39,14 @@ def signature_cloud_contracts(user):
 def usable_subscriptions(user):
     """The active Azure subscriptions ``user`` administers, with the user's role on each
     (recorded on the incident): the list of the details step."""
+    # The role is read from the role row administered_by() joined (an annotation after the
+    # filter reuses its join; a user holds one role per subscription, unique_subscription_user),
+    # not from a correlated subquery: the same rows, a third less time to build (issue 21).
     return (
         AzureSubscription.objects.administered_by(user)
         .filter(is_active=True)
         .select_related("owner_customer", "owner_partner")
-        .annotate(
-            user_role=Subquery(
-                SubscriptionRole.objects.filter(subscription=OuterRef("pk"), user=user)
-                .order_by("pk")
-                .values("role")[:1]
-            )
-        )
+        .annotate(user_role=F("roles__role"))
         .order_by("name", "pk")
     )
 

@@ -139,3 +139,23 @@ def test_the_cached_answers_expire_for_other_processes(partner_user):
     with mock.patch("incidents.azure.cache.set") as stored:
         cached_azure_holdings(partner_user)
     assert stored.call_args.args[2] == AZURE_CACHE_TTL
+
+
+def test_each_subscription_is_listed_once_with_the_users_own_role(partner_user):
+    from partners.models import Customer
+
+    colleague = make_user(partner_user.partner)
+    own = AzureSubscription.objects.create(name="A own", owner_partner=partner_user.partner)
+    customer = Customer.objects.create(name="Woodgrove", tenant_domain="woodgrove.example")
+    customers = AzureSubscription.objects.create(name="B customer", owner_customer=customer)
+    SubscriptionRole.objects.create(subscription=own, user=partner_user, role="service_admin")
+    SubscriptionRole.objects.create(subscription=own, user=colleague, role="co_admin")
+    SubscriptionRole.objects.create(subscription=customers, user=partner_user, role="co_admin")
+    SubscriptionRole.objects.create(subscription=customers, user=colleague, role="service_admin")
+
+    mine = [(s.name, s.user_role) for s in usable_subscriptions(partner_user)]
+    theirs = [(s.name, s.user_role) for s in usable_subscriptions(colleague)]
+
+    assert mine == [("A own", "service_admin"), ("B customer", "co_admin")]
+    # A customer's subscription only as co-administrator (SPEC §4.2).
+    assert theirs == [("A own", "co_admin")]
