@@ -933,3 +933,18 @@ def test_a_failure_after_the_unit_was_taken_leaves_no_incident_and_no_unit(
     contract.refresh_from_db()
     assert contract.units_used == 0
     assert not contract.events.exists()
+
+
+def test_the_files_help_text_is_in_the_requests_language(partner_user, subscription):
+    from django.utils import translation
+
+    from incidents.forms.azure import DetailsForm
+
+    with translation.override("hu"):
+        hungarian = DetailsForm(user=partner_user, subscriptions=[subscription])
+    with translation.override("en"):
+        english = DetailsForm(user=partner_user, subscriptions=[subscription])
+        html = str(english["files"].help_text)
+
+    assert html.startswith("Up to ")
+    assert hungarian.fields["files"].help_text != english.fields["files"].help_text
