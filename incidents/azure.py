@@ -73,9 +73,10 @@ def azure_holdings(user) -> tuple[bool, bool]:
 # The steps before the submit show the holdings (step 1's prerequisites) and the
 # subscriptions (the details step's list) from the cache (issue 21: their reads cost a third
 # of those steps' time). Any change of a subscription, a role on one, a contract or a
-# registration starts a new generation in this process at once (signals, connected in
-# IncidentsConfig.ready); other processes see it within AZURE_CACHE_TTL seconds. The final
-# submit never trusts the cache: it reads both lists afresh and decides from them.
+# registration, or of a partner or customer (the list shows the owner's name), starts a new
+# generation in this process at once (signals, connected in IncidentsConfig.ready); other
+# processes see it within AZURE_CACHE_TTL seconds. The final submit never trusts the cache:
+# it reads both lists afresh and decides from them.
 AZURE_CACHE_TTL = getattr(settings, "LOOKUP_CACHE_TTL", 60)
 GENERATION_KEY = "azure:generation:v1"
 
@@ -102,7 +103,8 @@ def cached_usable_subscriptions(user) -> list[AzureSubscription]:
 
 
 def forget_azure_holdings(**kwargs) -> None:
-    """A subscription, role, contract or registration changed: every user's entries are stale."""
+    """What the holdings or the subscriptions are read from changed: every user's entries
+    are stale."""
 
     def bump():
         try:
@@ -119,9 +121,18 @@ def forget_azure_holdings(**kwargs) -> None:
 def connect_signals() -> None:
     """Drop the cached holdings and subscriptions when what they are read from changes."""
     from contracts.models import ContractRegistration
+    from partners.models import Customer, Partner
 
+    models = (
+        AzureSubscription,
+        SubscriptionRole,
+        Contract,
+        ContractRegistration,
+        Partner,
+        Customer,
+    )
     for signal in (post_save, post_delete):
-        for model in (AzureSubscription, SubscriptionRole, Contract, ContractRegistration):
+        for model in models:
             signal.connect(
                 forget_azure_holdings, sender=model, dispatch_uid=f"azure-{model._meta.label}"
             )

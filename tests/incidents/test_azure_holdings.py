@@ -123,6 +123,19 @@ def test_a_registered_or_changed_contract_shows_at_once(partner_user):
     assert cached_azure_holdings(partner_user) == (False, False)
 
 
+def test_a_renamed_owner_shows_at_once(partner_user):
+    subscribe(partner_user)
+    assert [s.owner_partner.name for s in cached_usable_subscriptions(partner_user)] == [
+        partner_user.partner.name
+    ]
+    partner = partner_user.partner
+    partner.name = "Contoso Renamed"
+    partner.save()
+    assert [s.owner_partner.name for s in cached_usable_subscriptions(partner_user)] == [
+        "Contoso Renamed"
+    ]
+
+
 def test_a_user_moved_to_another_partner_is_answered_for_that_partner(partner_user):
     subscribe(partner_user)
     assert cached_azure_holdings(partner_user) == (False, True)
