@@ -7,6 +7,7 @@ The wizard's first step shows each prerequisite, met or not, with what to do abo
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -81,10 +82,19 @@ AZURE_CACHE_TTL = getattr(settings, "LOOKUP_CACHE_TTL", 60)
 GENERATION_KEY = "azure:generation:v1"
 
 
+def _generation() -> str:
+    # A random token, not a counter: if the key is evicted (CACHE_MAX_ENTRIES), a new token
+    # is drawn, so that no entry of an earlier generation can be read again.
+    generation = cache.get(GENERATION_KEY)
+    if generation is None:
+        generation = uuid.uuid4().hex
+        cache.set(GENERATION_KEY, generation, None)
+    return generation
+
+
 def _user_key(user, what: str) -> str:
-    generation = cache.get_or_set(GENERATION_KEY, 0, None)
     # The partner is part of the key: moving the user to another partner changes the answer.
-    return f"azure:{what}:v1:{generation}:{user.pk}:{user.partner_id}"
+    return f"azure:{what}:v1:{_generation()}:{user.pk}:{user.partner_id}"
 
 
 def cached_azure_holdings(user) -> tuple[bool, bool]:
@@ -107,10 +117,7 @@ def forget_azure_holdings(**kwargs) -> None:
     are stale."""
 
     def bump():
-        try:
-            cache.incr(GENERATION_KEY)
-        except ValueError:
-            cache.set(GENERATION_KEY, 1, None)
+        cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
 
     bump()
     # Again after the commit: a request that read the old rows meanwhile stored them under

@@ -146,6 +146,21 @@ def test_a_user_moved_to_another_partner_is_answered_for_that_partner(partner_us
     assert cached_usable_subscriptions(moved) == []
 
 
+def test_an_evicted_generation_never_brings_back_older_entries(partner_user):
+    from django.core.cache import cache
+
+    from incidents.azure import GENERATION_KEY
+
+    subscribe(partner_user)
+    cache.clear()  # the first generation of this process
+    assert cached_azure_holdings(partner_user) == (False, True)
+    # Changed without signals (another process, a bulk update), then the generation key is
+    # evicted from a full cache: the entry stored before must not be read again.
+    AzureSubscription.objects.update(is_active=False)
+    cache.delete(GENERATION_KEY)
+    assert cached_azure_holdings(partner_user) == (False, False)
+
+
 def test_the_cached_answers_expire_for_other_processes(partner_user):
     # A change made by another process reaches this one's cache only through the TTL.
     assert 0 < AZURE_CACHE_TTL <= 60
