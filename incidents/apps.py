@@ -7,12 +7,12 @@ class IncidentsConfig(AppConfig):
     verbose_name = _("Incidents")
 
     def ready(self):
-        from . import detail
+        from . import azure, detail
         from .lookups import connect_catalogue_signals, connect_signals
+        from .wizards import business_cache
 
         connect_signals()
         connect_catalogue_signals()
         detail.connect_signals()
-        from .wizards import business_cache
-
+        azure.connect_signals()
         business_cache.connect_signals()

@@ -7,14 +7,20 @@ The wizard's first step shows each prerequisite, met or not, with what to do abo
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Subquery
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import Exists, F
+from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from contracts.models import Contract, ContractKind, Platform, Product
 from partners.models import AzureSubscription, ScsProduct, SubscriptionRole, User
+from portal.lib.caching import cached
 from portal.lib.i18n import local_date
 
 
@@ -34,17 +40,14 @@ def signature_cloud_contracts(user):
 def usable_subscriptions(user):
     """The active Azure subscriptions ``user`` administers, with the user's role on each
     (recorded on the incident): the list of the details step."""
+    # The role is read from the role row administered_by() joined (an annotation after the
+    # filter reuses its join; a user holds one role per subscription, unique_subscription_user),
+    # not from a correlated subquery: the same rows, a third less time to build (issue 21).
     return (
         AzureSubscription.objects.administered_by(user)
         .filter(is_active=True)
         .select_related("owner_customer", "owner_partner")
-        .annotate(
-            user_role=Subquery(
-                SubscriptionRole.objects.filter(subscription=OuterRef("pk"), user=user)
-                .order_by("pk")
-                .values("role")[:1]
-            )
-        )
+        .annotate(user_role=F("roles__role"))
         .order_by("name", "pk")
     )
 
@@ -66,6 +69,80 @@ def azure_holdings(user) -> tuple[bool, bool]:
         .first()
     )
     return (bool(row[0]), bool(row[1])) if row else (False, False)
+
+
+# The steps before the submit show the holdings (step 1's prerequisites) and the
+# subscriptions (the details step's list) from the cache (issue 21: their reads cost a third
+# of those steps' time). Any change of a subscription, a role on one, a contract or a
+# registration, or of a partner or customer (the list shows the owner's name), starts a new
+# generation in this process at once (signals, connected in IncidentsConfig.ready); other
+# processes see it within AZURE_CACHE_TTL seconds. The final submit never trusts the cache:
+# it reads both lists afresh and decides from them.
+AZURE_CACHE_TTL = getattr(settings, "LOOKUP_CACHE_TTL", 60)
+GENERATION_KEY = "azure:generation:v1"
+
+
+def _generation() -> str:
+    # A random token, not a counter: if the key is evicted (CACHE_MAX_ENTRIES), a new token
+    # is drawn, so that no entry of an earlier generation can be read again.
+    generation = cache.get(GENERATION_KEY)
+    if generation is None:
+        generation = uuid.uuid4().hex
+        cache.set(GENERATION_KEY, generation, None)
+    return generation
+
+
+def _user_key(user, what: str) -> str:
+    # The partner is part of the key: moving the user to another partner changes the answer.
+    return f"azure:{what}:v1:{_generation()}:{user.pk}:{user.partner_id}"
+
+
+def cached_azure_holdings(user) -> tuple[bool, bool]:
+    """:func:`azure_holdings`, kept for ``AZURE_CACHE_TTL`` seconds (shown, not decided on)."""
+    return cached(_user_key(user, "holdings"), lambda: azure_holdings(user), AZURE_CACHE_TTL)
+
+
+def cached_usable_subscriptions(user) -> list[AzureSubscription]:
+    """:func:`usable_subscriptions` as a list, kept for ``AZURE_CACHE_TTL`` seconds: the
+    details step's list as shown. Its submit validates against a fresh read."""
+    return cached(
+        _user_key(user, "subscriptions"),
+        lambda: list(usable_subscriptions(user)),
+        AZURE_CACHE_TTL,
+    )
+
+
+def forget_azure_holdings(**kwargs) -> None:
+    """What the holdings or the subscriptions are read from changed: every user's entries
+    are stale."""
+
+    def bump():
+        cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
+
+    bump()
+    # Again after the commit: a request that read the old rows meanwhile stored them under
+    # the generation of the first bump.
+    transaction.on_commit(bump)
+
+
+def connect_signals() -> None:
+    """Drop the cached holdings and subscriptions when what they are read from changes."""
+    from contracts.models import ContractRegistration
+    from partners.models import Customer, Partner
+
+    models = (
+        AzureSubscription,
+        SubscriptionRole,
+        Contract,
+        ContractRegistration,
+        Partner,
+        Customer,
+    )
+    for signal in (post_save, post_delete):
+        for model in models:
+            signal.connect(
+                forget_azure_holdings, sender=model, dispatch_uid=f"azure-{model._meta.label}"
+            )
 
 
 def azure_holdings_from(registered_contracts, subscriptions) -> tuple[bool, bool]:

@@ -232,6 +232,10 @@ class DetailsForm(SeverityRuleMixin, BootstrapForm):
         wizard read them already."""
         super().__init__(*args, **kwargs)
         self.user = user
+        # The files' help text is lazy (portal.lib.uploads) and read four times when the field
+        # is drawn (shown, tested, aria-describedby): put into this request's language once.
+        files = self.fields["files"]
+        files.help_text = str(files.help_text)
         self.fields["started_at"].use_time_zone(time_zone)
         if user is not None:
             if subscriptions is None:

@@ -25,10 +25,11 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from contracts.models import Contract
 from incidents.azure import (
-    azure_holdings,
     azure_holdings_from,
     azure_prerequisites,
     azure_product,
+    cached_azure_holdings,
+    cached_usable_subscriptions,
     usable_subscriptions,
 )
 from incidents.forms.azure import (
@@ -116,7 +117,8 @@ class AzureIncidentWizard(
             usable, unavailable = self.contract_options
             contracts = [option.contract for option in [*usable, *unavailable]]
             return azure_holdings_from(contracts, self.subscriptions)
-        return azure_holdings(self.request.user)
+        # Shown only (step 1's list, its blocking checks): the submit decides on fresh lists.
+        return cached_azure_holdings(self.request.user)
 
     _submitting = False
 
@@ -127,8 +129,14 @@ class AzureIncidentWizard(
 
     @cached_property
     def subscriptions(self):
-        """The details step's list (and the holdings' on the final submit)."""
-        return list(usable_subscriptions(self.request.user))
+        """The details step's list (and the holdings' on the final submit).
+
+        Read afresh for the submit, which validates the chosen subscription against it;
+        only shown otherwise (the step drawn after the contact step), so read from the cache.
+        """
+        if self._submitting:
+            return list(usable_subscriptions(self.request.user))
+        return cached_usable_subscriptions(self.request.user)
 
     def post(self, *args, **kwargs):
         # Posting the last step (the submit) reads the subscriptions for it and, revalidating

@@ -357,6 +357,37 @@ def test_the_subscription_is_checked_again_at_the_moment_of_submission(
     assert contract.units_used == 0
 
 
+def test_the_submit_does_not_trust_the_cached_subscriptions(
+    partner_client, partner_user, azure, subscription, contract
+):
+    # The details step was drawn from the cached list (issue 21); a change that no signal of
+    # this process saw (another server's, or a bulk update) must still stop the submit.
+    response = walk_to_details(partner_client, azure, contract=contract)
+    assert subscription.name in response.content.decode()
+    AzureSubscription.objects.filter(pk=subscription.pk).update(is_active=False)
+
+    response = post_step(partner_client, "details", details(subscription))
+
+    assert current_step(response) == "details"
+    assert "subscription" in response.context["form"].errors
+    assert not Incident.objects.exists()
+
+
+def test_a_subscription_given_meanwhile_is_listed_on_the_details_step(
+    partner_client, partner_user, azure, contract
+):
+    make_subscription(partner_user, name="Old")
+    walk_to_details(partner_client, azure, contract=contract)  # caches the list
+    make_subscription(partner_user, name="New")
+
+    response = post_step(partner_client, "contact", CONTACT)
+
+    assert [s.name for s in response.context["form"].fields["subscription"].preloaded] == [
+        "New",
+        "Old",
+    ]
+
+
 def test_the_technical_contact_is_checked_again_at_submission(
     partner_client, partner, azure, subscription, contract
 ):
@@ -902,3 +933,18 @@ def test_a_failure_after_the_unit_was_taken_leaves_no_incident_and_no_unit(
     contract.refresh_from_db()
     assert contract.units_used == 0
     assert not contract.events.exists()
+
+
+def test_the_files_help_text_is_in_the_requests_language(partner_user, subscription):
+    from django.utils import translation
+
+    from incidents.forms.azure import DetailsForm
+
+    with translation.override("hu"):
+        hungarian = DetailsForm(user=partner_user, subscriptions=[subscription])
+    with translation.override("en"):
+        english = DetailsForm(user=partner_user, subscriptions=[subscription])
+        html = str(english["files"].help_text)
+
+    assert html.startswith("Up to ")
+    assert hungarian.fields["files"].help_text != english.fields["files"].help_text
