@@ -322,3 +322,29 @@ def test_the_storage_works_on_a_copy_and_writes_only_a_change(db, django_assert_
         storage.save()
     saved = Draft.objects.get(user=user, wizard="wizard_w").state
     assert saved["step_data"]["problem"] == {"problem-issue_type": ["8"]}
+
+
+def test_the_draft_is_read_in_one_query_as_the_orm_reads_it(db, django_assert_num_queries):
+    """The storage's compiled read (drafts.storage._read_draft) builds the row the ORM
+    builds, for its own user and wizard only, and reads it afresh each time."""
+    from drafts.storage import _read_draft
+
+    user, other = make_user(), make_user()
+    expires = timezone.now() + dt.timedelta(days=1)
+    mine = Draft.objects.create(
+        user=user, wizard="wizard_w", state={"step": "a", "n": [1, "é"]}, expires_at=expires
+    )
+    Draft.objects.create(user=user, wizard="wizard_v", state={"step": "b"}, expires_at=expires)
+    Draft.objects.create(user=other, wizard="wizard_w", state={"step": "c"}, expires_at=expires)
+
+    with django_assert_num_queries(1):
+        read = _read_draft(user.pk, "wizard_w")
+    orm = Draft.objects.get(pk=mine.pk)
+    fields = [f.attname for f in Draft._meta.concrete_fields]
+    assert [getattr(read, f) for f in fields] == [getattr(orm, f) for f in fields]
+    assert (read._state.adding, read._state.db) == (False, orm._state.db)
+    assert _read_draft(other.pk, "wizard_w").state == {"step": "c"}
+    assert _read_draft(other.pk, "wizard_v") is None
+
+    Draft.objects.filter(pk=mine.pk).update(state={"step": "z"})
+    assert _read_draft(user.pk, "wizard_w").state == {"step": "z"}
