@@ -323,13 +323,15 @@ class Contract(models.Model):
         ``covered_product_ids``), always read afresh; its SQL compiled once per
         database and shape (≈ 0.6 ms of Python a call otherwise), see
         :class:`_CompiledContractQuery`."""
-        kinds = list(kinds or ())
+        prepare = cls._meta.get_field("kind").get_prep_value  # as the ORM's lookup does
+        kinds = [prepare(kind) for kind in kinds or ()]
         db = router.db_for_read(cls)
-        key = (db, connections[db].vendor, len(kinds))
+        key = (cls, db, connections[db].vendor, len(kinds))
         compiled = _COMPILED_OPTIONS.get(key)
         if compiled is None:
             compiled = _CompiledContractQuery.build(
-                cls._registered_query(_USER_SENTINEL, _kind_sentinels(len(kinds))).using(db)
+                cls._registered_query(_USER_SENTINEL, _kind_sentinels(len(kinds))).using(db),
+                len(kinds),
             )
             if compiled is None:  # a shape it cannot take apart: the ORM, every time
                 return list(cls._registered_query(user, kinds).using(db))
@@ -531,6 +533,7 @@ class _CompiledContractQuery:
     ``ModelIterable`` and ``select_related`` would build it (same columns, converters,
     ``from_db``). Only the compilation is kept: each call runs the query."""
 
+    model: type
     sql: str
     params: tuple
     user_positions: tuple[int, ...]
@@ -544,7 +547,7 @@ class _CompiledContractQuery:
     location_pk_index: int
 
     @classmethod
-    def build(cls, queryset) -> _CompiledContractQuery | None:
+    def build(cls, queryset, kind_count: int) -> _CompiledContractQuery | None:
         compiler = queryset.query.get_compiler(queryset.db)
         sql, params = compiler.as_sql()
         user_positions = tuple(i for i, p in enumerate(params) if p == _USER_SENTINEL)
@@ -553,10 +556,12 @@ class _CompiledContractQuery:
         )
         info = compiler.klass_info
         related = info.get("related_klass_infos") or []
-        if len(user_positions) != 1 or len(related) != 1 or compiler.col_count is None:
-            return None
-        expected_kinds = [p for p in params if isinstance(p, str) and p.startswith("\x00kind-")]
-        if [params[i] for i in kind_positions] != expected_kinds:
+        if (
+            len(user_positions) != 1
+            or len(kind_positions) != kind_count
+            or len(related) != 1
+            or compiler.col_count is None
+        ):
             return None
         select = compiler.select
         contract_fields = info["select_fields"]
@@ -569,6 +574,7 @@ class _CompiledContractQuery:
         converters = compiler.get_converters([s[0] for s in select[: compiler.col_count]])
         location_attnames = tuple(select[i][0].target.attname for i in location_fields)
         return cls(
+            model=queryset.model,
             sql=sql,
             params=tuple(params),
             user_positions=user_positions,
@@ -595,7 +601,7 @@ class _CompiledContractQuery:
             cursor.execute(self.sql, params)
             rows = cursor.fetchall()
         contracts = []
-        set_location = Contract.location.field.set_cached_value
+        set_location = self.model.location.field.set_cached_value
         c_start, c_end = self.contract_slice
         l_start, l_end = self.location_slice
         for row in rows:
@@ -606,7 +612,7 @@ class _CompiledContractQuery:
                     for converter in convs:
                         value = converter(value, expression, connection)
                     row[position] = value
-            contract = Contract.from_db(db, self.contract_attnames, row[c_start:c_end])
+            contract = self.model.from_db(db, self.contract_attnames, row[c_start:c_end])
             for name, position in self.annotations:
                 setattr(contract, name, row[position])
             values = row[l_start:l_end]
