@@ -13,6 +13,9 @@ from __future__ import annotations
 import json
 
 from django.db import connections, router
+from django.db.models import AutoField
+from django.db.models.constants import OnConflict
+from django.db.models.sql import InsertQuery
 from django.utils import timezone
 from formtools.wizard.storage.base import BaseStorage
 
@@ -177,12 +180,7 @@ class DraftStorage(BaseStorage):
             "view": getattr(self.request, "wizard_view_path", "")[:200],
         }
         # One upsert (INSERT ... ON CONFLICT UPDATE): no read, no race between two tabs.
-        Draft.objects.bulk_create(
-            [Draft(user=self.user, wizard=self.prefix, created_at=now, **fields)],
-            update_conflicts=True,
-            unique_fields=["user", "wizard"],
-            update_fields=list(fields),
-        )
+        _upsert_draft(Draft(user=self.user, wizard=self.prefix, created_at=now, **fields))
         self.draft = self.draft or Draft(user=self.user, wizard=self.prefix, **fields)
         self._saved = dumped
 
@@ -241,6 +239,65 @@ def _compile(db):
     attnames = tuple(column.target.attname for column, _sql, _alias in select)
     converters = compiler.get_converters([column for column, _sql, _alias in select])
     return sql, tuple(params), user_at[0], wizard_at[0], attnames, converters
+
+
+# What a save changes in an existing draft (the rest stays as first written).
+UPSERT_FIELDS = ("state", "current_step", "upload_bytes", "updated_at", "expires_at", "url", "view")
+_COMPILED_UPSERT: dict = {}
+
+
+def _upsert_draft(draft: Draft) -> None:
+    """``Draft.objects.bulk_create([draft], update_conflicts=True, unique_fields=["user",
+    "wizard"], update_fields=UPSERT_FIELDS)``, the same single statement, its SQL compiled
+    once per database (≈ 0.15 ms of Python per save otherwise); each value prepared as
+    the insert compiler prepares it (``pre_save``, ``get_db_prep_save``)."""
+    db = router.db_for_write(Draft)
+    compiled = _COMPILED_UPSERT.get(db)
+    if compiled is None:
+        compiled = _COMPILED_UPSERT[db] = _compile_upsert(db, draft)
+    if compiled is False:  # a shape it cannot take apart: the ORM, every time
+        Draft.objects.using(db).bulk_create(
+            [draft],
+            update_conflicts=True,
+            unique_fields=["user", "wizard"],
+            update_fields=list(UPSERT_FIELDS),
+        )
+        return
+    sql, fields = compiled
+    connection = connections[db]
+    params = [field.get_db_prep_save(field.pre_save(draft, True), connection) for field in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+def _upsert_query(db, draft: Draft) -> tuple[str, list, list]:
+    """(SQL, parameters, fields) of bulk_create's upsert of one new ``draft``."""
+    meta = Draft._meta
+    fields = [f for f in meta.concrete_fields if not f.generated and not isinstance(f, AutoField)]
+    query = InsertQuery(
+        Draft,
+        on_conflict=OnConflict.UPDATE,
+        update_fields=[meta.get_field(name) for name in UPSERT_FIELDS],
+        unique_fields=[meta.get_field("user"), meta.get_field("wizard")],
+    )
+    query.insert_values(fields, [draft])
+    statements = query.get_compiler(db).as_sql()
+    if len(statements) != 1:
+        return "", [], fields
+    sql, params = statements[0]
+    return sql, list(params), fields
+
+
+def _compile_upsert(db, draft: Draft):
+    sql, params, fields = _upsert_query(db, draft)
+    if (
+        not sql
+        or len(params) != len(fields)
+        or sql.count("%s") != len(fields)
+        or any(getattr(f, "get_placeholder_sql", None) for f in fields)
+    ):
+        return False
+    return sql, tuple(fields)
 
 
 class _Anonymous:

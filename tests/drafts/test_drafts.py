@@ -348,3 +348,59 @@ def test_the_draft_is_read_in_one_query_as_the_orm_reads_it(db, django_assert_nu
 
     Draft.objects.filter(pk=mine.pk).update(state={"step": "z"})
     assert _read_draft(user.pk, "wizard_w").state == {"step": "z"}
+
+
+def test_the_draft_is_saved_by_the_statement_bulk_create_runs(db, django_assert_num_queries):
+    """drafts.storage._upsert_draft: bulk_create's upsert (same SQL, same prepared values),
+    compiled once; a first save inserts, a later one updates only what a save changes."""
+    from drafts import storage
+
+    user = make_user()
+    now = timezone.now()
+    expires = now + dt.timedelta(days=1)
+    first = Draft(
+        user=user,
+        wizard="wizard_w",
+        state={"n": [1, "é"]},
+        created_at=now,
+        updated_at=now,
+        expires_at=expires,
+        url="/a",
+        view="v.A",
+        current_step="one",
+    )
+    sql, params, fields = storage._upsert_query("default", first)
+    compiled_sql, compiled_fields = storage._compile_upsert("default", first)
+    assert (compiled_sql, list(compiled_fields)) == (sql, fields)
+    from django.db import connection
+
+    mine = [f.get_db_prep_save(f.pre_save(first, True), connection) for f in fields]
+    assert [repr(p) for p in mine] == [repr(p) for p in params]
+
+    with django_assert_num_queries(1):
+        storage._upsert_draft(first)
+    later = now + dt.timedelta(minutes=5)
+    second = Draft(
+        user=user,
+        wizard="wizard_w",
+        state={"n": 2},
+        created_at=later,
+        updated_at=later,
+        expires_at=expires,
+        url="/b",
+        view="v.B",
+        current_step="two",
+    )
+    with django_assert_num_queries(1):
+        storage._upsert_draft(second)
+
+    saved = Draft.objects.get(user=user, wizard="wizard_w")
+    assert (saved.state, saved.current_step, saved.url, saved.view, saved.updated_at) == (
+        {"n": 2},
+        "two",
+        "/b",
+        "v.B",
+        later,
+    )
+    assert saved.created_at == now  # kept from the first save
+    assert Draft.objects.filter(user=user).count() == 1
