@@ -12,6 +12,10 @@ from __future__ import annotations
 
 import json
 
+from django.db import connections, router
+from django.db.models import AutoField
+from django.db.models.constants import OnConflict
+from django.db.models.sql import InsertQuery
 from django.utils import timezone
 from formtools.wizard.storage.base import BaseStorage
 
@@ -33,9 +37,7 @@ class DraftStorage(BaseStorage):
             if self.prefix not in request.session:
                 self.init_data()
             return
-        # One row at most (unique per user and wizard): no ORDER BY to plan or compile.
-        rows = Draft.objects.filter(user=self.user, wizard=self.prefix).order_by()[:1]
-        draft = next(iter(rows), None)
+        draft = _read_draft(self.user.pk, self.prefix)
         if draft is not None and draft.expires_at <= timezone.now():
             discard_draft(draft)
             draft = None
@@ -178,14 +180,124 @@ class DraftStorage(BaseStorage):
             "view": getattr(self.request, "wizard_view_path", "")[:200],
         }
         # One upsert (INSERT ... ON CONFLICT UPDATE): no read, no race between two tabs.
-        Draft.objects.bulk_create(
-            [Draft(user=self.user, wizard=self.prefix, created_at=now, **fields)],
-            update_conflicts=True,
-            unique_fields=["user", "wizard"],
-            update_fields=list(fields),
-        )
+        _upsert_draft(Draft(user=self.user, wizard=self.prefix, created_at=now, **fields))
         self.draft = self.draft or Draft(user=self.user, wizard=self.prefix, **fields)
         self._saved = dumped
+
+
+def _draft_query(user_pk, wizard):
+    # One row at most (unique per user and wizard): no ORDER BY to plan or compile.
+    return Draft.objects.filter(user_id=user_pk, wizard=wizard).order_by()[:1]
+
+
+# Placeholders the draft's query is compiled with (see _read_draft).
+_USER_SENTINEL = -918_273_646
+_WIZARD_SENTINEL = "\x00wizard"
+_COMPILED: dict = {}
+
+
+def _read_draft(user_pk, wizard) -> Draft | None:
+    """The user's saved draft of this wizard, read afresh on every request; the SQL of
+    :func:`_draft_query` is compiled once per database (≈ 0.15 ms of Python per request
+    otherwise) and its row built as the ORM builds it (converters, ``from_db``)."""
+    db = router.db_for_read(Draft)
+    compiled = _COMPILED.get(db)
+    if compiled is None:
+        compiled = _COMPILED[db] = _compile(db)
+    if compiled is False:  # a shape it cannot take apart: the ORM, every time
+        return next(iter(_draft_query(user_pk, wizard).using(db)), None)
+    sql, params, user_at, wizard_at, attnames, converters = compiled
+    params = list(params)
+    params[user_at], params[wizard_at] = user_pk, wizard
+    connection = connections[db]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    row = list(row)
+    for position, (functions, expression) in converters.items():
+        for converter in functions:
+            row[position] = converter(row[position], expression, connection)
+    return Draft.from_db(db, attnames, row)
+
+
+def _compile(db):
+    compiler = _draft_query(_USER_SENTINEL, _WIZARD_SENTINEL).using(db).query.get_compiler(db)
+    sql, params = compiler.as_sql()
+    user_at = [i for i, p in enumerate(params) if p == _USER_SENTINEL]
+    wizard_at = [i for i, p in enumerate(params) if p == _WIZARD_SENTINEL]
+    select = compiler.select[: compiler.col_count]
+    fields = compiler.klass_info["select_fields"] if compiler.klass_info else []
+    if (
+        len(user_at) != 1
+        or len(wizard_at) != 1
+        or compiler.annotation_col_map
+        or list(fields) != list(range(len(select)))
+    ):
+        return False
+    attnames = tuple(column.target.attname for column, _sql, _alias in select)
+    converters = compiler.get_converters([column for column, _sql, _alias in select])
+    return sql, tuple(params), user_at[0], wizard_at[0], attnames, converters
+
+
+# What a save changes in an existing draft (the rest stays as first written).
+UPSERT_FIELDS = ("state", "current_step", "upload_bytes", "updated_at", "expires_at", "url", "view")
+_COMPILED_UPSERT: dict = {}
+
+
+def _upsert_draft(draft: Draft) -> None:
+    """``Draft.objects.bulk_create([draft], update_conflicts=True, unique_fields=["user",
+    "wizard"], update_fields=UPSERT_FIELDS)``, the same single statement, its SQL compiled
+    once per database (≈ 0.15 ms of Python per save otherwise); each value prepared as
+    the insert compiler prepares it (``pre_save``, ``get_db_prep_save``)."""
+    db = router.db_for_write(Draft)
+    compiled = _COMPILED_UPSERT.get(db)
+    if compiled is None:
+        compiled = _COMPILED_UPSERT[db] = _compile_upsert(db, draft)
+    if compiled is False:  # a shape it cannot take apart: the ORM, every time
+        Draft.objects.using(db).bulk_create(
+            [draft],
+            update_conflicts=True,
+            unique_fields=["user", "wizard"],
+            update_fields=list(UPSERT_FIELDS),
+        )
+        return
+    sql, fields = compiled
+    connection = connections[db]
+    params = [field.get_db_prep_save(field.pre_save(draft, True), connection) for field in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+def _upsert_query(db, draft: Draft) -> tuple[str, list, list]:
+    """(SQL, parameters, fields) of bulk_create's upsert of one new ``draft``."""
+    meta = Draft._meta
+    fields = [f for f in meta.concrete_fields if not f.generated and not isinstance(f, AutoField)]
+    query = InsertQuery(
+        Draft,
+        on_conflict=OnConflict.UPDATE,
+        update_fields=[meta.get_field(name) for name in UPSERT_FIELDS],
+        unique_fields=[meta.get_field("user"), meta.get_field("wizard")],
+    )
+    query.insert_values(fields, [draft])
+    statements = query.get_compiler(db).as_sql()
+    if len(statements) != 1:
+        return "", [], fields
+    sql, params = statements[0]
+    return sql, list(params), fields
+
+
+def _compile_upsert(db, draft: Draft):
+    sql, params, fields = _upsert_query(db, draft)
+    if (
+        not sql
+        or len(params) != len(fields)
+        or sql.count("%s") != len(fields)
+        or any(getattr(f, "get_placeholder_sql", None) for f in fields)
+    ):
+        return False
+    return sql, tuple(fields)
 
 
 class _Anonymous:

@@ -151,3 +151,64 @@ def test_the_options_take_a_constant_number_of_queries(
 
     with django_assert_num_queries(1):  # contracts with their covered products aggregated
         reasons(partner_user, products["azure"])
+
+
+def _orm_rows(user, kinds=None):
+    """What the ORM reads for the options (the compiled query must build the same)."""
+    return list(Contract._registered_query(user, kinds))
+
+
+def _state(contract):
+    location = contract._state.fields_cache.get("location", "not cached")
+    return (
+        {f.attname: getattr(contract, f.attname) for f in Contract._meta.concrete_fields},
+        contract.covered_product_ids,
+        location if location in (None, "not cached") else (location.pk, location.name),
+        contract._state.adding,
+        contract._state.db,
+    )
+
+
+def test_the_compiled_query_builds_what_the_orm_builds(partner_user, products):
+    hq = partner_user.partner.locations.first()
+    make_contract(
+        partner_user.partner,
+        register_to=partner_user,
+        location=hq,
+        products=[products["azure"], products["office"]],
+    )
+    make_contract(partner_user.partner, kind=ContractKind.PRODUCT_SUPPORT, register_to=partner_user)
+    make_contract(partner_user.partner, register_to=partner_user, activated=False)
+
+    for kinds in (
+        None,
+        [ContractKind.PRODUCT_SUPPORT],
+        [ContractKind.SIGNATURE_CLOUD, ContractKind.PRODUCT_SUPPORT],
+    ):
+        compiled = Contract._registered_with_covered_ids(partner_user, kinds)
+        assert [_state(c) for c in compiled] == [_state(c) for c in _orm_rows(partner_user, kinds)]
+    assert any(c.location is not None for c in compiled)  # drawn without a query
+
+
+def test_the_compiled_query_reads_afresh_for_each_user_and_call(partner_user, products, other_user):
+    contract = make_contract(partner_user.partner, register_to=partner_user, units=3, used=2)
+    theirs = make_contract(other_user.partner, register_to=other_user)
+    assert [o.contract for o in Contract.options_for(partner_user, products["azure"])[0]] == [
+        contract
+    ]
+
+    Contract.objects.filter(pk=contract.pk).update(units_used=3)
+
+    usable, unavailable = Contract.options_for(partner_user, products["azure"])
+    assert usable == [] and [o.contract.units_used for o in unavailable] == [3]
+    assert [o.contract for o in Contract.options_for(other_user, products["azure"])[0]] == [theirs]
+
+
+def test_kinds_filter_the_options(partner_user, products):
+    cloud = make_contract(partner_user.partner, register_to=partner_user)
+    make_contract(partner_user.partner, kind=ContractKind.PRODUCT_SUPPORT, register_to=partner_user)
+
+    usable, unavailable = Contract.options_for(
+        partner_user, products["azure"], kinds=[ContractKind.SIGNATURE_CLOUD]
+    )
+    assert [o.contract for o in usable + unavailable] == [cloud]

@@ -322,3 +322,85 @@ def test_the_storage_works_on_a_copy_and_writes_only_a_change(db, django_assert_
         storage.save()
     saved = Draft.objects.get(user=user, wizard="wizard_w").state
     assert saved["step_data"]["problem"] == {"problem-issue_type": ["8"]}
+
+
+def test_the_draft_is_read_in_one_query_as_the_orm_reads_it(db, django_assert_num_queries):
+    """The storage's compiled read (drafts.storage._read_draft) builds the row the ORM
+    builds, for its own user and wizard only, and reads it afresh each time."""
+    from drafts.storage import _read_draft
+
+    user, other = make_user(), make_user()
+    expires = timezone.now() + dt.timedelta(days=1)
+    mine = Draft.objects.create(
+        user=user, wizard="wizard_w", state={"step": "a", "n": [1, "é"]}, expires_at=expires
+    )
+    Draft.objects.create(user=user, wizard="wizard_v", state={"step": "b"}, expires_at=expires)
+    Draft.objects.create(user=other, wizard="wizard_w", state={"step": "c"}, expires_at=expires)
+
+    with django_assert_num_queries(1):
+        read = _read_draft(user.pk, "wizard_w")
+    orm = Draft.objects.get(pk=mine.pk)
+    fields = [f.attname for f in Draft._meta.concrete_fields]
+    assert [getattr(read, f) for f in fields] == [getattr(orm, f) for f in fields]
+    assert (read._state.adding, read._state.db) == (False, orm._state.db)
+    assert _read_draft(other.pk, "wizard_w").state == {"step": "c"}
+    assert _read_draft(other.pk, "wizard_v") is None
+
+    Draft.objects.filter(pk=mine.pk).update(state={"step": "z"})
+    assert _read_draft(user.pk, "wizard_w").state == {"step": "z"}
+
+
+def test_the_draft_is_saved_by_the_statement_bulk_create_runs(db, django_assert_num_queries):
+    """drafts.storage._upsert_draft: bulk_create's upsert (same SQL, same prepared values),
+    compiled once; a first save inserts, a later one updates only what a save changes."""
+    from drafts import storage
+
+    user = make_user()
+    now = timezone.now()
+    expires = now + dt.timedelta(days=1)
+    first = Draft(
+        user=user,
+        wizard="wizard_w",
+        state={"n": [1, "é"]},
+        created_at=now,
+        updated_at=now,
+        expires_at=expires,
+        url="/a",
+        view="v.A",
+        current_step="one",
+    )
+    sql, params, fields = storage._upsert_query("default", first)
+    compiled_sql, compiled_fields = storage._compile_upsert("default", first)
+    assert (compiled_sql, list(compiled_fields)) == (sql, fields)
+    from django.db import connection
+
+    mine = [f.get_db_prep_save(f.pre_save(first, True), connection) for f in fields]
+    assert [repr(p) for p in mine] == [repr(p) for p in params]
+
+    with django_assert_num_queries(1):
+        storage._upsert_draft(first)
+    later = now + dt.timedelta(minutes=5)
+    second = Draft(
+        user=user,
+        wizard="wizard_w",
+        state={"n": 2},
+        created_at=later,
+        updated_at=later,
+        expires_at=expires,
+        url="/b",
+        view="v.B",
+        current_step="two",
+    )
+    with django_assert_num_queries(1):
+        storage._upsert_draft(second)
+
+    saved = Draft.objects.get(user=user, wizard="wizard_w")
+    assert (saved.state, saved.current_step, saved.url, saved.view, saved.updated_at) == (
+        {"n": 2},
+        "two",
+        "/b",
+        "v.B",
+        later,
+    )
+    assert saved.created_at == now  # kept from the first save
+    assert Draft.objects.filter(user=user).count() == 1
