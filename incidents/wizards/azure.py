@@ -148,7 +148,12 @@ class AzureIncidentWizard(
 
     @cached_property
     def blocking_prerequisites(self):
-        """What step 1 checks on every request (its answers are revalidated): no eligibility."""
+        """What step 1 checks on every request (its answers are revalidated): no eligibility.
+
+        The submit needs all of them anyway (``done``): taken from those, not computed twice.
+        """
+        if self._submitting:
+            return [p for p in self.prerequisites if p.blocking]
         return azure_prerequisites(
             self.request.user, holdings=self.holdings, with_eligibility=False
         )
