@@ -45,6 +45,7 @@ from incidents.forms.taxonomy import RefreshableWizardMixin
 from incidents.intake import azure_decision, azure_route
 from incidents.models import Channel, RoutedTeam
 from incidents.services import IncidentDraft, SubmissionError, submit_incident
+from incidents.wizards.azure_fragments import fields_fragment
 from portal.lib.partner_only import PartnerRequiredMixin
 from portal.lib.wizards import PortalWizardView, StepFailure
 
@@ -147,7 +148,12 @@ class AzureIncidentWizard(
 
     @cached_property
     def blocking_prerequisites(self):
-        """What step 1 checks on every request (its answers are revalidated): no eligibility."""
+        """What step 1 checks on every request (its answers are revalidated): no eligibility.
+
+        The submit needs all of them anyway (``done``): taken from those, not computed twice.
+        """
+        if self._submitting:
+            return [p for p in self.prerequisites if p.blocking]
         return azure_prerequisites(
             self.request.user, holdings=self.holdings, with_eligibility=False
         )
@@ -193,7 +199,19 @@ class AzureIncidentWizard(
             context["intro_template"] = "incidents/azure/prerequisites.html"
             context["prerequisites"] = self.prerequisites
         context["refresh_label"] = self.refresh_label
+        context["fields_fragment"] = self.fields_fragment(form)
         return context
+
+    def fields_fragment(self, form) -> dict | None:
+        """The cache of the step's fields as drawn (incidents/azure/step.html), or None:
+        see :mod:`incidents.wizards.azure_fragments`."""
+        if getattr(self, "_refresh_initial", None) is not None:
+            return None  # the posted values are the initial ones: not a key to keep
+        if self.steps.current == self.contract_step:
+            # Its list shows the units left, which every submit with the plan changes: a
+            # fragment would seldom be read again (measured: no gain in the bench walk).
+            return None
+        return fields_fragment(form)
 
     def render(self, form=None, **kwargs):
         form = form or self.get_form()

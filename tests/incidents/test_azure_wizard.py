@@ -401,6 +401,37 @@ def test_the_technical_contact_is_checked_again_at_submission(
     assert not Incident.objects.exists()
 
 
+def test_the_submit_computes_the_prerequisites_once(partner_client, azure, subscription, contract):
+    from incidents.wizards import azure as wizard_module
+
+    walk_to_details(partner_client, azure, contract=contract)
+    with mock.patch.object(
+        wizard_module, "azure_prerequisites", wraps=wizard_module.azure_prerequisites
+    ) as computed:
+        response = post_step(partner_client, "details", details(subscription))
+
+    assert response.status_code == 302
+    assert Incident.objects.count() == 1
+    assert computed.call_count == 1
+
+
+@pytest.mark.parametrize("technical_contact", [True, False])
+@pytest.mark.parametrize("holdings", [(True, True), (False, True), (True, False)])
+def test_the_blocking_prerequisites_are_all_but_the_eligibility(
+    partner, technical_contact, holdings
+):
+    # The submit takes step 1's checks from the full list (AzureIncidentWizard.
+    # blocking_prerequisites): both must be the same list.
+    from incidents.azure import azure_prerequisites
+
+    user = make_user(partner, username="erin", technical_contact=technical_contact)
+    every = azure_prerequisites(user, holdings=holdings)
+    blocking = azure_prerequisites(user, holdings=holdings, with_eligibility=False)
+
+    assert [p for p in every if p.blocking] == blocking
+    assert [p.key for p in every if not p.blocking] == ["eligible"]
+
+
 def test_an_ineligible_partner_is_warned_and_its_incident_rejected_without_a_unit(client, azure):
     partner = make_partner("Office Only", competencies=["Cloud Productivity"])
     user = make_user(partner, username="olga", technical_contact=True)
