@@ -39,6 +39,7 @@ from incidents.wizards.business_cache import (
     cached_colleagues,
     cached_summary,
     summary_key,
+    summary_scope,
 )
 from partners.stamps import USERS, partner_stamp
 from portal.lib.partner_only import PartnerRequiredMixin
@@ -267,7 +268,7 @@ class BusinessWizard(
         rebuild and validate every earlier step's form to summarise it. The stage being
         answered is not summarised (its form is shown), except on Review."""
         current = self.steps.current
-        user = self.request.user
+        scope = None
         sections, answers = [], []
         for step in self.get_form_list():
             if step == self.review_step:
@@ -276,7 +277,9 @@ class BusinessWizard(
             answers.append((step, answers_digest(data)))
             if data is None or (step == current and current != self.review_step):
                 continue
-            key = summary_key(type(self).__name__, step, user, answers)
+            if scope is None:
+                scope = summary_scope(type(self).__name__, self.request.user)
+            key = summary_key(scope, step, answers)
             rows = cached_summary(key, lambda step=step, data=data: self.summary_rows(step, data))
             if rows is not None:
                 sections.append(

@@ -39,7 +39,7 @@ from portal.lib.caching import cached
 TTL = getattr(settings, "LOOKUP_CACHE_TTL", 60)
 CATALOGUE_STAMP_KEY = "business:catalogue-stamp:v1"
 COLLEAGUES_KEY = "business:colleagues:v1:{partner}:{stamp}"
-SUMMARY_KEY = "business:summary:v1:{digest}"
+SUMMARY_KEY = "business:summary:v2:{digest}"
 ARTICLES_KEY = "business:articles:v1:{product}:{category}:{stamp}"
 _MISSING = object()
 
@@ -96,21 +96,27 @@ def answers_digest(data) -> tuple | None:
     )
 
 
-def summary_key(wizard: str, step: str, user, answers: list) -> str:
-    """The cache key of the summary of ``step``; ``answers``: (step, answers_digest) of
-    the steps up to and including it."""
-    what = (
+def summary_scope(wizard: str, user) -> tuple:
+    """What every summary of one request is kept under besides the answers: the wizard,
+    the user, language, time zone and date, and the catalogue's and the partner's stamps.
+    Read once per request (three cache reads), not once per summarised step."""
+    partner = getattr(user, "partner_id", None)
+    return (
         wizard,
-        step,
         getattr(user, "pk", None),
         translation.get_language(),
         timezone.get_current_timezone_name(),
         timezone.localdate().isoformat(),
-        tuple(answers),
         catalogue_stamp(),
-        partner_stamp(getattr(user, "partner_id", None), USERS),
-        partner_stamp(getattr(user, "partner_id", None), CONTRACTS),
+        partner_stamp(partner, USERS),
+        partner_stamp(partner, CONTRACTS),
     )
+
+
+def summary_key(scope: tuple, step: str, answers: list) -> str:
+    """The cache key of the summary of ``step``; ``scope``: ``summary_scope()`` of the
+    request; ``answers``: (step, answers_digest) of the steps up to and including it."""
+    what = (scope, step, tuple(answers))
     digest = hashlib.md5(repr(what).encode(), usedforsecurity=False).hexdigest()
     return SUMMARY_KEY.format(digest=digest)
 
