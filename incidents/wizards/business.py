@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from contracts.models import Contract
+from incidents import lookups
 from incidents.forms.business import (
     PrimaryContactForm,
     ProblemForm,
@@ -37,6 +38,7 @@ from incidents.wizards.business_cache import (
     answers_digest,
     cached_articles,
     cached_colleagues,
+    cached_problem_choice,
     cached_summary,
     summary_key,
     summary_scope,
@@ -155,9 +157,44 @@ class BusinessWizard(
         return cached_colleagues(user, lambda: colleagues(user))
 
     def chosen_product_and_version(self):
+        root, version, _category = self.problem_choice
+        return (root.product if root else None), version
+
+    @cached_property
+    def problem_choice(self) -> tuple:
+        """The product (its catalogue root), version and category chosen on the problem
+        step; Nones if its answers are missing or not valid.
+
+        The problem step's own POST and the final submit validate the step's form (the
+        submit decides on fresh data); the steps in between (the plan step shapes its
+        plan list with them) read what that validation gave: kept under the step's answers
+        and the catalogue's stamp (business_cache), the objects from the cached catalogue,
+        not rebuilding and validating the problem form on every request."""
+        data = self.storage.get_step_data(PROBLEM)
+        if data is None:
+            return (None, None, None)
+        validated = []
+
+        def validate():
+            validated.append(self._validated_problem_choice())
+            chosen = validated[0]
+            return None if chosen[0] is None else tuple(getattr(o, "pk", None) for o in chosen)
+
+        ids = cached_problem_choice(
+            self.request.user,
+            answers_digest(data),
+            validate,
+            fresh=self.steps.current in (PROBLEM, REVIEW),
+        )
+        if validated:
+            return validated[0]
+        if ids is None:
+            return (None, None, None)
+        return catalogue_choice(*ids) or self._validated_problem_choice()
+
+    def _validated_problem_choice(self) -> tuple:
         data = self.get_cleaned_data_for_step(PROBLEM) or {}
-        root = data.get("product")
-        return (root.product if root else None), data.get("version")
+        return data.get("product"), data.get("version"), data.get("category")
 
     def primary_contact(self):
         data = self.get_cleaned_data_for_step(CONTACT) or {}
@@ -207,9 +244,8 @@ class BusinessWizard(
             context["articles"] = form.articles()
         elif current == SUPPORT:
             context["routing_fragment"] = routing_fragment(form)
-            data = self.get_cleaned_data_for_step(PROBLEM) or {}
-            root = data.get("product")
-            product, category = (root.product if root else None), data.get("category")
+            root, _version, category = self.problem_choice
+            product = root.product if root else None
             context["articles"] = cached_articles(
                 product, category, lambda: suggested_articles(product, category)
             )
@@ -336,6 +372,22 @@ class BusinessWizard(
             "incidents/business/submitted_for_colleague.html",
             {"incident": incident, "primary": draft.primary_contact, "page_title": self.page_title},
         )
+
+
+def catalogue_choice(root_id, version_id, category_id) -> tuple | None:
+    """The product's root topic, the version and the category with these ids, the objects
+    the problem step's form hands out (the cached catalogue's: incidents/lookups.py); None
+    if one of them is no longer there."""
+    topics = {t.pk: t for t in lookups.topic_catalogue() if t.pk in (root_id, category_id)}
+    root, category = topics.get(root_id), topics.get(category_id)
+    if root is None or category is None or root.product is None:
+        return None
+    version = next(
+        (v for v in lookups.product_versions(root.product_id) if v.pk == version_id), None
+    )
+    if version is None:
+        return None
+    return root, version, category
 
 
 def routing_fragment(form) -> dict:

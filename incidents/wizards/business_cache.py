@@ -41,6 +41,7 @@ CATALOGUE_STAMP_KEY = "business:catalogue-stamp:v1"
 COLLEAGUES_KEY = "business:colleagues:v1:{partner}:{stamp}"
 SUMMARY_KEY = "business:summary:v2:{digest}"
 ARTICLES_KEY = "business:articles:v1:{product}:{category}:{stamp}"
+CHOICE_KEY = "business:problem-choice:v1:{digest}"
 _MISSING = object()
 
 
@@ -80,6 +81,21 @@ def cached_articles(product, category, read) -> list:
         stamp=catalogue_stamp(),
     )
     return cached(key, lambda: list(read()), TTL)
+
+
+def cached_problem_choice(user, answers: tuple, compute, *, fresh: bool = False):
+    """``compute()`` (the ids of the topic, version and category the problem step's
+    ``answers`` validate to, or None if they do not), kept under those answers and the
+    catalogue's stamp (topics, products and versions bump it). ``fresh``: computed (and
+    kept) even if an answer is kept."""
+    what = (getattr(user, "pk", None), answers, catalogue_stamp())
+    digest = hashlib.md5(repr(what).encode(), usedforsecurity=False).hexdigest()
+    key = CHOICE_KEY.format(digest=digest)
+    if fresh:
+        value = compute()
+        cache.set(key, value, TTL)
+        return value
+    return cached(key, compute, TTL)
 
 
 def answers_digest(data) -> tuple | None:

@@ -3,13 +3,16 @@ pass), without changing what the steps accept or the submit creates."""
 
 from __future__ import annotations
 
+import datetime as dt
 from unittest import mock
 
+from django.utils import timezone
+
 from incidents.forms import business as business_forms
-from incidents.forms.business import ShareForm
-from incidents.models import Incident
+from incidents.forms.business import ProblemForm, ShareForm
+from incidents.models import Incident, Tree
 from incidents.wizards import business_cache
-from tests.builders import make_user
+from tests.builders import make_topic_path, make_user
 from tests.incidents.test_business_wizard import (
     REVIEW,
     URL,
@@ -89,3 +92,91 @@ def test_the_stamps_of_the_summaries_are_read_once_per_request(partner_client, p
     assert current_step(response) == "review"
     assert len(response.context["review_sections"]) == 4  # four steps summarised
     assert stamp.call_count == 1
+
+
+# --- the problem step's choice, on the steps after it ------------------------------------
+
+
+def test_the_plan_step_does_not_rebuild_the_problem_form(partner_client, partner_user):
+    cat = make_onprem_catalogue()
+    contract = product_support(partner_user)
+    partner_client.get(URL)
+    partner_client.post(URL, problem_data(cat))  # validates the problem step, keeps its choice
+    with mock.patch.object(
+        business_forms.ProblemForm, "__init__", autospec=True, side_effect=ProblemForm.__init__
+    ) as built:
+        response = partner_client.post(URL, support_data(contract))
+    assert current_step(response) == "contact"
+    assert built.call_count == 0
+    assert response.context["form"].is_bound is False
+
+
+def test_the_plan_step_still_follows_a_version_that_left_mainstream_support(
+    partner_client, partner_user
+):
+    cat = make_onprem_catalogue()
+    gold = product_support(partner_user, name="Gold pack")
+    partner_client.get(URL)
+    partner_client.post(URL, problem_data(cat))
+    version = cat["current"]
+    version.mainstream_end_on = timezone.localdate() - dt.timedelta(days=1)
+    version.save()  # a catalogue change: the kept choice is read again
+    response = partner_client.post(URL, support_data(gold))
+    assert current_step(response) == "support"
+    form = response.context["form"]
+    assert "Gold pack" in [o.contract.name for o in form.unavailable]
+
+
+def test_the_plan_step_drops_a_product_taken_out_of_the_catalogue(partner_client, partner_user):
+    cat = make_onprem_catalogue()
+    gold = product_support(partner_user, name="Gold pack")
+    partner_client.get(URL)
+    partner_client.post(URL, problem_data(cat))
+    root = cat["root"]
+    root.is_active = False
+    root.save()
+    response = partner_client.post(URL, support_data(gold))
+    assert current_step(response) == "support"
+    assert response.context["form"].usable == []  # no product chosen any more: no plan fits
+
+
+def test_the_final_submit_validates_the_problem_step_afresh(partner_client, partner_user):
+    cat = make_onprem_catalogue()
+    run_to_review(partner_client, cat, product_support(partner_user), primary=partner_user)
+    with mock.patch.object(
+        business_forms.ProblemForm, "__init__", autospec=True, side_effect=ProblemForm.__init__
+    ) as built:
+        response = partner_client.post(URL, REVIEW)
+    assert response.status_code == 302
+    assert built.call_count == 1
+    incident = Incident.objects.get(submitted_by=partner_user)
+    assert incident.product == cat["product"]
+    assert incident.product_version == cat["current"]
+
+
+def test_the_plan_step_shows_the_articles_of_the_chosen_category(partner_client, partner_user):
+    cat = make_onprem_catalogue()
+    contract = product_support(partner_user)
+    partner_client.get(URL)
+    partner_client.post(URL, problem_data(cat))
+    partner_client.post(URL, support_data(contract))
+    response = partner_client.post(
+        URL, {"business_wizard-current_step": "contact", "wizard_goto_step": "support"}
+    )
+    assert current_step(response) == "support"
+    assert [a.name for a in response.context["articles"]] == ["Troubleshoot slow queries"]
+
+
+def test_the_plan_step_follows_a_category_moved_to_another_product(partner_client, partner_user):
+    cat = make_onprem_catalogue()
+    gold = product_support(partner_user, name="Gold pack")
+    partner_client.get(URL)
+    partner_client.post(URL, problem_data(cat))
+    other_root = make_topic_path(Tree.ON_PREMISES, "Exchange Server")[0]
+    category = cat["category"]
+    category.parent = other_root
+    category.depth = other_root.depth + 1
+    category.save()  # every topic still there, but the answers no longer form a chain
+    response = partner_client.post(URL, support_data(gold))
+    assert current_step(response) == "support"
+    assert response.context["form"].usable == []
