@@ -38,6 +38,7 @@ from incidents.wizards.business_cache import (
     answers_digest,
     cached_articles,
     cached_colleagues,
+    cached_plan_options,
     cached_problem_choice,
     cached_summary,
     summary_key,
@@ -123,7 +124,12 @@ class BusinessWizard(
             return {"user": user, "people": self.colleagues}
         if step == SUPPORT:
             product, version = self.chosen_product_and_version()
-            return {"user": user, "product": product, "version": version}
+            return {
+                "user": user,
+                "product": product,
+                "version": version,
+                "options": self.plan_options(product, version),
+            }
         if step == SHARE:
             return {"user": user, "primary": self.primary_contact(), "people": self.colleagues}
         return {}
@@ -155,6 +161,29 @@ class BusinessWizard(
         """The people a request can be shared with: kept per partner (business_cache)."""
         user = self.request.user
         return cached_colleagues(user, lambda: colleagues(user))
+
+    def plan_options(self, product, version):
+        """``Contract.options_for`` the product and version, once per request.
+
+        Read afresh when the plan step is drawn after the problem step's POST, and on the
+        final submit (which decides on fresh data: units, dates, registrations); the plan
+        step's own POST (and a later summary) validates the choice against the list the
+        user was shown, kept in the cache (business_cache) until the partner's contracts
+        change (a unit taken included) or ``LOOKUP_CACHE_TTL`` passes."""
+        if product is None:
+            return None
+        user = self.request.user
+        memo = self.__dict__.setdefault("_plan_options", {})
+        key = (product.pk, getattr(version, "pk", None))
+        if key not in memo:
+            memo[key] = cached_plan_options(
+                user,
+                product,
+                version,
+                lambda: Contract.options_for(user, product, version),
+                fresh=self.steps.current in (PROBLEM, REVIEW),
+            )
+        return memo[key]
 
     def chosen_product_and_version(self):
         root, version, _category = self.problem_choice

@@ -21,6 +21,7 @@ the unit is guarded by its conditional UPDATE.
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import uuid
 
@@ -31,7 +32,14 @@ from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone, translation
 
-from contracts.models import Contract, ContractEvent, ContractRegistration, Product, ProductVersion
+from contracts.models import (
+    Contract,
+    ContractEvent,
+    ContractOption,
+    ContractRegistration,
+    Product,
+    ProductVersion,
+)
 from incidents.models import SelfHelpArticle, Topic
 from partners.stamps import CONTRACTS, USERS, bump_partner_stamp, partner_stamp
 from portal.lib.caching import cached
@@ -42,6 +50,7 @@ COLLEAGUES_KEY = "business:colleagues:v1:{partner}:{stamp}"
 SUMMARY_KEY = "business:summary:v2:{digest}"
 ARTICLES_KEY = "business:articles:v1:{product}:{category}:{stamp}"
 CHOICE_KEY = "business:problem-choice:v1:{digest}"
+PLANS_KEY = "business:plans:v1:{digest}"
 _MISSING = object()
 
 
@@ -96,6 +105,45 @@ def cached_problem_choice(user, answers: tuple, compute, *, fresh: bool = False)
         cache.set(key, value, TTL)
         return value
     return cached(key, compute, TTL)
+
+
+def cached_plan_options(user, product, version, read, *, fresh: bool = False):
+    """``read()`` (``Contract.options_for(user, product, version)``: the usable and the
+    unavailable plans), kept under the user, product, version, date, language (the
+    reasons are worded in it), the catalogue's stamp and the partner's contracts stamp
+    (a plan saved, registered, given or refunded units, or a unit taken, bumps it).
+    ``fresh``: read (and kept) even if an answer is kept."""
+    partner = getattr(user, "partner_id", None)
+    what = (
+        getattr(user, "pk", None),
+        partner,
+        getattr(product, "pk", None),
+        getattr(version, "pk", None),
+        timezone.localdate().isoformat(),
+        translation.get_language(),
+        catalogue_stamp(),
+        partner_stamp(partner, CONTRACTS),
+    )
+    digest = hashlib.md5(repr(what).encode(), usedforsecurity=False).hexdigest()
+    key = PLANS_KEY.format(digest=digest)
+    if not fresh:
+        options = cache.get(key)
+        if options is not None:
+            return options
+    usable, unavailable = read()
+    cache.set(key, (_storable(usable), _storable(unavailable)), TTL)
+    return usable, unavailable
+
+
+def _storable(options) -> list:
+    """Copies of ``options`` without what ``options_for`` attached to work out the reasons
+    (a function, which cannot be pickled): the reasons are worked out already."""
+    kept = []
+    for option in options:
+        contract = copy.copy(option.contract)
+        contract.__dict__.pop("_covered_product_ids", None)
+        kept.append(ContractOption(contract, option.reason))
+    return kept
 
 
 def answers_digest(data) -> tuple | None:

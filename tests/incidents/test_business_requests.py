@@ -6,13 +6,14 @@ from __future__ import annotations
 import datetime as dt
 from unittest import mock
 
-from django.utils import timezone
+from django.utils import timezone, translation
 
+from contracts.models import Contract, ContractKind
 from incidents.forms import business as business_forms
 from incidents.forms.business import ProblemForm, ShareForm
 from incidents.models import Incident, Tree
 from incidents.wizards import business_cache
-from tests.builders import make_topic_path, make_user
+from tests.builders import make_contract, make_topic_path, make_user
 from tests.incidents.test_business_wizard import (
     REVIEW,
     URL,
@@ -180,3 +181,110 @@ def test_the_plan_step_follows_a_category_moved_to_another_product(partner_clien
     response = partner_client.post(URL, support_data(gold))
     assert current_step(response) == "support"
     assert response.context["form"].usable == []
+
+
+# --- the plan list: drawn fresh, validated against what was shown, submitted fresh -----
+
+
+def test_the_plan_list_is_read_when_drawn_and_on_the_submit_not_on_the_plan_steps_post(
+    partner_client, partner_user
+):
+    cat = make_onprem_catalogue()
+    contract = product_support(partner_user)
+    partner_client.get(URL)
+    calls = []
+    with mock.patch.object(Contract, "options_for", wraps=Contract.options_for) as options:
+        for data in (
+            problem_data(cat),
+            support_data(contract),
+            contact_data(partner_user),
+            share_data(),
+            REVIEW,
+        ):
+            before = options.call_count
+            response = partner_client.post(URL, data)
+            calls.append(options.call_count - before)
+    assert response.status_code == 302
+    # Drawn after the problem step, none on its own POST, none for the summaries, the submit.
+    assert calls == [1, 0, 0, 0, 1]
+
+
+def test_the_plan_steps_post_sees_a_unit_taken_meanwhile(partner_client, partner_user):
+    cat = make_onprem_catalogue()
+    last = make_contract(
+        partner_user.partner,
+        kind=ContractKind.PRODUCT_SUPPORT,
+        units=1,
+        register_to=partner_user,
+        name="Last unit",
+    )
+    partner_client.get(URL)
+    response = partner_client.post(URL, problem_data(cat))
+    assert [o.contract.name for o in response.context["form"].usable] == ["Last unit"]
+    assert last.consume_unit(actor=partner_user)  # a colleague's request, meanwhile
+    response = partner_client.post(URL, support_data(last))
+    assert current_step(response) == "support"
+    assert "Last unit" in [o.contract.name for o in response.context["form"].unavailable]
+
+
+def test_the_plan_steps_post_accepts_a_plan_registered_meanwhile(partner_client, partner_user):
+    cat = make_onprem_catalogue()
+    product_support(partner_user, name="Old pack")
+    partner_client.get(URL)
+    partner_client.post(URL, problem_data(cat))
+    new = product_support(partner_user, name="New pack")  # registered elsewhere, meanwhile
+    response = partner_client.post(URL, support_data(new))
+    assert current_step(response) == "contact"
+
+
+def test_a_plan_used_up_unseen_by_the_cache_is_still_refused_by_the_submit(
+    partner_client, partner_user
+):
+    cat = make_onprem_catalogue()
+    contract = product_support(partner_user)
+    partner_client.get(URL)
+    partner_client.post(URL, problem_data(cat))
+    # Used up through another worker, say: no signal, no stamp bumped in this one.
+    Contract.objects.filter(pk=contract.pk).update(units_used=20)
+    for data in (support_data(contract), contact_data(partner_user), share_data()):
+        response = partner_client.post(URL, data)
+    assert current_step(response) == "review"  # as shown and chosen, until the submit
+    response = partner_client.post(URL, REVIEW)
+    assert Incident.objects.count() == 0
+    assert current_step(response) == "support"
+    assert contract.name in [o.contract.name for o in response.context["form"].unavailable]
+
+
+def test_the_plan_step_drawn_from_the_kept_list_is_the_one_drawn_fresh(
+    partner_client, partner_user
+):
+    cat = make_onprem_catalogue()
+    contract = product_support(partner_user)
+    product_support(partner_user, name="Second pack", ends_on=timezone.localdate())
+    make_contract(partner_user.partner, register_to=partner_user, name="Cloud only")
+    partner_client.get(URL)
+    fresh = partner_client.post(URL, problem_data(cat))
+    partner_client.post(URL, support_data(contract))
+    back = partner_client.post(
+        URL, {"business_wizard-current_step": "contact", "wizard_goto_step": "support"}
+    )
+    assert current_step(back) == "support"
+
+    def plans(response):
+        html = response.content.decode()
+        return html[html.index('data-stage="support"') : html.index("Severity and routing")]
+
+    # The same plans, reasons and units left (the posted choice aside).
+    drawn = plans(fresh).replace(" checked", "")
+    assert plans(back).replace(" checked", "") == drawn
+    assert "Cloud only" in drawn and "Second pack" in drawn
+
+
+def test_the_plan_list_is_kept_per_language(partner_user, rf):
+    with mock.patch.object(Contract, "options_for", return_value=([], [])) as read:
+        for language in ("en", "hu", "en"):
+            with translation.override(language):
+                business_cache.cached_plan_options(
+                    partner_user, None, None, lambda: Contract.options_for()
+                )
+    assert read.call_count == 2
