@@ -280,7 +280,7 @@ def test_the_plan_step_drawn_from_the_kept_list_is_the_one_drawn_fresh(
     assert "Cloud only" in drawn and "Second pack" in drawn
 
 
-def test_the_plan_list_is_kept_per_language(partner_user, rf):
+def test_the_plan_list_is_kept_per_language(partner_user):
     with mock.patch.object(Contract, "options_for", return_value=([], [])) as read:
         for language in ("en", "hu", "en"):
             with translation.override(language):
