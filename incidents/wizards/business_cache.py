@@ -10,13 +10,19 @@
   choices may depend on them), the user, language, time zone and date, the catalogue's
   stamp (topics, products, versions) and the partner's stamp (partners.stamps: its users,
   and its contracts, their units left included).
+* The problem step's choice (the ids of the product's root topic, version and category
+  its answers validate to), under those answers and the catalogue's stamp, for the steps
+  after it (the plan step's list depends on them).
+* The plan list (``Contract.options_for``) the plan step was drawn with, under the user,
+  product, version, date, language and both stamps: the plan step's POST validates the
+  choice against the list the user was shown.
 
 Both stamps are bumped on change in this process (signals below, and
 ``Contract.consume_unit``, whose conditional UPDATE sends none); every entry also expires
 after ``LOOKUP_CACHE_TTL`` seconds, so that another worker (LocMemCache is per process)
-shows a change within that time. The final submit does not use the summaries: it
-validates every step again against fresh reads (the plan's units included), and taking
-the unit is guarded by its conditional UPDATE.
+shows a change within that time. The final submit uses none of these: it validates
+every step again against fresh reads (the problem step's form, the plan list and its
+units), and taking the unit is guarded by its conditional UPDATE.
 """
 
 from __future__ import annotations
