@@ -234,6 +234,14 @@ class PartnerUsersChoiceField(PreloadedMultipleChoiceMixin, forms.ModelMultipleC
     def label_from_instance(self, user: User) -> str:
         return f"{user.get_full_name() or user.username} ({user.email})"
 
+    def clean(self, value):
+        # Nobody chosen: an empty list, as a choice is a list of the preloaded users.
+        # Django answers ``queryset.none()``, which builds the colleagues' queryset only
+        # to hand back nothing (≈ 0.5 ms on the share POST and the final submit, issue 21).
+        if self.preloaded is not None and not self.required and value in self.empty_values:
+            return []
+        return super().clean(value)
+
 
 def colleagues(user):
     """The partner's active users: the people a request can be shared with."""

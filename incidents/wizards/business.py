@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from contracts.models import Contract
+from incidents import lookups
 from incidents.forms.business import (
     PrimaryContactForm,
     ProblemForm,
@@ -37,8 +38,11 @@ from incidents.wizards.business_cache import (
     answers_digest,
     cached_articles,
     cached_colleagues,
+    cached_plan_options,
+    cached_problem_choice,
     cached_summary,
     summary_key,
+    summary_scope,
 )
 from partners.stamps import USERS, partner_stamp
 from portal.lib.partner_only import PartnerRequiredMixin
@@ -120,7 +124,12 @@ class BusinessWizard(
             return {"user": user, "people": self.colleagues}
         if step == SUPPORT:
             product, version = self.chosen_product_and_version()
-            return {"user": user, "product": product, "version": version}
+            return {
+                "user": user,
+                "product": product,
+                "version": version,
+                "options": self.plan_options(product, version),
+            }
         if step == SHARE:
             return {"user": user, "primary": self.primary_contact(), "people": self.colleagues}
         return {}
@@ -153,10 +162,68 @@ class BusinessWizard(
         user = self.request.user
         return cached_colleagues(user, lambda: colleagues(user))
 
+    def plan_options(self, product, version):
+        """``Contract.options_for`` the product and version, once per request.
+
+        Read afresh when the plan step is drawn after the problem step's POST, and on the
+        final submit (which decides on fresh data: units, dates, registrations); the plan
+        step's own POST (and a later summary) validates the choice against the list the
+        user was shown, kept in the cache (business_cache) until the partner's contracts
+        change (a unit taken included) or ``LOOKUP_CACHE_TTL`` passes."""
+        if product is None:
+            return None
+        user = self.request.user
+        memo = self.__dict__.setdefault("_plan_options", {})
+        key = (product.pk, getattr(version, "pk", None))
+        if key not in memo:
+            memo[key] = cached_plan_options(
+                user,
+                product,
+                version,
+                lambda: Contract.options_for(user, product, version),
+                fresh=self.steps.current in (PROBLEM, REVIEW),
+            )
+        return memo[key]
+
     def chosen_product_and_version(self):
+        root, version, _category = self.problem_choice
+        return (root.product if root else None), version
+
+    @cached_property
+    def problem_choice(self) -> tuple:
+        """The product (its catalogue root), version and category chosen on the problem
+        step; Nones if its answers are missing or not valid.
+
+        The problem step's own POST and the final submit validate the step's form (the
+        submit decides on fresh data); the steps in between (the plan step shapes its
+        plan list with them) read what that validation gave: kept under the step's answers
+        and the catalogue's stamp (business_cache), the objects from the cached catalogue,
+        not rebuilding and validating the problem form on every request."""
+        data = self.storage.get_step_data(PROBLEM)
+        if data is None:
+            return (None, None, None)
+        validated = []
+
+        def validate():
+            validated.append(self._validated_problem_choice())
+            chosen = validated[0]
+            return None if chosen[0] is None else tuple(getattr(o, "pk", None) for o in chosen)
+
+        ids = cached_problem_choice(
+            self.request.user,
+            answers_digest(data),
+            validate,
+            fresh=self.steps.current in (PROBLEM, REVIEW),
+        )
+        if validated:
+            return validated[0]
+        if ids is None:
+            return (None, None, None)
+        return catalogue_choice(*ids) or self._validated_problem_choice()
+
+    def _validated_problem_choice(self) -> tuple:
         data = self.get_cleaned_data_for_step(PROBLEM) or {}
-        root = data.get("product")
-        return (root.product if root else None), data.get("version")
+        return data.get("product"), data.get("version"), data.get("category")
 
     def primary_contact(self):
         data = self.get_cleaned_data_for_step(CONTACT) or {}
@@ -206,9 +273,8 @@ class BusinessWizard(
             context["articles"] = form.articles()
         elif current == SUPPORT:
             context["routing_fragment"] = routing_fragment(form)
-            data = self.get_cleaned_data_for_step(PROBLEM) or {}
-            root = data.get("product")
-            product, category = (root.product if root else None), data.get("category")
+            root, _version, category = self.problem_choice
+            product = root.product if root else None
             context["articles"] = cached_articles(
                 product, category, lambda: suggested_articles(product, category)
             )
@@ -267,7 +333,7 @@ class BusinessWizard(
         rebuild and validate every earlier step's form to summarise it. The stage being
         answered is not summarised (its form is shown), except on Review."""
         current = self.steps.current
-        user = self.request.user
+        scope = None
         sections, answers = [], []
         for step in self.get_form_list():
             if step == self.review_step:
@@ -276,7 +342,9 @@ class BusinessWizard(
             answers.append((step, answers_digest(data)))
             if data is None or (step == current and current != self.review_step):
                 continue
-            key = summary_key(type(self).__name__, step, user, answers)
+            if scope is None:
+                scope = summary_scope(type(self).__name__, self.request.user)
+            key = summary_key(scope, step, answers)
             rows = cached_summary(key, lambda step=step, data=data: self.summary_rows(step, data))
             if rows is not None:
                 sections.append(
@@ -333,6 +401,22 @@ class BusinessWizard(
             "incidents/business/submitted_for_colleague.html",
             {"incident": incident, "primary": draft.primary_contact, "page_title": self.page_title},
         )
+
+
+def catalogue_choice(root_id, version_id, category_id) -> tuple | None:
+    """The product's root topic, the version and the category with these ids, the objects
+    the problem step's form hands out (the cached catalogue's: incidents/lookups.py); None
+    if one of them is no longer there."""
+    topics = {t.pk: t for t in lookups.topic_catalogue() if t.pk in (root_id, category_id)}
+    root, category = topics.get(root_id), topics.get(category_id)
+    if root is None or category is None or root.product is None:
+        return None
+    version = next(
+        (v for v in lookups.product_versions(root.product_id) if v.pk == version_id), None
+    )
+    if version is None:
+        return None
+    return root, version, category
 
 
 def routing_fragment(form) -> dict:

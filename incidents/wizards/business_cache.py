@@ -10,17 +10,24 @@
   choices may depend on them), the user, language, time zone and date, the catalogue's
   stamp (topics, products, versions) and the partner's stamp (partners.stamps: its users,
   and its contracts, their units left included).
+* The problem step's choice (the ids of the product's root topic, version and category
+  its answers validate to), under those answers and the catalogue's stamp, for the steps
+  after it (the plan step's list depends on them).
+* The plan list (``Contract.options_for``) the plan step was drawn with, under the user,
+  product, version, date, language and both stamps: the plan step's POST validates the
+  choice against the list the user was shown.
 
 Both stamps are bumped on change in this process (signals below, and
 ``Contract.consume_unit``, whose conditional UPDATE sends none); every entry also expires
 after ``LOOKUP_CACHE_TTL`` seconds, so that another worker (LocMemCache is per process)
-shows a change within that time. The final submit does not use the summaries: it
-validates every step again against fresh reads (the plan's units included), and taking
-the unit is guarded by its conditional UPDATE.
+shows a change within that time. The final submit uses none of these: it validates
+every step again against fresh reads (the problem step's form, the plan list and its
+units), and taking the unit is guarded by its conditional UPDATE.
 """
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import uuid
 
@@ -31,7 +38,14 @@ from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone, translation
 
-from contracts.models import Contract, ContractEvent, ContractRegistration, Product, ProductVersion
+from contracts.models import (
+    Contract,
+    ContractEvent,
+    ContractOption,
+    ContractRegistration,
+    Product,
+    ProductVersion,
+)
 from incidents.models import SelfHelpArticle, Topic
 from partners.stamps import CONTRACTS, USERS, bump_partner_stamp, partner_stamp
 from portal.lib.caching import cached
@@ -39,8 +53,10 @@ from portal.lib.caching import cached
 TTL = getattr(settings, "LOOKUP_CACHE_TTL", 60)
 CATALOGUE_STAMP_KEY = "business:catalogue-stamp:v1"
 COLLEAGUES_KEY = "business:colleagues:v1:{partner}:{stamp}"
-SUMMARY_KEY = "business:summary:v1:{digest}"
+SUMMARY_KEY = "business:summary:v2:{digest}"
 ARTICLES_KEY = "business:articles:v1:{product}:{category}:{stamp}"
+CHOICE_KEY = "business:problem-choice:v1:{digest}"
+PLANS_KEY = "business:plans:v1:{digest}"
 _MISSING = object()
 
 
@@ -82,6 +98,60 @@ def cached_articles(product, category, read) -> list:
     return cached(key, lambda: list(read()), TTL)
 
 
+def cached_problem_choice(user, answers: tuple, compute, *, fresh: bool = False):
+    """``compute()`` (the ids of the topic, version and category the problem step's
+    ``answers`` validate to, or None if they do not), kept under those answers and the
+    catalogue's stamp (topics, products and versions bump it). ``fresh``: computed (and
+    kept) even if an answer is kept."""
+    what = (getattr(user, "pk", None), answers, catalogue_stamp())
+    digest = hashlib.md5(repr(what).encode(), usedforsecurity=False).hexdigest()
+    key = CHOICE_KEY.format(digest=digest)
+    if fresh:
+        value = compute()
+        cache.set(key, value, TTL)
+        return value
+    return cached(key, compute, TTL)
+
+
+def cached_plan_options(user, product, version, read, *, fresh: bool = False):
+    """``read()`` (``Contract.options_for(user, product, version)``: the usable and the
+    unavailable plans), kept under the user, product, version, date, language (the
+    reasons are worded in it), the catalogue's stamp and the partner's contracts stamp
+    (a plan saved, registered, given or refunded units, or a unit taken, bumps it).
+    ``fresh``: read (and kept) even if an answer is kept."""
+    partner = getattr(user, "partner_id", None)
+    what = (
+        getattr(user, "pk", None),
+        partner,
+        getattr(product, "pk", None),
+        getattr(version, "pk", None),
+        timezone.localdate().isoformat(),
+        translation.get_language(),
+        catalogue_stamp(),
+        partner_stamp(partner, CONTRACTS),
+    )
+    digest = hashlib.md5(repr(what).encode(), usedforsecurity=False).hexdigest()
+    key = PLANS_KEY.format(digest=digest)
+    if not fresh:
+        options = cache.get(key)
+        if options is not None:
+            return options
+    usable, unavailable = read()
+    cache.set(key, (_storable(usable), _storable(unavailable)), TTL)
+    return usable, unavailable
+
+
+def _storable(options) -> list:
+    """Copies of ``options`` without what ``options_for`` attached to work out the reasons
+    (a function, which cannot be pickled): the reasons are worked out already."""
+    kept = []
+    for option in options:
+        contract = copy.copy(option.contract)
+        contract.__dict__.pop("_covered_product_ids", None)
+        kept.append(ContractOption(contract, option.reason))
+    return kept
+
+
 def answers_digest(data) -> tuple | None:
     """A step's stored answers as a hashable value (the CSRF token is no answer)."""
     if data is None:
@@ -96,21 +166,27 @@ def answers_digest(data) -> tuple | None:
     )
 
 
-def summary_key(wizard: str, step: str, user, answers: list) -> str:
-    """The cache key of the summary of ``step``; ``answers``: (step, answers_digest) of
-    the steps up to and including it."""
-    what = (
+def summary_scope(wizard: str, user) -> tuple:
+    """What every summary of one request is kept under besides the answers: the wizard,
+    the user, language, time zone and date, and the catalogue's and the partner's stamps.
+    Read once per request (three cache reads), not once per summarised step."""
+    partner = getattr(user, "partner_id", None)
+    return (
         wizard,
-        step,
         getattr(user, "pk", None),
         translation.get_language(),
         timezone.get_current_timezone_name(),
         timezone.localdate().isoformat(),
-        tuple(answers),
         catalogue_stamp(),
-        partner_stamp(getattr(user, "partner_id", None), USERS),
-        partner_stamp(getattr(user, "partner_id", None), CONTRACTS),
+        partner_stamp(partner, USERS),
+        partner_stamp(partner, CONTRACTS),
     )
+
+
+def summary_key(scope: tuple, step: str, answers: list) -> str:
+    """The cache key of the summary of ``step``; ``scope``: ``summary_scope()`` of the
+    request; ``answers``: (step, answers_digest) of the steps up to and including it."""
+    what = (scope, step, tuple(answers))
     digest = hashlib.md5(repr(what).encode(), usedforsecurity=False).hexdigest()
     return SUMMARY_KEY.format(digest=digest)
 

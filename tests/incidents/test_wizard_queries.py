@@ -270,3 +270,21 @@ def test_business_contact_and_share_steps_read_only_session_user_and_draft(perso
     counts = dict(run_wizard(client_for(persona), "business"))
     assert counts["POST contact"] == 4, counts
     assert counts["POST share"] == 4, counts
+
+
+def test_business_plan_steps_post_reads_no_plan_list(persona):
+    """Issue 21, second pass: the plan step's POST validates the choice against the plan
+    list drawn after the problem step (kept under the partner's contracts stamp,
+    incidents/wizards/business_cache.py): session, user, draft, upsert (was 5). The
+    problem step's POST still reads the list it draws (5), the submit reads it again."""
+    client = client_for(persona)  # one sign-in: a sign-in saves the user (a new users stamp)
+    run_wizard(client, "business")  # warms the colleagues and articles
+    counts = dict(run_wizard(client, "business"))
+    steps = {label: n for label, n in counts.items() if label.startswith("POST")}
+    assert steps == {
+        "POST problem": 5,
+        "POST support": 4,
+        "POST contact": 4,
+        "POST share": 4,
+        "POST review (final submit)": steps["POST review (final submit)"],
+    }, counts
