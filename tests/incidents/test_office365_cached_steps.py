@@ -215,3 +215,43 @@ def test_a_step_one_no_longer_valid_drops_from_the_review_and_the_route(partner_
     assert "will be routed" not in page
     assert "Wrong amount" not in page
     assert 'value="problem"' not in page  # no Edit button for a section not shown
+
+
+# --- step 1's form, built on every step ------------------------------------------------
+def test_building_step_one_clones_no_queryset(catalogue, monkeypatch):
+    from django.db.models.query import QuerySet
+
+    ProblemForm(prefix="problem")  # the catalogue read (and cached) once
+    clones = []
+    clone = QuerySet._clone
+    monkeypatch.setattr(QuerySet, "_clone", lambda self: clones.append(1) or clone(self))
+
+    form = ProblemForm(data=problem_data(catalogue["mail"]), prefix="problem")
+    assert form.is_valid(), form.errors
+
+    assert clones == []
+    options = form.fields["service"].queryset  # still there when asked for
+    assert list(options) == form.fields["service"].preloaded
+    assert catalogue["mail"][1] in options
+
+
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [
+        ("en", "That choice does not belong to the service you chose; choose again."),
+        ("hu", "Ez a választás nem tartozik a kiválasztott elemhez (szolgáltatás)"),
+    ],
+)
+def test_a_choice_outside_its_parent_reads_in_the_language_of_the_request(
+    partner_client, catalogue, language, message
+):
+    technical, exchange, *_ = catalogue["mail"]
+    partner_client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    partner_client.get(URL)
+
+    response = partner_client.post(
+        URL, problem_data([technical, exchange, *catalogue["sites"][2:]])
+    )
+
+    assert response.context["wizard"]["steps"].current == "problem"
+    assert message in response.content.decode()
