@@ -15,6 +15,7 @@ from functools import cached_property
 
 from django import forms
 from django.shortcuts import redirect
+from django.utils.functional import Promise
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _lazy
 
@@ -199,10 +200,10 @@ def step_drawing(form, form_kwargs: dict) -> dict | None:
             (
                 name,
                 str(form[name].value()),
-                str(field.label),
-                str(field.help_text),
-                sorted((k, str(v)) for k, v in field.widget.attrs.items()),
-                [(str(value), str(label)) for value, label in choices] if choices else None,
+                _text(field.label),
+                _text(field.help_text),
+                sorted((k, _text(v)) for k, v in field.widget.attrs.items()),
+                [(str(value), _text(label)) for value, label in choices] if choices else None,
             )
         )
     what = (
@@ -216,6 +217,16 @@ def step_drawing(form, form_kwargs: dict) -> dict | None:
         "seconds": STEP_DRAWING_SECONDS,
         "key": hashlib.md5(repr(what).encode(), usedforsecurity=False).hexdigest(),
     }
+
+
+def _text(value):
+    """A text as the key needs it: a lazy translation by what it translates (the language
+    is in the key), not translated again for every field of every step (≈ 0.1 ms a
+    step); anything else as its string."""
+    if isinstance(value, Promise):
+        func, args, kwargs = value.__reduce__()[1][:3]
+        return (func.__module__, func.__qualname__, args, sorted(kwargs.items()))
+    return str(value)
 
 
 def office365_draft(user, form_dict, *, submission_key) -> IncidentDraft:

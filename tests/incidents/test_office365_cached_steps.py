@@ -255,3 +255,31 @@ def test_a_choice_outside_its_parent_reads_in_the_language_of_the_request(
 
     assert response.context["wizard"]["steps"].current == "problem"
     assert message in response.content.decode()
+
+
+def test_the_drawing_key_changes_with_every_text_and_value_drawn(catalogue):
+    from django.utils.translation import gettext_lazy
+
+    from incidents.forms.office365 import SupportingInfoForm
+    from incidents.wizards.office365 import step_drawing
+
+    def key(change=lambda form: None, **kwargs):
+        form = SupportingInfoForm(prefix="supporting", **kwargs)
+        change(form)
+        return step_drawing(form, {"time_zone": kwargs.get("time_zone", "UTC")})["key"]
+
+    translation.activate("en")
+    same = key()
+    assert key() == same
+    assert key(time_zone="Asia/Tokyo") != same
+    assert key(initial={"contact_email": "b@example.com"}) != same
+    assert (
+        key(lambda f: setattr(f.fields["tenant_domain"], "label", gettext_lazy("Domain"))) != same
+    )
+    assert key(lambda f: setattr(f.fields["tenant_domain"], "help_text", "Other")) != same
+    assert key(lambda f: f.fields["what_tried"].widget.attrs.update(rows=9)) != same
+    assert key(lambda f: setattr(f.fields["severity"], "choices", [("A", "A")])) != same
+    with translation.override("hu"):
+        assert key() != same
+    bound = SupportingInfoForm(prefix="supporting", data={})
+    assert step_drawing(bound, {}) is None
