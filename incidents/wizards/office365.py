@@ -15,6 +15,7 @@ from functools import cached_property
 
 from django import forms
 from django.shortcuts import redirect
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _lazy
@@ -29,11 +30,7 @@ from incidents.forms.taxonomy import RefreshableWizardMixin
 from incidents.intake import office365_decision, office365_product_of
 from incidents.models import Channel, RoutedTeam, Topic
 from incidents.services import IncidentDraft, SubmissionError, submit_incident
-from incidents.wizards.business_cache import (
-    answers_digest,
-    cached_summary,
-    summary_key,
-)
+from incidents.wizards.business_cache import answers_digest, cached_summary, catalogue_stamp
 from partners.models import ScsProduct
 from portal.lib.partner_only import PartnerRequiredMixin
 from portal.lib.wizards import PortalWizardView
@@ -46,6 +43,7 @@ LAST_SUBMITTED_KEY = "office365_wizard_last_submitted"
 # the time bounds memory and a template changed by a deploy with a shared cache, not
 # staleness (as the Business plan step's routing fields).
 STEP_DRAWING_SECONDS = 300
+SUMMARY_KEY = "office365:summary:v1:{digest}"
 
 
 class Office365Wizard(PartnerRequiredMixin, RefreshableWizardMixin, PortalWizardView):
@@ -108,28 +106,34 @@ class Office365Wizard(PartnerRequiredMixin, RefreshableWizardMixin, PortalWizard
     # --- what later steps show of the earlier ones, kept in the cache -------------------
     # The route notice (every step after the first) and the review's rows (the attach
     # step) came from the earlier steps' forms, rebuilt and validated on every request
-    # only to be shown. They are kept under a digest of what they are built from
-    # (business_cache.summary_key: the stored answers of the steps up to that one and the
-    # arguments of their forms, user, language, time zone, date, the catalogue's stamp),
-    # with the look-up lists' TTL. The final submit does not use them: render_done
-    # validates every step afresh and done() decides the route from the fresh leaf.
-    def _answers_up_to(self, last: str) -> list[tuple]:
-        answers = []
-        for step in self.get_form_list():
-            answers.append(
-                (
-                    step,
-                    answers_digest(self.storage.get_step_data(step)),
-                    repr(sorted(self.get_form_kwargs(step).items())),
-                )
-            )
-            if step == last:
-                break
-        return answers
+    # only to be shown. They are kept under a digest of what they are built from: the
+    # stored answers of the steps up to that one and the arguments of their forms (region,
+    # time zone), the user, language, time zone, date and the catalogue's stamp (topics,
+    # products: business_cache's, bumped on change), with the look-up lists' TTL for other
+    # processes. The final submit does not use them: render_done validates every step
+    # afresh and done() decides the route from the fresh leaf.
+    @cached_property
+    def _summary_context(self) -> tuple:
+        """What every kept summary is built from besides the answers (read once a request)."""
+        return (
+            type(self).__name__,
+            self.request.user.pk,
+            get_language(),
+            timezone.get_current_timezone_name(),
+            timezone.localdate().isoformat(),
+            catalogue_stamp(),
+        )
 
     def _cached(self, what: str, last: str, compute):
-        key = summary_key(type(self).__name__, what, self.request.user, self._answers_up_to(last))
-        return cached_summary(key, compute)
+        answers = []
+        for step in self.get_form_list():
+            kwargs = sorted(self.get_form_kwargs(step).items())
+            answers.append((step, answers_digest(self.storage.get_step_data(step)), repr(kwargs)))
+            if step == last:
+                break
+        what = (self._summary_context, what, answers)
+        digest = hashlib.md5(repr(what).encode(), usedforsecurity=False).hexdigest()
+        return cached_summary(SUMMARY_KEY.format(digest=digest), compute)
 
     def _chosen_route(self):
         """The team a non-technical problem chosen on step 1 goes to (shown before Submit)."""
