@@ -283,3 +283,21 @@ def test_the_drawing_key_changes_with_every_text_and_value_drawn(catalogue):
         assert key() != same
     bound = SupportingInfoForm(prefix="supporting", data={})
     assert step_drawing(bound, {}) is None
+
+
+def test_the_review_reads_a_national_number_in_the_partners_country_of_now(
+    partner_client, partner, catalogue
+):
+    partner_client.get(URL)
+    partner_client.post(URL, problem_data(catalogue["mail"]))
+    partner_client.post(URL, description_data(**{"description-contact_phone": "06 1 234 5678"}))
+    response = partner_client.post(URL, supporting_data())
+    assert "+36 1 234 5678" in response.content.decode()
+
+    partner.country = "AT"
+    partner.save()
+    partner_client.post(URL, {STEP: "attach", "wizard_goto_step": "supporting"})
+    response = partner_client.post(URL, supporting_data())
+
+    assert response.context["wizard"]["steps"].current == "attach"
+    assert "+36 1 234 5678" not in response.content.decode()
