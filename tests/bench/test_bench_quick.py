@@ -192,3 +192,26 @@ def test_the_seeder_writes_csp_customers_and_the_personas_customer(db):
     }
     generated = Customer.objects.exclude(name__in=customers.PERSONA_CUSTOMERS)
     assert not generated.filter(name__contains="Wingtip").exists()  # the search finds only hers
+
+
+def test_the_same_queries_rule_compares_the_pages_read_with_the_cache_emptied():
+    def result(first_cold):
+        return {
+            "pages": {
+                "floor": _page(2, 2.0),
+                # The first page's rows are kept: 2 queries as served, 3 when read afresh.
+                "queue_first_page": {**_page(2, 4.0), "queries_cold": first_cold},
+                "queue_filtered": {**_page(3, 5.0), "queries_cold": 3},
+            },
+            "wizards": {},
+            "load": {},
+        }
+
+    def status(first_cold):
+        targets = evaluate([10, 100], {"10": result(first_cold), "100": result(first_cold)})
+        return next(t for t in targets if t["target"].startswith("Queries per page"))
+
+    assert status(3)["status"] == "PASS"
+    failed = status(4)
+    assert failed["status"] == "FAIL"
+    assert "queue_filtered=3 vs queue_first_page=4" in failed["detail"]
