@@ -501,7 +501,7 @@ def write_markdown(path: Path, doc: dict) -> str:
             lines.append(row)
     lines += [
         "",
-        "Queries: counted on one request after the timed ones; \"2 / 3\" when the page reads"
+        'Queries: counted on one request after the timed ones; "2 / 3" when the page reads'
         " more with the cache emptied (its kept rows and look-up lists read again).",
     ]
     lines += ["", "Wizard runs: each timed run starts a fresh wizard (GET) and posts every step;"]

@@ -7,12 +7,9 @@ The wizard's first step shows each prerequisite, met or not, with what to do abo
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.cache import cache
-from django.db import transaction
 from django.db.models import Exists, F
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
@@ -20,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from contracts.models import Contract, ContractKind, Platform, Product
 from partners.models import AzureSubscription, ScsProduct, SubscriptionRole, User
-from portal.lib.caching import cached
+from portal.lib.caching import cached, generation, new_generation
 from portal.lib.i18n import local_date
 
 
@@ -82,19 +79,9 @@ AZURE_CACHE_TTL = getattr(settings, "LOOKUP_CACHE_TTL", 60)
 GENERATION_KEY = "azure:generation:v1"
 
 
-def _generation() -> str:
-    # A random token, not a counter: if the key is evicted (CACHE_MAX_ENTRIES), a new token
-    # is drawn, so that no entry of an earlier generation can be read again.
-    generation = cache.get(GENERATION_KEY)
-    if generation is None:
-        generation = uuid.uuid4().hex
-        cache.set(GENERATION_KEY, generation, None)
-    return generation
-
-
 def _user_key(user, what: str) -> str:
     # The partner is part of the key: moving the user to another partner changes the answer.
-    return f"azure:{what}:v1:{_generation()}:{user.pk}:{user.partner_id}"
+    return f"azure:{what}:v1:{generation(GENERATION_KEY)}:{user.pk}:{user.partner_id}"
 
 
 def cached_azure_holdings(user) -> tuple[bool, bool]:
@@ -115,14 +102,7 @@ def cached_usable_subscriptions(user) -> list[AzureSubscription]:
 def forget_azure_holdings(**kwargs) -> None:
     """What the holdings or the subscriptions are read from changed: every user's entries
     are stale."""
-
-    def bump():
-        cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
-
-    bump()
-    # Again after the commit: a request that read the old rows meanwhile stored them under
-    # the generation of the first bump.
-    transaction.on_commit(bump)
+    new_generation(GENERATION_KEY)
 
 
 def connect_signals() -> None:

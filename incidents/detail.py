@@ -12,10 +12,6 @@ version's name from a sub-select, which is planned on its own.
 
 from __future__ import annotations
 
-from uuid import uuid4
-
-from django.core.cache import cache
-from django.db import transaction
 from django.db.models import OuterRef, Subquery
 from django.db.models.signals import post_delete, post_save
 from django.shortcuts import get_object_or_404
@@ -24,6 +20,7 @@ from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language
 
 from contracts.models import ProductVersion
+from portal.lib.caching import generation, new_generation
 
 from .lookups import LOOKUP_TTL, product_choices, topic_path
 from .models import Attachment, HistoryEvent, IncidentContact, Message, Status
@@ -211,17 +208,11 @@ def _generation_key(incident_id) -> str:
 
 def fragment_key(incident, *, with_internal: bool) -> str:
     """What the cached thread, history and files of ``incident`` are stored under, for this reader."""
-    key = _generation_key(incident.pk)
-    generation = cache.get(key)
-    if generation is None:
-        generation = uuid4().hex
-        if not cache.add(key, generation, FRAGMENT_TTL):
-            generation = cache.get(key, generation)
     return ":".join(
         (
             str(incident.pk),
             incident.updated_at.isoformat(),
-            generation,
+            generation(_generation_key(incident.pk), FRAGMENT_TTL),
             ENGINEER_VIEW if with_internal else PARTNER_VIEW,
             get_language() or "",
             timezone.get_current_timezone_name(),
@@ -236,9 +227,7 @@ def lazy(function, *args, **kwargs):
 
 def forget_fragments(sender, instance, **kwargs) -> None:
     """A message, history event, file or contact changed: the incident's fragments are stale."""
-    key = _generation_key(instance.incident_id)
-    cache.delete(key)
-    transaction.on_commit(lambda: cache.delete(key))
+    new_generation(_generation_key(instance.incident_id))
 
 
 def connect_signals() -> None:

@@ -11,10 +11,7 @@ stamp is not bumped.
 
 from __future__ import annotations
 
-import uuid
-
-from django.core.cache import cache
-from django.db import transaction
+from portal.lib.caching import generation, new_generation
 
 STAMP_KEY = "stamps:partner:{}:{}:v1"
 USERS = "users"  # the partner's users (names, e-mail addresses, active or not)
@@ -23,23 +20,12 @@ CONTRACTS = "contracts"  # its contracts and their registrations (units left inc
 
 def partner_stamp(partner_id: int | None, what: str) -> str:
     """The partner's current stamp of ``what`` (a new one if none is kept)."""
-    key = STAMP_KEY.format(partner_id, what)
-    stamp = cache.get(key)
-    if stamp is None:
-        stamp = uuid.uuid4().hex
-        cache.set(key, stamp, None)
-    return stamp
+    return generation(STAMP_KEY.format(partner_id, what))
 
 
 def bump_partner_stamp(partner_id: int | None, what: str) -> None:
     """Forget every value cached under the partner's stamp of ``what``: now, and again once the change
     is committed (a request that read between the two, before the commit, does not keep
     what it read)."""
-    if partner_id is None:
-        return
-
-    def bump():
-        cache.set(STAMP_KEY.format(partner_id, what), uuid.uuid4().hex, None)
-
-    bump()
-    transaction.on_commit(bump)
+    if partner_id is not None:
+        new_generation(STAMP_KEY.format(partner_id, what))

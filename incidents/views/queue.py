@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import uuid
 import weakref
 from dataclasses import dataclass
 from functools import partial
@@ -21,7 +20,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
-from django.db import connections, transaction
+from django.db import connections
 from django.db.models import F, QuerySet
 from django.db.models.expressions import RawSQL
 from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan, TupleLessThan
@@ -38,6 +37,7 @@ from incidents.clock import DUE_SOON
 from incidents.forms.followup import QueueFilterForm
 from incidents.models import OPEN_STATUSES, Incident
 from partners.models import Partner
+from portal.lib.caching import generation, new_generation
 
 from .engineer import require_engineer
 from .queue_render import (
@@ -345,19 +345,10 @@ PAGE_TTL = getattr(settings, "QUEUE_PAGE_TTL", 3)
 PAGES_VERSION_KEY = "incidents:queue:pages-version"
 
 
-def _pages_version() -> str:
-    version = cache.get(PAGES_VERSION_KEY)
-    if version is None:
-        version = uuid.uuid4().hex
-        cache.set(PAGES_VERSION_KEY, version, None)
-    return version
-
-
 def forget_pages(**kwargs) -> None:
     """Drop every kept queue page (a new version); again on commit, so a page read by
     another thread before the transaction committed is not kept either."""
-    cache.delete(PAGES_VERSION_KEY)
-    transaction.on_commit(lambda: cache.delete(PAGES_VERSION_KEY))
+    new_generation(PAGES_VERSION_KEY)
 
 
 for _model in (Incident, Partner, Product, get_user_model()):
@@ -371,7 +362,7 @@ def kept_page(user, data: QueryDict, form: QueueFilterForm, read) -> QueuePage:
         return read()
     text = repr((user.pk, sorted(data.lists())))
     digest = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
-    key = f"incidents:queue:page:{_pages_version()}:{digest}"
+    key = f"incidents:queue:page:{generation(PAGES_VERSION_KEY)}:{digest}"
     page = cache.get(key)
     if page is None:
         page = read()

@@ -29,12 +29,10 @@ from __future__ import annotations
 
 import copy
 import hashlib
-import uuid
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
-from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone, translation
 
@@ -48,7 +46,7 @@ from contracts.models import (
 )
 from incidents.models import SelfHelpArticle, Topic
 from partners.stamps import CONTRACTS, USERS, bump_partner_stamp, partner_stamp
-from portal.lib.caching import cached
+from portal.lib.caching import cached, generation, new_generation
 
 TTL = getattr(settings, "LOOKUP_CACHE_TTL", 60)
 CATALOGUE_STAMP_KEY = "business:catalogue-stamp:v1"
@@ -61,19 +59,11 @@ _MISSING = object()
 
 
 def catalogue_stamp() -> str:
-    stamp = cache.get(CATALOGUE_STAMP_KEY)
-    if stamp is None:
-        stamp = uuid.uuid4().hex
-        cache.set(CATALOGUE_STAMP_KEY, stamp, None)
-    return stamp
+    return generation(CATALOGUE_STAMP_KEY)
 
 
 def bump_catalogue_stamp(**_kwargs) -> None:
-    def bump():
-        cache.set(CATALOGUE_STAMP_KEY, uuid.uuid4().hex, None)
-
-    bump()
-    transaction.on_commit(bump)
+    new_generation(CATALOGUE_STAMP_KEY)
 
 
 def cached_colleagues(user, read) -> list:

@@ -11,6 +11,7 @@ import uuid
 from collections.abc import Callable
 
 from django.core.cache import cache
+from django.db import transaction
 
 _MISSING = object()
 
@@ -26,6 +27,32 @@ def cached[T](key: str, compute: Callable[[], T], ttl: int | None) -> T:
         value = compute()
         cache.set(key, value, ttl)
     return value
+
+
+# --- generations: a token that every key of a family of entries holds ---------------
+# A family of cached entries (a user's Azure lists, the queue's kept pages, a partner's
+# plans...) is keyed with the token stored under one key; drawing a new token drops them
+# all at once (the old keys are never read again and expire with their TTL).
+
+
+def generation(key: str, ttl: int | None = None) -> str:
+    """The token stored under ``key``, or a new random one when there is none (never
+    stored, dropped, expired or evicted: a random token, not a counter, so no entry of an
+    earlier generation can be read again)."""
+    token = cache.get(key)
+    if token is None:
+        token = uuid.uuid4().hex
+        if not cache.add(key, token, ttl):  # another request drew one first: theirs
+            token = cache.get(key) or token
+    return token
+
+
+def new_generation(key: str) -> None:
+    """Drop every entry of ``key``'s family: now, and again once the current transaction
+    commits (a request that read the old rows in between kept them under the token it
+    drew; that one goes too)."""
+    cache.delete(key)
+    transaction.on_commit(lambda: cache.delete(key))
 
 
 # --- a per-process copy of a cached value -------------------------------------------

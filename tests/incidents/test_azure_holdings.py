@@ -164,7 +164,7 @@ def test_an_evicted_generation_never_brings_back_older_entries(partner_user):
 def test_the_cached_answers_expire_for_other_processes(partner_user):
     # A change made by another process reaches this one's cache only through the TTL.
     assert 0 < AZURE_CACHE_TTL <= 60
-    with mock.patch("incidents.azure.cache.set") as stored:
+    with mock.patch("portal.lib.caching.cache.set") as stored:
         cached_azure_holdings(partner_user)
     assert stored.call_args.args[2] == AZURE_CACHE_TTL
 

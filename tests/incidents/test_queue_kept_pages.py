@@ -12,6 +12,7 @@ from django.urls import reverse
 from incidents import workflow
 from incidents.models import Incident
 from incidents.views import queue as queue_view
+from portal.lib.caching import generation
 from tests.builders import make_engineer
 from tests.incidents.test_workflow_builders import make_incident
 
@@ -100,9 +101,9 @@ def test_the_rows_are_dropped_again_when_the_change_commits(
         incident.title = "Inside a transaction"
         incident.save(update_fields=["title"])
         # Another thread reads the queue before the commit: a version for its old rows.
-        before_commit = queue_view._pages_version()
+        before_commit = generation(queue_view.PAGES_VERSION_KEY)
     assert cache.get(queue_view.PAGES_VERSION_KEY) is None
-    assert queue_view._pages_version() != before_commit
+    assert generation(queue_view.PAGES_VERSION_KEY) != before_commit
 
 
 @pytest.mark.parametrize("query", ["?due=overdue", "?due=soon", "?q=slow", "?q=slow&sort=due"])

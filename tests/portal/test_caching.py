@@ -98,3 +98,30 @@ def test_in_process_a_cleared_cache_clears_the_copies():
     cached_in_process("test:clear", compute, 60)
     cache.clear()
     assert cached_in_process("test:clear", compute, 60) == 2
+
+
+@pytest.mark.django_db
+def test_a_generation_is_kept_until_a_new_one_is_started():
+    from portal.lib.caching import generation, new_generation
+
+    first = generation("test:generation")
+    assert generation("test:generation") == first
+    new_generation("test:generation")
+    second = generation("test:generation")
+    assert second != first
+    # Evicted (or expired): a token never drawn before, so no older entry comes back.
+    cache.delete("test:generation")
+    assert generation("test:generation") not in {first, second}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_new_generation_is_started_again_when_the_transaction_commits():
+    from django.db import transaction
+
+    from portal.lib.caching import generation, new_generation
+
+    with transaction.atomic():
+        new_generation("test:generation")
+        # Another request reads (old rows) before the commit and draws a token for them.
+        read_before_commit = generation("test:generation")
+    assert generation("test:generation") != read_before_commit
