@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from contracts.models import Contract, ContractKind, Platform, Product
+from incidents.azure_subscriptions import read_usable_subscriptions as compiled_usable_subscriptions
 from partners.models import AzureSubscription, ScsProduct, SubscriptionRole, User
 from portal.lib.caching import cached, generation, new_generation
 from portal.lib.i18n import local_date
@@ -47,6 +48,12 @@ def usable_subscriptions(user):
         .annotate(user_role=F("roles__role"))
         .order_by("name", "pk")
     )
+
+
+def read_usable_subscriptions(user) -> list[AzureSubscription]:
+    """:func:`usable_subscriptions` read afresh as a list, its SQL compiled once (the final
+    submit decides on it): see :mod:`incidents.azure_subscriptions`."""
+    return compiled_usable_subscriptions(user, usable_subscriptions)
 
 
 # The holdings: whether the user holds a Signature Cloud contract (registered to them, in
@@ -94,7 +101,7 @@ def cached_usable_subscriptions(user) -> list[AzureSubscription]:
     details step's list as shown. Its submit validates against a fresh read."""
     return cached(
         _user_key(user, "subscriptions"),
-        lambda: list(usable_subscriptions(user)),
+        lambda: read_usable_subscriptions(user),
         AZURE_CACHE_TTL,
     )
 

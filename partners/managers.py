@@ -84,8 +84,13 @@ class AzureSubscriptionQuerySet(models.QuerySet):
 
         Service administrator or co-administrator of one of the partner's own
         subscriptions; only co-administrator of a customer's.
+
+        Each subscription once, without DISTINCT: both conditions are on the one join of
+        the user's role rows (one ``filter()`` call), and a user holds at most one role per
+        subscription (``unique_subscription_user``). DISTINCT made PostgreSQL plan a sort
+        and a unique step on every read (issue 21).
         """
         return self.filter(
             Q(roles__user=user, owner_partner=user.partner_id)
             | Q(roles__user=user, roles__role="co_admin", owner_customer__isnull=False)
-        ).distinct()
+        )

@@ -9,7 +9,12 @@ from django.utils.translation import gettext_lazy as _lazy
 from phonenumber_field.formfields import PhoneNumberField
 
 from contracts.models import Contract, ContractKind, ContractOption, Product
-from incidents.azure import azure_contract_kind_refusal, azure_product, usable_subscriptions
+from incidents.azure import (
+    azure_contract_kind_refusal,
+    azure_product,
+    read_usable_subscriptions,
+    usable_subscriptions,
+)
 from incidents.forms.bootstrap import BootstrapForm
 from incidents.forms.common import (
     TITLE_REQUIRED,
@@ -240,7 +245,7 @@ class DetailsForm(SeverityRuleMixin, BootstrapForm):
         if user is not None:
             if subscriptions is None:
                 # one read: the list and its validation
-                subscriptions = list(usable_subscriptions(user))
+                subscriptions = read_usable_subscriptions(user)
             # The queryset is built only if something asks for it (issue 21).
             self.fields["subscription"].preload(
                 lambda: usable_subscriptions(user), subscriptions, model=AzureSubscription

@@ -30,7 +30,7 @@ from incidents.azure import (
     azure_product,
     cached_azure_holdings,
     cached_usable_subscriptions,
-    usable_subscriptions,
+    read_usable_subscriptions,
 )
 from incidents.forms.azure import (
     BILLING,
@@ -136,7 +136,7 @@ class AzureIncidentWizard(
         only shown otherwise (the step drawn after the contact step), so read from the cache.
         """
         if self._submitting:
-            return list(usable_subscriptions(self.request.user))
+            return read_usable_subscriptions(self.request.user)
         return cached_usable_subscriptions(self.request.user)
 
     def post(self, *args, **kwargs):
