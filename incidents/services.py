@@ -21,7 +21,7 @@ from partners.models import AzureSubscription, Customer, User
 from portal.lib.mail import make_message, outbox_row, queued
 from portal.lib.sla import response_due_at
 
-from .first_rows import contacts_and_history_in_one_statement
+from .first_rows import contacts_and_history_in_one_statement, insert_incident
 from .models import Attachment, HistoryEvent, Incident, IncidentContact, Status, Topic
 
 logger = logging.getLogger(__name__)
@@ -217,7 +217,7 @@ def _create_incident(draft: IncidentDraft, status: str, reason: str, now) -> Inc
     """
     submitted = status == Status.SUBMITTED
     numbered = _key_and_number_in_insert(now)
-    incident = Incident.objects.create(
+    incident = Incident(
         **(numbered or {"number": f"pending-{uuid.uuid4().hex[:24]}"}),  # fits max_length=32
         unit_consumed=submitted and draft.contract is not None,
         channel=draft.channel,
@@ -259,6 +259,7 @@ def _create_incident(draft: IncidentDraft, status: str, reason: str, now) -> Inc
         ),
         submission_key=draft.submission_key,
     )
+    insert_incident(incident)  # incident.save(force_insert=True), compiled once
     number = incident_number(incident)
     if incident.number != number:  # not numbered by the INSERT (or not as expected)
         incident.number = number
