@@ -68,7 +68,7 @@ def insert_incident(incident: Incident) -> None:
     for position, (functions, expression) in converters.items():
         for converter in functions:
             row[position] = converter(row[position], expression, conn)
-    for value, field in zip(row, returning_fields):
+    for value, field in zip(row, returning_fields, strict=True):
         setattr(incident, field.attname, value)
     incident._state.db, incident._state.adding = db, False
     post_save.send(
@@ -78,7 +78,7 @@ def insert_incident(incident: Incident) -> None:
 
 def _insert_params(fields, values, conn) -> list:
     params = []
-    for field, value in zip(fields, values):
+    for field, value in zip(fields, values, strict=True):
         if hasattr(value, "resolve_expression"):
             params.extend(value.params)
         else:
@@ -102,7 +102,7 @@ def _compile_insert(db, incident, fields):
     returning_fields = list(Incident._meta.db_returning_fields)
     returning_fields += [
         f
-        for f, v in zip(fields, values)
+        for f, v in zip(fields, values, strict=True)
         if hasattr(v, "resolve_expression") and f not in returning_fields
     ]
     query = InsertQuery(Incident)
@@ -119,7 +119,7 @@ def _compile_insert(db, incident, fields):
     if sql.count("%s") != len(expected) or len(params) != len(expected):
         return False
     position = 0
-    for field, value in zip(fields, values):
+    for value in values:
         if hasattr(value, "resolve_expression"):
             if list(params[position : position + len(value.params)]) != list(value.params):
                 return False
@@ -131,14 +131,45 @@ def _compile_insert(db, incident, fields):
     return sql, returning_fields, compiler.returning_params, converters
 
 
+# (model, database) -> the SQL of a row's INSERT with one placeholder per field, or False.
+_COMPILED_ROW_SQL: dict = {}
+
+
 def _insert(obj) -> tuple[str, list]:
-    """The INSERT Django would run for ``obj`` (its field preparation included), as SQL."""
+    """The INSERT Django would run for ``obj`` (its field preparation included), as SQL:
+    compiled once per model and database, each value prepared as the insert compiler
+    prepares it (``pre_save``, ``get_db_prep_save``); compiled afresh for a value given
+    as SQL or a shape with other placeholders."""
     model = type(obj)
     fields = [f for f in model._meta.local_concrete_fields if not f.primary_key]
-    query = InsertQuery(model)
+    key = (model, connection.alias)
+    sql = _COMPILED_ROW_SQL.get(key)
+    if sql is None:
+        sql = _row_sql(obj, fields)
+        if sql is not None:
+            _COMPILED_ROW_SQL[key] = sql
+    values = [f.pre_save(obj, True) for f in fields]
+    if not sql or any(hasattr(v, "resolve_expression") for v in values):
+        return _compiled_row(obj, fields)
+    return sql, [f.get_db_prep_save(v, connection) for f, v in zip(fields, values, strict=True)]
+
+
+def _compiled_row(obj, fields) -> tuple[str, list]:
+    query = InsertQuery(type(obj))
     query.insert_values(fields, [obj])
     sql, params = query.get_compiler(connection=connection).as_sql()[0]
     return sql, list(params)
+
+
+def _row_sql(obj, fields):
+    if any(getattr(f, "get_placeholder_sql", None) for f in fields):
+        return False
+    if any(hasattr(getattr(obj, f.attname), "resolve_expression") for f in fields):
+        return None  # not now: compiled from a row of plain values
+    sql, params = _compiled_row(obj, fields)
+    if sql.count("%s") != len(fields) or len(params) != len(fields):
+        return False
+    return sql
 
 
 def contacts_and_history_in_one_statement(

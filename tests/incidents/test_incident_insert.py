@@ -129,3 +129,26 @@ def test_a_shape_it_cannot_take_apart_falls_back_to_the_orm(user, monkeypatch):
 
     assert Incident.objects.filter(pk=incident.pk).exists()
     assert incident._state.adding is False
+
+
+def test_a_rows_insert_compiled_once_is_the_one_django_compiles(db):
+    from notifications.models import OutgoingEmail
+
+    email = OutgoingEmail(
+        to=["anna@example.com"],
+        from_email="portal@example.com",
+        subject="S",
+        text="T",
+        message_id="<1@example.com>",
+    )
+    fields = [f for f in OutgoingEmail._meta.local_concrete_fields if not f.primary_key]
+    expected = first_rows._compiled_row(email, fields)
+
+    first = first_rows._insert(email)
+    again = first_rows._insert(email)
+
+    assert first[0] == again[0] == expected[0]
+    assert len(again[1]) == len(expected[1])
+    for ours, djangos in zip(again[1], expected[1], strict=True):
+        assert getattr(ours, "obj", ours) == getattr(djangos, "obj", djangos)  # Jsonb wraps
+    assert (OutgoingEmail, connection.alias) in first_rows._COMPILED_ROW_SQL
