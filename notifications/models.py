@@ -27,9 +27,9 @@ class OutgoingEmail(models.Model):
     subject = models.CharField(_("subject"), max_length=998)
     text = models.TextField(_("text"))
     html = models.TextField(_("HTML"), blank=True)
-    template = models.CharField(_("template"), max_length=100, blank=True)
-    context = models.JSONField(_("context"), default=dict, blank=True)
-    language = models.CharField(_("language"), max_length=10, blank=True)
+    template = models.CharField(_("kind"), max_length=100, blank=True)
+    context = models.JSONField(_("details"), default=dict, blank=True)
+    language = models.CharField(_("Language"), max_length=10, blank=True)
     message_id = models.CharField(_("Message-ID"), max_length=255, unique=True, editable=False)
     status = models.CharField(
         _("status"), max_length=8, choices=Status.choices, default=Status.PENDING

@@ -13,16 +13,16 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='outgoingemail',
             name='context',
-            field=models.JSONField(blank=True, default=dict, verbose_name='context'),
+            field=models.JSONField(blank=True, default=dict, verbose_name='details'),
         ),
         migrations.AddField(
             model_name='outgoingemail',
             name='language',
-            field=models.CharField(blank=True, max_length=10, verbose_name='language'),
+            field=models.CharField(blank=True, max_length=10, verbose_name='Language'),
         ),
         migrations.AddField(
             model_name='outgoingemail',
             name='template',
-            field=models.CharField(blank=True, max_length=100, verbose_name='template'),
+            field=models.CharField(blank=True, max_length=100, verbose_name='kind'),
         ),
     ]
