@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import logging
 import uuid
 from collections.abc import Iterable, Sequence
@@ -12,16 +13,16 @@ from dataclasses import dataclass
 from django.core.files import File
 from django.db import IntegrityError, connection, transaction
 from django.db.models.expressions import RawSQL
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from contracts.models import Contract, Product, ProductVersion
 from drafts.models import Draft
 from partners.models import AzureSubscription, Customer, User
-from portal.lib.mail import make_message, outbox_row, queued
+from portal.lib.mail import outbox_row_rendered_later, queued
 from portal.lib.sla import response_due_at
 
-from .first_rows import contacts_and_history_in_one_statement
+from .first_rows import contacts_and_history_in_one_statement, insert_incident
 from .models import Attachment, HistoryEvent, Incident, IncidentContact, Status, Topic
 
 logger = logging.getLogger(__name__)
@@ -178,13 +179,12 @@ def submit_incident(draft: IncidentDraft) -> Incident:
                 "to_status": status,
                 "detail": reason or (incident.get_routed_to_display() if draft.route_to else ""),
             }
-            confirmation = outbox_row(
-                make_message(
-                    "incident-submitted",
-                    [contact_email],
-                    {"incident": incident, "user": primary_contact},
-                    language=getattr(primary_contact, "language", None),
-                )
+            # Rendered by the worker that sends it, from the incident as submitted.
+            confirmation = outbox_row_rendered_later(
+                "incident-submitted",
+                [contact_email],
+                {"incident": as_submitted(incident), "user": primary_contact.pk},
+                language=getattr(primary_contact, "language", None) or translation.get_language(),
             )
             _add_contacts_and_history(
                 incident,
@@ -209,6 +209,52 @@ def submit_incident(draft: IncidentDraft) -> Incident:
     return incident
 
 
+# What the confirmation e-mail reads of a new incident, kept on its outbox row: the
+# e-mail tells what was submitted, whatever happens to the incident before it is sent.
+CONFIRMED_FIELDS = (
+    "id",
+    "number",
+    "status",
+    "status_reason",
+    "routed_to",
+    "created_at",
+    "response_due_at",
+    "time_zone",
+    "title",
+    "severity",
+    "is_24x7",
+    "contact_name",
+    "contact_email",
+    "contact_phone",
+    "customer_id",
+    "product_id",
+    "topic_id",
+    "contract_id",
+)
+_CONFIRMED_TIMES = ("created_at", "response_due_at")
+
+
+def as_submitted(incident: Incident) -> dict:
+    """The fields of ``incident`` its confirmation e-mail reads, as JSON values."""
+    kept = {name: getattr(incident, name) for name in CONFIRMED_FIELDS}
+    for name in _CONFIRMED_TIMES:
+        if kept[name] is not None:
+            kept[name] = kept[name].isoformat()
+    return kept
+
+
+def confirmation_context(kept: dict) -> dict:
+    """The confirmation e-mail's context from its outbox row (``as_submitted``), for the
+    worker that renders it (portal.lib.mail.RENDERED_BY_WORKER)."""
+    fields = dict(kept["incident"])
+    for name in _CONFIRMED_TIMES:
+        if fields.get(name):
+            fields[name] = datetime.datetime.fromisoformat(fields[name])
+    incident = Incident(**fields)
+    incident._state.adding = False  # the row exists; its related rows are read on use
+    return {"incident": incident, "user": User.objects.filter(pk=kept["user"]).first()}
+
+
 def _create_incident(draft: IncidentDraft, status: str, reason: str, now) -> Incident:
     """The incident row, numbered from its primary key (in its INSERT where the database can).
 
@@ -217,7 +263,7 @@ def _create_incident(draft: IncidentDraft, status: str, reason: str, now) -> Inc
     """
     submitted = status == Status.SUBMITTED
     numbered = _key_and_number_in_insert(now)
-    incident = Incident.objects.create(
+    incident = Incident(
         **(numbered or {"number": f"pending-{uuid.uuid4().hex[:24]}"}),  # fits max_length=32
         unit_consumed=submitted and draft.contract is not None,
         channel=draft.channel,
@@ -259,6 +305,7 @@ def _create_incident(draft: IncidentDraft, status: str, reason: str, now) -> Inc
         ),
         submission_key=draft.submission_key,
     )
+    insert_incident(incident)  # incident.save(force_insert=True), compiled once
     number = incident_number(incident)
     if incident.number != number:  # not numbered by the INSERT (or not as expected)
         incident.number = number

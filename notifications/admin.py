@@ -38,6 +38,9 @@ class OutgoingEmailAdmin(admin.ModelAdmin):
         "sent_at",
         "text",
         "html",
+        "template",
+        "language",
+        "context",
     )
     readonly_fields = fields
 

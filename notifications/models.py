@@ -10,7 +10,11 @@ from django.utils.translation import gettext_lazy as _
 
 
 class OutgoingEmail(models.Model):
-    """One rendered e-mail, kept until an SMTP server has accepted it (and after)."""
+    """One e-mail, kept until an SMTP server has accepted it (and after).
+
+    Rendered when queued, or (``template`` set, no ``text`` yet) by the worker at its
+    first attempt from what ``context`` keeps, in ``language``
+    (``portal.lib.mail.RENDERED_BY_WORKER``); the rendered text is then kept on the row."""
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending")
@@ -23,6 +27,9 @@ class OutgoingEmail(models.Model):
     subject = models.CharField(_("subject"), max_length=998)
     text = models.TextField(_("text"))
     html = models.TextField(_("HTML"), blank=True)
+    template = models.CharField(_("kind"), max_length=100, blank=True)
+    context = models.JSONField(_("details"), default=dict, blank=True)
+    language = models.CharField(_("Language"), max_length=10, blank=True)
     message_id = models.CharField(_("Message-ID"), max_length=255, unique=True, editable=False)
     status = models.CharField(
         _("status"), max_length=8, choices=Status.choices, default=Status.PENDING
@@ -42,7 +49,7 @@ class OutgoingEmail(models.Model):
         indexes = [models.Index(fields=["status", "next_attempt_at"], name="outbox_due_idx")]
 
     def __str__(self) -> str:
-        return self.subject
+        return self.subject or self.template
 
     def as_message(self) -> EmailMultiAlternatives:
         """The message as handed to the mailer; the Message-ID never changes between attempts."""

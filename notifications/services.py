@@ -75,6 +75,28 @@ def outbox_row(message: EmailMessage) -> OutgoingEmail | None:
     )
 
 
+def outbox_row_to_render(
+    name: str, to: list[str], context: dict, *, language: str
+) -> OutgoingEmail | None:
+    """The outbox row of an e-mail the worker renders at its first attempt
+    (``portal.lib.mail.outbox_row_rendered_later``), not saved yet; None when nothing
+    is to be sent."""
+    to = [address for address in to if address]  # as EmailMessage.recipients()
+    if not to or _mail_discarded():
+        return None
+    from_email = settings.DEFAULT_FROM_EMAIL
+    return OutgoingEmail(
+        to=to,
+        from_email=from_email,
+        subject="",
+        text="",
+        template=name,
+        context=context,
+        language=language or "",
+        message_id=_message_id(from_email),
+    )
+
+
 def queued(email: OutgoingEmail) -> OutgoingEmail:
     """``email`` was saved: a worker finds the row when due (without one, it goes on commit)."""
     _deliver_on_commit_without_worker(email.pk)
@@ -150,6 +172,8 @@ def deliver(pk: int) -> str:
 def _send(pk: int) -> str:
     email = OutgoingEmail.objects.get(pk=pk)
     try:
+        if email.template and not email.text:
+            _render(email)
         email.as_message().send()
     except Exception as exc:  # noqa: BLE001 - every failure is recorded on the row
         return _record_failure(email, exc)
@@ -157,6 +181,18 @@ def _send(pk: int) -> str:
         status=Status.SENT, sent_at=timezone.now(), last_error=""
     )
     return "sent"
+
+
+def _render(email: OutgoingEmail) -> None:
+    """Render a message queued unrendered and keep the text on its row: a retry sends
+    the same message."""
+    from portal.lib.mail import render_kept
+
+    rendered = render_kept(email.template, email.context, email.language)
+    email.subject, email.text, email.html = one_line(rendered.subject), rendered.text, rendered.html
+    OutgoingEmail.objects.filter(pk=email.pk).update(
+        subject=email.subject, text=email.text, html=email.html
+    )
 
 
 def is_transient(exc: BaseException) -> bool:

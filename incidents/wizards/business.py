@@ -175,13 +175,17 @@ class BusinessWizard(
         user = self.request.user
         memo = self.__dict__.setdefault("_plan_options", {})
         key = (product.pk, getattr(version, "pk", None))
+        if key not in memo and self.steps.current == REVIEW:
+            # The submit reads afresh and keeps nothing: the unit it takes bumps the
+            # partner's contracts stamp, so a list kept now would never be read.
+            memo[key] = Contract.options_for(user, product, version)
         if key not in memo:
             memo[key] = cached_plan_options(
                 user,
                 product,
                 version,
                 lambda: Contract.options_for(user, product, version),
-                fresh=self.steps.current in (PROBLEM, REVIEW),
+                fresh=self.steps.current == PROBLEM,
             )
         return memo[key]
 

@@ -5,6 +5,11 @@ template engine without HTML autoescaping (they are plain text), and the subject
 squeezed to one header-safe line whatever the user typed. Nothing here talks to an
 SMTP server: ``send_after_commit`` / ``queue_email`` store the message in the outbox
 (notifications.OutgoingEmail) and a background task sends it after the commit.
+
+An e-mail named in ``RENDERED_BY_WORKER`` may instead be queued unrendered
+(``outbox_row_rendered_later``): its row keeps the template's name, the language and
+what its context is built from, and the worker renders it at the first attempt
+(``render_kept``), with the same ``render_email``.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from django.template import Context, Engine, TemplateDoesNotExist
 from django.template.backends.django import DjangoTemplates
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.module_loading import import_string
 
 # Characters that end a line somewhere (str.splitlines) or are control characters.
 _BREAKING_CATEGORIES = {"Cc", "Zl", "Zp"}
@@ -80,6 +86,30 @@ def make_message(
     if rendered.html:
         message.attach_alternative(rendered.html, "text/html")
     return message
+
+
+# E-mails the worker renders: name -> the function building the template's context from
+# what the outbox row keeps (``context``, JSON). Only these names: a row names no code.
+RENDERED_BY_WORKER = {
+    "incident-submitted": "incidents.services.confirmation_context",
+}
+
+
+def outbox_row_rendered_later(name: str, to: Iterable[str], context: dict, *, language: str):
+    """The unsaved outbox row of the named e-mail, rendered by the worker that sends it
+    (``render_kept``); None when nothing is to be sent. As ``outbox_row``: save it in
+    the caller's transaction, then ``queued(row)``."""
+    from notifications.services import outbox_row_to_render
+
+    if name not in RENDERED_BY_WORKER:
+        raise ValueError(f"{name!r} is not an e-mail the worker renders")
+    return outbox_row_to_render(name, list(to), context, language=language)
+
+
+def render_kept(name: str, context: dict, language: str) -> RenderedEmail:
+    """Render an e-mail queued by ``outbox_row_rendered_later``, in its language."""
+    build = import_string(RENDERED_BY_WORKER[name])
+    return render_email(name, build(context), language=language or None)
 
 
 def send_after_commit(message: EmailMultiAlternatives):

@@ -203,6 +203,25 @@ def test_the_submit_still_reads_the_plan_afresh(partner_client, partner_user):
     assert current_step(response) == "support"
 
 
+def test_the_submit_reads_the_plan_list_without_keeping_it(partner_client, partner_user):
+    """The unit the submit takes bumps the contracts stamp: a list kept by the submit
+    would never be read again, so it reads ``options_for`` and keeps nothing."""
+    cat = make_onprem_catalogue()
+    contract = product_support(partner_user)
+    run_to_review(partner_client, cat, contract, primary=partner_user)
+    with (
+        mock.patch.object(
+            business_wizard, "cached_plan_options", wraps=business_wizard.cached_plan_options
+        ) as kept,
+        mock.patch.object(Contract, "options_for", wraps=Contract.options_for) as read,
+    ):
+        response = partner_client.post(URL, REVIEW)
+    assert response.status_code == 302
+    assert Incident.objects.count() == 1
+    assert read.call_count == 1  # afresh, once
+    assert not kept.called
+
+
 # --- the stamps ------------------------------------------------------------------------
 
 
