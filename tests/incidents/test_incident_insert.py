@@ -110,9 +110,10 @@ def test_it_sends_the_save_signals_as_save_does(user):
 def test_a_new_incident_forgets_the_kept_queue_pages(user):
     from django.core.cache import cache
 
-    from incidents.views.queue import PAGES_VERSION_KEY, _pages_version
+    from incidents.views.queue import PAGES_VERSION_KEY
+    from portal.lib.caching import generation
 
-    _pages_version()
+    generation(PAGES_VERSION_KEY)
     assert cache.get(PAGES_VERSION_KEY) is not None
 
     insert_incident(new_incident(user))
