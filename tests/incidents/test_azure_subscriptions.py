@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from incidents import azure_subscriptions
 from incidents.azure import read_usable_subscriptions, usable_subscriptions
 from partners.models import AzureSubscription, Customer, SubscriptionRole, User
+from portal.lib.compiled import forget_compiled
 from tests.builders import make_partner, make_user
 
 
@@ -120,11 +121,14 @@ def test_without_the_partner_read_the_orm_reads_it(partner_user, holdings):
 
 
 def test_a_shape_it_cannot_take_apart_falls_back_to_the_orm(partner_user, holdings, monkeypatch):
-    monkeypatch.setattr(azure_subscriptions, "COMPILED", {})
-    monkeypatch.setattr(azure_subscriptions.CompiledSubscriptions, "build", lambda qs: None)
+    forget_compiled()
+    monkeypatch.setattr(azure_subscriptions, "_compile", lambda queryset_for, db: None)
     user = fresh_user(partner_user)
-    assert [s.name for s in read_usable_subscriptions(user)] == ["A own", "B customer"]
-    assert azure_subscriptions.COMPILED == {}
+    with CaptureQueriesContext(connection) as queries:
+        listed = read_usable_subscriptions(user)
+    assert [s.name for s in listed] == ["A own", "B customer"]
+    assert "partners_partner" in queries[0]["sql"]  # the ORM's query, joining the owners
+    forget_compiled()
 
 
 def test_administered_by_lists_each_subscription_once_without_distinct(partner_user, holdings):
