@@ -323,7 +323,7 @@ class Contract(models.Model):
         """:meth:`_registered_query`'s contracts (with ``location`` and
         ``covered_product_ids``), always read afresh; its SQL compiled once per
         database and shape (≈ 0.6 ms of Python a call otherwise), see
-        :class:`contracts.compiled_options.CompiledContractQuery`."""
+        :mod:`contracts.compiled_options`."""
         return registered_with_covered_ids(cls, user, kinds)
 
     # --- state changes ----------------------------------------------------

@@ -99,3 +99,21 @@ def test_each_key_is_built_once_and_a_none_is_kept_too():
     compiled_once(("test", "default"), build)
     assert len(calls) == 2
     forget_compiled()
+
+
+@pytest.mark.parametrize("kinds", [None, [ContractKind.SIGNATURE_CLOUD]])
+def test_the_contract_options_and_the_draft_read_take_the_compiled_path(contracts, kinds):
+    """Their shapes are taken apart (a None would mean the ORM on every call, silently)."""
+    from contracts.compiled_options import registered_with_covered_ids
+    from drafts.storage import _read_draft
+    from portal.lib import compiled
+
+    forget_compiled()
+    partner, with_location, _ = contracts
+    user = with_location.registrations.get().user
+    registered_with_covered_ids(Contract, user, kinds)
+    _read_draft(user.pk, "wizard")
+    kept = {key[0]: value for key, value in compiled._COMPILED.items()}
+    assert isinstance(kept["contracts.options"], CompiledSelect)
+    assert isinstance(kept["drafts.read"], CompiledSelect)
+    forget_compiled()
