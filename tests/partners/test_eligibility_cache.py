@@ -85,3 +85,22 @@ def test_each_partner_and_product_has_its_own_entry():
     assert eligible.eligibility_for("office365", on=LATER)
     assert not other.eligibility_for("office365", on=LATER)
     assert not eligible.eligibility_for("azure", on=LATER)
+
+
+def test_the_instances_are_built_once_per_process_and_version():
+    partner = make_partner(competencies=["Cloud Platform"])
+    first = partner.eligibility_for("azure", on=LATER)
+    again = fresh(partner).eligibility_for("azure", on=LATER)
+    assert again.rule is first.rule  # kept in the process, not rebuilt from the values
+    PartnerCompetency.objects.filter(partner=partner).get().save()  # any change: a new copy
+    assert fresh(partner).eligibility_for("azure", on=LATER).rule is not first.rule
+
+
+def test_the_kept_instances_hold_no_callers_partner():
+    from partners import eligibility
+
+    partner = make_partner(competencies=["Cloud Platform"])
+    held, rules = eligibility._held_with_rules(partner, "azure", EligibilityRule)
+    assert [pc.partner_id for pc in held] == [partner.pk]
+    assert "partner" not in held[0]._state.fields_cache  # not the caller's instance
+    assert list(rules.values())[0].competency is held[0].competency
