@@ -181,6 +181,24 @@ class TopicChoiceField(PreloadedChoiceMixin, forms.ModelChoiceField):
         return obj.label
 
 
+# The catalogue's topics by parent id (the roots under None), in list order: built once
+# per catalogue read (``lookups.topic_catalogue`` hands out the same list until the
+# catalogue changes), not by a walk through every topic on every build of a topic form.
+_CHILDREN: tuple[list | None, dict] = (None, {})
+
+
+def children_by_parent(catalogue: list[Topic]) -> dict[int | None, list[Topic]]:
+    """``catalogue``'s topics by ``parent_id``; the lists are shared: read them only."""
+    global _CHILDREN
+    kept, index = _CHILDREN
+    if kept is not catalogue:
+        index = {}
+        for node in catalogue:
+            index.setdefault(node.parent_id, []).append(node)
+        _CHILDREN = (catalogue, index)
+    return index
+
+
 class TopicChainMixin:
     """Form mixin: ``tree`` and ``chain_fields`` (one field name per level, top first).
 
@@ -213,14 +231,11 @@ class TopicChainMixin:
             chosen_ids.append(pk)
         # From the cached catalogue (incidents/lookups.py): no query on most requests.
         root_ids = lookups.topic_ids_matching(self.chain_roots())
-        nodes = [
-            n for n in lookups.topic_catalogue() if n.pk in root_ids or n.parent_id in chosen_ids
-        ]
-        roots = [n for n in nodes if n.parent_id is None]
-        children: dict[int, list[Topic]] = {}
-        for node in nodes:
-            if node.parent_id is not None:
-                children.setdefault(node.parent_id, []).append(node)
+        by_parent = children_by_parent(lookups.topic_catalogue())
+        roots = [n for n in by_parent.get(None, ()) if n.pk in root_ids]
+        children: dict[int, list[Topic]] = {
+            pk: by_parent[pk] for pk in chosen_ids if pk in by_parent
+        }
         self._chain_children = children
         self._chain_parents_read = set(chosen_ids)
         options: list[Topic] = roots
