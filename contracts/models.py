@@ -11,6 +11,7 @@ from django.db import models, transaction
 from django.db.models import F, Q, StringAgg, Value
 from django.db.models.functions import Cast
 from django.utils import timezone
+from django.utils.encoding import force_str
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -187,6 +188,16 @@ class Contract(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.contract_id})"
+
+    def get_kind_display(self) -> str | None:
+        """As Django's ``get_kind_display`` (which this replaces), read from the enum: one
+        look-up instead of a walk through the field's choices, ~40 us a call (the contract
+        step and the submits ask it for each contract, issue 21). A value not among the
+        choices reads as itself."""
+        try:
+            return str(ContractKind(self.kind).label)
+        except ValueError:
+            return force_str(self.kind, strings_only=True)
 
     # --- derived facts ----------------------------------------------------
     @property
