@@ -242,9 +242,13 @@ class TopicChainMixin:
         parent = None
         for depth, name in enumerate(self.chain_fields):
             field = self.fields[name]
-            for option in options:
-                if parent is not None:
-                    option.parent = parent  # known: no query when walking up the path
+            if parent is not None:
+                for option in options:
+                    # Known: no query when walking up the path. The catalogue's nodes are
+                    # kept per process, so after the first build it is set already (the
+                    # descriptor's assignment costs more than the check).
+                    if option._state.fields_cache.get("parent") is not parent:
+                        option.parent = parent
             field.preload(self._chain_queryset(depth, parent), options, model=Topic)
             if depth + 1 < len(self.chain_fields):
                 field.widget.attrs.update(

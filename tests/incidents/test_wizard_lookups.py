@@ -214,6 +214,9 @@ def test_the_topic_lists_come_from_an_index_built_once_per_catalogue(persona):
     assert form.fields["product"].preloaded == roots  # in list order
     assert form.fields["problem_type"].preloaded == [problem]
     assert form.fields["category"].preloaded == [category]
+    leaf = form.cleaned_data["category"]
+    assert leaf.parent.pk == problem.pk and leaf.parent.parent.pk == product.pk  # set, no query
+    assert Topic.parent.is_cached(leaf) and Topic.parent.is_cached(leaf.parent)
     (added,) = make_topic_path(Tree.AZURE, "Index VM", "Index network")[1:]
     assert children_by_parent(lookups.topic_catalogue()) is not index  # a change: rebuilt
     form = AzureTopicForm(data, prefix="topic", option="professional")
