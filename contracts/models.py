@@ -302,6 +302,7 @@ class Contract(models.Model):
     ) -> tuple[list[ContractOption], list[ContractOption]]:
         """The user's registered contracts split into usable and unavailable-with-reason."""
         usable, unavailable = [], []
+        on = on or timezone.localdate()  # once, not once per contract
         for contract in cls._registered_with_covered_ids(user, kinds):
             covered = {int(pk) for pk in contract.covered_product_ids.split(",") if pk}
             contract._covered_product_ids = lambda covered=covered: set(covered)
