@@ -11,7 +11,6 @@ from django.db import models, transaction
 from django.db.models import F, Q, StringAgg, Value
 from django.db.models.functions import Cast
 from django.utils import timezone
-from django.utils.encoding import force_str
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -30,6 +29,7 @@ from .activation_models import (  # noqa: F401 - re-exported
 )
 from .compiled_options import registered_with_covered_ids
 from .consumption import consume_in_one_statement
+from .kinds import kind_display
 
 
 class Platform(models.TextChoices):
@@ -173,6 +173,7 @@ class Contract(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = ContractQuerySet.as_manager()
+    get_kind_display = kind_display  # from the enum: contracts/kinds.py
 
     class Meta:
         verbose_name = _("support contract")
@@ -188,16 +189,6 @@ class Contract(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.contract_id})"
-
-    def get_kind_display(self) -> str | None:
-        """As Django's ``get_kind_display`` (which this replaces), read from the enum: one
-        look-up instead of a walk through the field's choices, ~40 us a call (the contract
-        step and the submits ask it for each contract, issue 21). A value not among the
-        choices reads as itself."""
-        try:
-            return str(ContractKind(self.kind).label)
-        except ValueError:
-            return force_str(self.kind, strings_only=True)
 
     # --- derived facts ----------------------------------------------------
     @property
@@ -332,10 +323,8 @@ class Contract(models.Model):
 
     @classmethod
     def _registered_with_covered_ids(cls, user, kinds=None) -> list[Contract]:
-        """:meth:`_registered_query`'s contracts (with ``location`` and
-        ``covered_product_ids``), always read afresh; its SQL compiled once per
-        database and shape (≈ 0.6 ms of Python a call otherwise), see
-        :class:`contracts.compiled_options.CompiledContractQuery`."""
+        """:meth:`_registered_query`'s contracts (with ``location``, ``covered_product_ids``),
+        read afresh with SQL compiled once: :mod:`contracts.compiled_options`."""
         return registered_with_covered_ids(cls, user, kinds)
 
     # --- state changes ----------------------------------------------------
