@@ -14,7 +14,7 @@ from django.db.models import F, FilteredRelation, Q
 from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext_lazy as _
 
-from portal.lib.caching import cached_in_process, forget_in_process
+from portal.lib.caching import cached
 from portal.lib.i18n import TRANSLATED_LANGUAGES, local_date
 
 if TYPE_CHECKING:
@@ -52,8 +52,8 @@ HELD_FIELDS = ("id", "competency_id", "level", "earned_on")
 COMPETENCY_FIELDS = ("id", "family", "name", *(f"name_{lang}" for lang in TRANSLATED_LANGUAGES))
 # The competencies a partner holds with their rule for a product change rarely (a competency
 # earned, a rule edited by staff) but were read on every eligibility check (each final submit
-# of the Office 365 and Azure wizards). They are cached as built instances, as
-# incidents/lookups.py caches its topic catalogue (``_held_with_rules``): a change drops the entries (signals, connected in PartnersConfig.ready) and
+# of the Office 365 and Azure wizards). They are cached as plain values, as incidents/lookups.py
+# caches its lists: a change drops the entries (signals, connected in PartnersConfig.ready) and
 # every entry expires after ELIGIBILITY_TTL seconds, so that with a per-process cache the other
 # workers see a change within a minute. Only the read is cached; the rule is answered anew.
 ELIGIBILITY_TTL = getattr(settings, "LOOKUP_CACHE_TTL", 60)
@@ -62,7 +62,7 @@ GENERATION_KEY = "eligibility:generation:v1"
 
 def _cache_key(partner_id: int, product: str) -> str:
     generation = cache.get_or_set(GENERATION_KEY, 0, None)
-    return f"eligibility:held:v2:{generation}:{partner_id}:{product}"
+    return f"eligibility:held:v1:{generation}:{partner_id}:{product}"
 
 
 def _read_held_rows(partner, product: str) -> list[tuple]:
@@ -87,21 +87,34 @@ def _read_held_rows(partner, product: str) -> list[tuple]:
     ]
 
 
+def _held_rows(partner, product: str) -> list[tuple]:
+    """``(held columns, competency columns, rule columns or None)`` per competency held."""
+    return cached(
+        _cache_key(partner.pk, product), lambda: _read_held_rows(partner, product), ELIGIBILITY_TTL
+    )
+
+
+# The instances built from a partner's rows, kept in this process while the cached rows
+# they were built from are equal (building them on every check cost about half of it,
+# issue 21). Only read, and shared by the requests of the process: a held competency
+# carries its partner's id, not the caller's partner; ``Eligibility.rule`` hands one out
+# to be read. Bounded: emptied when it holds more than BUILT_MAX partners' entries.
+_BUILT: dict[tuple[int, str], tuple[list, tuple[list, dict]]] = {}
+BUILT_MAX = 512
+
+
 def _held_with_rules(partner, product: str, rule_model) -> tuple[list, dict]:
     """The partner's competencies and, by competency, their rule for ``product`` (at most
-    one: unique per product and competency): one query, or none while cached.
-
-    Kept as built instances, unpickled once per process and version
-    (``cached_in_process``; building them from the cached values on every answer cost
-    about half of an eligibility check, issue 21). They are shared by every request of the
-    process and only read: a held competency carries its partner's id, not the caller's
-    partner instance; ``Eligibility.rule`` hands one out (with its competency) to be read.
-    """
-    return cached_in_process(
-        _cache_key(partner.pk, product),
-        lambda: _build_held(partner.pk, product, rule_model, _read_held_rows(partner, product)),
-        ELIGIBILITY_TTL,
-    )
+    one: unique per product and competency): one query, or none while cached."""
+    rows = _held_rows(partner, product)
+    kept = _BUILT.get((partner.pk, product))
+    if kept is not None and kept[0] == rows:
+        return kept[1]
+    built = _build_held(partner.pk, product, rule_model, rows)
+    if len(_BUILT) >= BUILT_MAX:
+        _BUILT.clear()
+    _BUILT[(partner.pk, product)] = (rows, built)
+    return built
 
 
 def _build_held(partner_id: int, product: str, rule_model, rows) -> tuple[list, dict]:
@@ -127,13 +140,8 @@ def forget_partner(partner_id: int) -> None:
     from .choices import ScsProduct
 
     keys = [_cache_key(partner_id, product) for product in ScsProduct.values]
-
-    def forget():
-        for key in keys:
-            forget_in_process(key)
-
-    forget()
-    transaction.on_commit(forget)
+    cache.delete_many(keys)
+    transaction.on_commit(lambda: cache.delete_many(keys))
 
 
 def forget_everyone() -> None:
