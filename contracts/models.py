@@ -29,6 +29,7 @@ from .activation_models import (  # noqa: F401 - re-exported
 )
 from .compiled_options import registered_with_covered_ids
 from .consumption import consume_in_one_statement
+from .kinds import kind_display
 
 
 class Platform(models.TextChoices):
@@ -172,6 +173,7 @@ class Contract(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = ContractQuerySet.as_manager()
+    get_kind_display = kind_display  # from the enum: contracts/kinds.py
 
     class Meta:
         verbose_name = _("support contract")
@@ -291,6 +293,7 @@ class Contract(models.Model):
     ) -> tuple[list[ContractOption], list[ContractOption]]:
         """The user's registered contracts split into usable and unavailable-with-reason."""
         usable, unavailable = [], []
+        on = on or timezone.localdate()  # once, not once per contract
         for contract in cls._registered_with_covered_ids(user, kinds):
             covered = {int(pk) for pk in contract.covered_product_ids.split(",") if pk}
             contract._covered_product_ids = lambda covered=covered: set(covered)
@@ -320,10 +323,8 @@ class Contract(models.Model):
 
     @classmethod
     def _registered_with_covered_ids(cls, user, kinds=None) -> list[Contract]:
-        """:meth:`_registered_query`'s contracts (with ``location`` and
-        ``covered_product_ids``), always read afresh; its SQL compiled once per
-        database and shape (≈ 0.6 ms of Python a call otherwise), see
-        :mod:`contracts.compiled_options`."""
+        """:meth:`_registered_query`'s contracts (with ``location``, ``covered_product_ids``),
+        read afresh with SQL compiled once: :mod:`contracts.compiled_options`."""
         return registered_with_covered_ids(cls, user, kinds)
 
     # --- state changes ----------------------------------------------------

@@ -65,13 +65,6 @@ def _cache_key(partner_id: int, product: str) -> str:
     return f"eligibility:held:v1:{generation}:{partner_id}:{product}"
 
 
-def _held_rows(partner, product: str) -> list[tuple]:
-    """``(held columns, competency columns, rule columns or None)`` per competency held."""
-    return cached(
-        _cache_key(partner.pk, product), lambda: _read_held_rows(partner, product), ELIGIBILITY_TTL
-    )
-
-
 def _read_held_rows(partner, product: str) -> list[tuple]:
     query = (
         partner.competencies.annotate(
@@ -94,16 +87,45 @@ def _read_held_rows(partner, product: str) -> list[tuple]:
     ]
 
 
+def _held_rows(partner, product: str) -> list[tuple]:
+    """``(held columns, competency columns, rule columns or None)`` per competency held."""
+    return cached(
+        _cache_key(partner.pk, product), lambda: _read_held_rows(partner, product), ELIGIBILITY_TTL
+    )
+
+
+# The instances built from a partner's rows, kept in this process while the cached rows
+# they were built from are equal (building them on every check cost about half of it,
+# issue 21). Only read, and shared by the requests of the process: a held competency
+# carries its partner's id, not the caller's partner; ``Eligibility.rule`` hands one out
+# to be read. Bounded: emptied when it holds more than BUILT_MAX partners' entries.
+_BUILT: dict[tuple[int, str], tuple[list, tuple[list, dict]]] = {}
+BUILT_MAX = 512
+
+
 def _held_with_rules(partner, product: str, rule_model) -> tuple[list, dict]:
     """The partner's competencies and, by competency, their rule for ``product`` (at most
     one: unique per product and competency): one query, or none while cached."""
-    held_model = partner.competencies.model
-    competency_model = held_model._meta.get_field("competency").related_model
+    rows = _held_rows(partner, product)
+    kept = _BUILT.get((partner.pk, product))
+    if kept is not None and kept[0] == rows:
+        return kept[1]
+    built = _build_held(partner.pk, product, rule_model, rows)
+    if len(_BUILT) >= BUILT_MAX:
+        _BUILT.clear()
+    _BUILT[(partner.pk, product)] = (rows, built)
+    return built
+
+
+def _build_held(partner_id: int, product: str, rule_model, rows) -> tuple[list, dict]:
+    from .models import PartnerCompetency
+
+    competency_model = PartnerCompetency._meta.get_field("competency").related_model
     held, rules = [], {}
-    for held_row, competency_row, rule_row in _held_rows(partner, product):
+    for held_row, competency_row, rule_row in rows:
         competency = competency_model(**dict(zip(COMPETENCY_FIELDS, competency_row, strict=True)))
         values = dict(zip(HELD_FIELDS, held_row, strict=True))
-        held.append(held_model(partner=partner, competency=competency, **values))
+        held.append(PartnerCompetency(partner_id=partner_id, competency=competency, **values))
         if rule_row is not None:
             rules[competency.pk] = rule_model(
                 product=product,

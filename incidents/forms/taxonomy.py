@@ -110,6 +110,19 @@ class PreloadedChoiceMixin:
 
     queryset = property(_get_queryset, _set_queryset)
 
+    def __deepcopy__(self, memo):
+        # Every form copies its declared fields; Django clones a declared queryset for the
+        # copy, so that copies never share results (#11183). An empty one (the
+        # ``Model.objects.none()`` of the fields a form preloads) has no results to share:
+        # kept, not cloned (~15 us a field, issue 21). Any other queryset is cloned.
+        queryset = self._queryset if self._queryset_factory is None else None
+        if queryset is None or not queryset.query.is_empty():
+            return super().__deepcopy__(memo)
+        result = super(forms.ChoiceField, self).__deepcopy__(memo)  # Field's, as Django's
+        result._queryset = queryset
+        result.widget.choices = result.choices  # the copy's own iterator
+        return result
+
     def to_python(self, value):
         if self.preloaded is None:
             return super().to_python(value)
@@ -181,6 +194,24 @@ class TopicChoiceField(PreloadedChoiceMixin, forms.ModelChoiceField):
         return obj.label
 
 
+# The catalogue's topics by parent id (the roots under None), in list order: built once
+# per catalogue read (``lookups.topic_catalogue`` hands out the same list until the
+# catalogue changes), not by a walk through every topic on every build of a topic form.
+_CHILDREN: tuple[list | None, dict] = (None, {})
+
+
+def children_by_parent(catalogue: list[Topic]) -> dict[int | None, list[Topic]]:
+    """``catalogue``'s topics by ``parent_id``; the lists are shared: read them only."""
+    global _CHILDREN
+    kept, index = _CHILDREN
+    if kept is not catalogue:
+        index = {}
+        for node in catalogue:
+            index.setdefault(node.parent_id, []).append(node)
+        _CHILDREN = (catalogue, index)
+    return index
+
+
 class TopicChainMixin:
     """Form mixin: ``tree`` and ``chain_fields`` (one field name per level, top first).
 
@@ -213,23 +244,24 @@ class TopicChainMixin:
             chosen_ids.append(pk)
         # From the cached catalogue (incidents/lookups.py): no query on most requests.
         root_ids = lookups.topic_ids_matching(self.chain_roots())
-        nodes = [
-            n for n in lookups.topic_catalogue() if n.pk in root_ids or n.parent_id in chosen_ids
-        ]
-        roots = [n for n in nodes if n.parent_id is None]
-        children: dict[int, list[Topic]] = {}
-        for node in nodes:
-            if node.parent_id is not None:
-                children.setdefault(node.parent_id, []).append(node)
+        by_parent = children_by_parent(lookups.topic_catalogue())
+        roots = [n for n in by_parent.get(None, ()) if n.pk in root_ids]
+        children: dict[int, list[Topic]] = {
+            pk: by_parent[pk] for pk in chosen_ids if pk in by_parent
+        }
         self._chain_children = children
         self._chain_parents_read = set(chosen_ids)
         options: list[Topic] = roots
         parent = None
         for depth, name in enumerate(self.chain_fields):
             field = self.fields[name]
-            for option in options:
-                if parent is not None:
-                    option.parent = parent  # known: no query when walking up the path
+            if parent is not None:
+                for option in options:
+                    # Known: no query when walking up the path. The catalogue's nodes are
+                    # kept per process, so after the first build it is set already (the
+                    # descriptor's assignment costs more than the check).
+                    if option._state.fields_cache.get("parent") is not parent:
+                        option.parent = parent
             field.preload(self._chain_queryset(depth, parent), options, model=Topic)
             if depth + 1 < len(self.chain_fields):
                 field.widget.attrs.update(

@@ -193,3 +193,31 @@ def test_a_value_not_listed_selects_nothing_and_is_not_cached_apart():
     with mock.patch.object(CachedOptionsSelect, "optgroups", side_effect=AssertionError):
         # The same fragment as for no value at all: read from the cache.
         assert str(WhereForm({"time_zone": "another junk value"})["time_zone"]) == html
+
+
+def test_the_topic_lists_come_from_an_index_built_once_per_catalogue(persona):
+    from incidents.forms.azure import AzureTopicForm
+    from incidents.forms.taxonomy import children_by_parent
+
+    product, problem, category = make_topic_path(Tree.AZURE, "Index VM", "Index boot", "Index disk")
+    catalogue = lookups.topic_catalogue()
+    index = children_by_parent(catalogue)
+    assert children_by_parent(catalogue) is index  # not rebuilt per form
+    data = {
+        "topic-product": str(product.pk),
+        "topic-problem_type": str(problem.pk),
+        "topic-category": str(category.pk),
+    }
+    form = AzureTopicForm(data, prefix="topic", option="professional")
+    assert form.is_valid(), form.errors
+    roots = [t for t in catalogue if t.tree == Tree.AZURE and t.depth == 0]
+    assert form.fields["product"].preloaded == roots  # in list order
+    assert form.fields["problem_type"].preloaded == [problem]
+    assert form.fields["category"].preloaded == [category]
+    leaf = form.cleaned_data["category"]
+    assert leaf.parent.pk == problem.pk and leaf.parent.parent.pk == product.pk  # set, no query
+    assert Topic.parent.is_cached(leaf) and Topic.parent.is_cached(leaf.parent)
+    (added,) = make_topic_path(Tree.AZURE, "Index VM", "Index network")[1:]
+    assert children_by_parent(lookups.topic_catalogue()) is not index  # a change: rebuilt
+    form = AzureTopicForm(data, prefix="topic", option="professional")
+    assert set(form.fields["problem_type"].preloaded) == {problem, added}

@@ -85,3 +85,37 @@ def test_each_partner_and_product_has_its_own_entry():
     assert eligible.eligibility_for("office365", on=LATER)
     assert not other.eligibility_for("office365", on=LATER)
     assert not eligible.eligibility_for("azure", on=LATER)
+
+
+def test_the_instances_are_built_once_while_the_values_are_the_same():
+    partner = make_partner(competencies=["Cloud Platform"])
+    first = partner.eligibility_for("azure", on=LATER)
+    again = fresh(partner).eligibility_for("azure", on=LATER)
+    assert again.rule is first.rule  # kept in the process, not rebuilt from the values
+    held = PartnerCompetency.objects.filter(partner=partner).get()
+    held.earned_on = dt.date(2019, 1, 1)
+    held.save()  # other values: built anew
+    changed = fresh(partner).eligibility_for("azure", on=LATER)
+    assert changed.rule is not first.rule
+    assert changed.decided_on == dt.date(2019, 1, 1) != first.decided_on
+
+
+def test_the_kept_instances_hold_no_callers_partner():
+    from partners import eligibility
+
+    partner = make_partner(competencies=["Cloud Platform"])
+    held, rules = eligibility._held_with_rules(partner, "azure", EligibilityRule)
+    assert [pc.partner_id for pc in held] == [partner.pk]
+    assert "partner" not in held[0]._state.fields_cache  # not the caller's instance
+    assert list(rules.values())[0].competency is held[0].competency
+
+
+def test_the_kept_instances_are_bounded(monkeypatch):
+    from partners import eligibility
+
+    monkeypatch.setattr(eligibility, "BUILT_MAX", 2)
+    monkeypatch.setattr(eligibility, "_BUILT", {})
+    partners = [make_partner(competencies=["Cloud Platform"]) for _ in range(3)]
+    for partner in partners:
+        assert partner.eligibility_for("azure", on=LATER)
+    assert len(eligibility._BUILT) <= 2
