@@ -80,6 +80,12 @@ def staff(db):
 
 
 @pytest.fixture
+def engineer_client(client, engineer):
+    client.force_login(engineer)
+    return client
+
+
+@pytest.fixture
 def partner_client(client, partner_user):
     client.force_login(partner_user)
     return client

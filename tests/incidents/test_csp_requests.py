@@ -1,4 +1,3 @@
-
 """CSP service requests on behalf of a customer (SPEC §4.4, seeds 001/004)."""
 
 from __future__ import annotations

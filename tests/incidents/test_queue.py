@@ -29,12 +29,6 @@ QUEUE = reverse("incidents:queue")
 
 
 @pytest.fixture
-def engineer_client(client, engineer):
-    client.force_login(engineer)
-    return client
-
-
-@pytest.fixture
 def incident(partner_user):
     return make_incident(partner_user, title="SharePoint search is empty")
 

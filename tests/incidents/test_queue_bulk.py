@@ -12,12 +12,6 @@ BULK = reverse("incidents:queue_bulk")
 
 
 @pytest.fixture
-def engineer_client(client, engineer):
-    client.force_login(engineer)
-    return client
-
-
-@pytest.fixture
 def three(partner_user):
     return [make_incident(partner_user, title=f"Row {i}") for i in range(3)]
 

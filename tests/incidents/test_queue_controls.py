@@ -3,7 +3,6 @@
 import re
 from pathlib import Path
 
-import pytest
 from django.conf import settings
 from django.urls import reverse
 
@@ -11,12 +10,6 @@ from tests.incidents.test_workflow_builders import make_incident
 
 QUEUE = reverse("incidents:queue")
 STATIC = Path(settings.BASE_DIR) / "static"
-
-
-@pytest.fixture
-def engineer_client(client, engineer):
-    client.force_login(engineer)
-    return client
 
 
 def test_select_all_is_a_labelled_checkbox_of_the_bulk_form_shown_by_the_script(

@@ -17,12 +17,6 @@ from tests.incidents.test_workflow_builders import make_incident, set_due
 QUEUE = reverse("incidents:queue")
 
 
-@pytest.fixture
-def engineer_client(client, engineer):
-    client.force_login(engineer)
-    return client
-
-
 def test_a_row_says_how_far_off_its_due_time_is(engineer_client, partner_user):
     set_due(make_incident(partner_user, title="later"), minutes=25)
     set_due(make_incident(partner_user, title="late"), minutes=-125)

@@ -13,12 +13,6 @@ from tests.incidents.test_workflow_builders import make_incident
 EXPORT = reverse("incidents:queue_export")
 
 
-@pytest.fixture
-def engineer_client(client, engineer):
-    client.force_login(engineer)
-    return client
-
-
 def rows(response):
     assert isinstance(response, StreamingHttpResponse)
     text = b"".join(response.streaming_content).decode("utf-8-sig")

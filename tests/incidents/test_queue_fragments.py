@@ -2,7 +2,6 @@
 
 import datetime as dt
 
-import pytest
 from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
@@ -14,12 +13,6 @@ from tests.builders import make_user
 from tests.incidents.test_workflow_builders import make_incident, set_due
 
 QUEUE = reverse("incidents:queue")
-
-
-@pytest.fixture
-def engineer_client(client, engineer):
-    client.force_login(engineer)
-    return client
 
 
 def test_a_repeated_page_reuses_its_rendered_rows(engineer_client, partner_user, monkeypatch):

@@ -14,12 +14,6 @@ from tests.incidents.test_workflow_builders import make_incident
 QUEUE = reverse("incidents:queue")
 
 
-@pytest.fixture
-def engineer_client(client, engineer):
-    client.force_login(engineer)
-    return client
-
-
 def listed(response):
     return sorted(i.number for i in response.context["page"].rows)
 

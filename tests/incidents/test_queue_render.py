@@ -3,7 +3,6 @@
 import ast
 from pathlib import Path
 
-import pytest
 from django.urls import reverse
 
 from incidents.views import queue
@@ -11,12 +10,6 @@ from tests.incidents.test_workflow_builders import make_incident, set_due
 
 QUEUE = reverse("incidents:queue")
 VIEWS = Path(queue.__file__).parent
-
-
-@pytest.fixture
-def engineer_client(client, engineer):
-    client.force_login(engineer)
-    return client
 
 
 def test_a_title_with_markup_is_shown_as_text_in_the_queue(engineer_client, partner_user):

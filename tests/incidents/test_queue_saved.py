@@ -1,6 +1,5 @@
 """Saved views: an engineer's own named filter sets (issue 18)."""
 
-import pytest
 from django.urls import reverse
 
 from incidents.models import SavedView
@@ -9,12 +8,6 @@ from tests.builders import make_engineer
 SAVE = reverse("incidents:saved_view_save")
 LIST = reverse("incidents:saved_views")
 QUEUE = reverse("incidents:queue")
-
-
-@pytest.fixture
-def engineer_client(client, engineer):
-    client.force_login(engineer)
-    return client
 
 
 def test_an_engineer_saves_the_filters_and_opens_them_from_the_list(engineer_client, engineer):

@@ -20,12 +20,6 @@ QUEUE = reverse("incidents:queue")
 
 
 @pytest.fixture
-def engineer_client(client, engineer):
-    client.force_login(engineer)
-    return client
-
-
-@pytest.fixture
 def target(partner_user):
     customer = Customer.objects.create(name="Tailspin Toys", tenant_domain="tailspin.example")
     make_incident(partner_user, title="Printer offline in Szeged", description="Toner empty")
