@@ -23,7 +23,7 @@ def draft(user, **fields) -> IncidentDraft:
         channel="office365",
         title=fields.pop("title", "Mail flow stopped"),
         description="No mail since 9:00",
-        severity="B",
+        severity=fields.pop("severity", "B"),
         contact_name="Anna",
         contact_email=fields.pop("contact_email", "anna@example.com"),
         **fields,
@@ -132,3 +132,43 @@ def test_no_address_no_row():
     from portal.lib.mail import outbox_row_rendered_later
 
     assert outbox_row_rendered_later("incident-submitted", [""], {}, language="en") is None
+
+
+@pytest.mark.parametrize("route_to", ["", "billing"])
+def test_the_worker_writes_what_the_request_would_have_written(
+    route_to, django_capture_on_commit_callbacks
+):
+    """Every field the e-mail shows is kept on the row (incidents.services.CONFIRMED_FIELDS):
+    the worker's text equals the text rendered from the incident itself."""
+    from partners.models import Customer
+    from portal.lib.mail import render_email
+    from tests.builders import make_product, make_topic_path
+
+    user = make_user(make_partner(), language="ja")
+    product = make_product("Exchange Online")
+    topic = make_topic_path("office365", "Exchange Online", "Mail flow")[-1]
+    customer = Customer.objects.create(name="Tailspin Toys", tenant_domain="tailspin.example")
+    contract = make_contract(user.partner, register_to=user, units=3)
+    with django_capture_on_commit_callbacks(execute=True):
+        incident = submit_incident(
+            draft(
+                user,
+                severity="A",
+                is_24x7=True,
+                contact_phone="+36 1 234 5678",
+                time_zone="Asia/Tokyo",
+                product=product,
+                topic=topic,
+                customer=customer,
+                contract=None if route_to else contract,
+                route_to=route_to,
+            )
+        )
+
+    (message,) = mail.outbox
+    expected = render_email(
+        "incident-submitted",
+        {"incident": Incident.objects.get(pk=incident.pk), "user": user},
+        language="ja",
+    )
+    assert (message.subject, message.body) == (expected.subject, expected.text)
