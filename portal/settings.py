@@ -132,14 +132,13 @@ if DATABASE_URL:
         _db_options = DATABASES["default"].setdefault("OPTIONS", {})
         _db_options["connect_timeout"] = int(os.environ.get("DB_CONNECT_TIMEOUT", "3"))
         # Server-side binding with prepared statements (psycopg 3): a statement run
-        # DB_PREPARE_THRESHOLD times (default 5) on a connection is prepared there, and
-        # PostgreSQL no longer parses and plans it on every request (bench/FINDINGS.md,
-        # "Prepared statements by default"). Statements live with each pooled connection;
-        # behind PgBouncer in transaction mode, set DB_PREPARE_THRESHOLD=off.
-        _prepare = os.environ.get("DB_PREPARE_THRESHOLD", "5").strip().lower()
-        if _prepare not in ("off", "none", ""):
+        # DB_PREPARE_THRESHOLD times on a connection is prepared there and no longer
+        # parsed and planned again. Works with psycopg_pool (statements live with each
+        # pooled connection); not behind PgBouncer in transaction mode. Off unless set:
+        # see bench/FINDINGS.md ("Prepared statements") for what it buys.
+        if os.environ.get("DB_PREPARE_THRESHOLD"):
             _db_options["server_side_binding"] = True
-            _db_options["prepare_threshold"] = int(_prepare)
+            _db_options["prepare_threshold"] = int(os.environ["DB_PREPARE_THRESHOLD"])
         if env_bool("DB_POOL", True):
             from psycopg_pool import ConnectionPool
 

@@ -124,48 +124,6 @@ def test_database_timeouts_come_from_the_environment():
     assert tuned.stdout.split() == ["4", "2.5", "8.0"], tuned.stderr
 
 
-def test_postgresql_prepares_repeated_statements_unless_turned_off():
-    """Server-side binding with prepared statements by default; DB_PREPARE_THRESHOLD sets
-    after how many runs a statement is prepared, and "off" (PgBouncer in transaction
-    mode) goes back to Django's client-side binding."""
-    code = (
-        "import django; django.setup(); from django.conf import settings;"
-        "o = settings.DATABASES['default']['OPTIONS'];"
-        "print(o.get('server_side_binding'), o.get('prepare_threshold'))"
-    )
-    env = {k: v for k, v in os.environ.items() if k != "DB_PREPARE_THRESHOLD"}
-    env.update(
-        DJANGO_SETTINGS_MODULE="portal.settings",
-        DATABASE_URL="postgres://portal:pw@db.example:5433/portaldb",
-    )
-    run = [sys.executable, "-c", code]
-    answers = []
-    for value in (None, "2", "off"):
-        if value is not None:
-            env["DB_PREPARE_THRESHOLD"] = value
-        result = subprocess.run(run, cwd=BASE_DIR, env=env, capture_output=True, text=True)
-        answers.append(result.stdout.split() or [result.stderr])
-    assert answers == [["True", "5"], ["True", "2"], ["None", "None"]]
-
-
-def test_prepared_statements_are_used_on_postgresql(db):
-    """What the setting promises, on the test database: a statement run a few times on
-    the same connection is prepared there (psycopg's prepared-statement cache)."""
-    from django.db import connection
-
-    if connection.vendor != "postgresql" or not connection.settings_dict["OPTIONS"].get(
-        "server_side_binding"
-    ):
-        pytest.skip("PostgreSQL with server-side binding only")
-    from partners.models import Partner
-
-    for _ in range(8):
-        list(Partner.objects.filter(pk=-1))
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT count(*) FROM pg_prepared_statements")
-        assert cursor.fetchone()[0] >= 1
-
-
 def _boom(request):
     raise RuntimeError("secret internal detail 42")
 
