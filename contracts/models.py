@@ -328,12 +328,13 @@ class Contract(models.Model):
         return registered_with_covered_ids(cls, user, kinds)
 
     # --- state changes ----------------------------------------------------
-    def consume_unit(self, *, incident_number: str = "", actor=None) -> bool:
+    def consume_unit(self, *, incident_number: str = "", actor=None, within=None) -> bool:
         """Take one unit, atomically. Returns False when none is left.
 
-        The conditional UPDATE makes two simultaneous consumers unable to take
-        the last unit twice, on SQLite and PostgreSQL alike. No savepoint of its
-        own: a failure rolls back the caller's whole transaction (the incident too).
+        The conditional UPDATE makes two simultaneous consumers unable to take the last
+        unit twice, on SQLite and PostgreSQL alike. No savepoint of its own: a failure
+        rolls back the caller's whole transaction (the incident too). ``within``: the
+        caller's ``OneStatement`` (PostgreSQL), which takes it along with its own rows.
 
         A contract is used only by users of the partner that holds it: a partner
         user (``actor``) of another partner gets :class:`ContractNotHeld` (403).
@@ -341,7 +342,6 @@ class Contract(models.Model):
         held, partner_id = Q(), None
         if actor is not None and getattr(actor, "partner_id", None) is not None:
             if self.partner_id != actor.partner_id:
-                # Not shown: the 403 page is the generic one.
                 raise ContractNotHeld(f"contract {self.pk} is held by another partner")
             held, partner_id = Q(partner_id=actor.partner_id), actor.partner_id
         taken = consume_in_one_statement(  # PostgreSQL: UPDATE and ledger INSERT at once
@@ -350,6 +350,7 @@ class Contract(models.Model):
             kind=ContractEvent.Kind.CONSUMED,
             incident_number=incident_number,
             actor_id=getattr(actor, "pk", None),
+            within=within,
         )
         if taken is not None:
             self.__dict__.pop("units_used", None)
@@ -369,8 +370,7 @@ class Contract(models.Model):
                 incident_number=incident_number,
                 actor=actor,
             )
-        # Forget the stale value: it is re-read only if someone asks for it.
-        self.__dict__.pop("units_used", None)
+        self.__dict__.pop("units_used", None)  # stale: re-read only if someone asks for it
         bump_partner_stamp(self.partner_id, CONTRACTS)
         return True
 

@@ -1,12 +1,13 @@
 """A new incident's first rows: its own INSERT compiled once, and its contacts and its
-"created" history row in one statement (PostgreSQL).
+"created" history row in one statement (PostgreSQL), which a contract unit may join.
 
 :func:`incidents.services.submit_incident` holds the rule (the primary contact, each
-additional colleague once, one "created" event); this is how it is written where the
-database can: the contacts' INSERT as a data-modifying ``WITH`` (always run to
-completion, whether the outer statement reads it or not) in front of the history row's
-INSERT, so one round trip instead of two; the confirmation's outbox row can ride along
-(notifications.services.outbox_row). Other databases use separate statements.
+additional colleague once, one "created" event, the confirmation e-mail, the unit taken);
+this is how it is written where the database can: the contacts, the history row, the
+confirmation's outbox row, the finished draft's deletion and the contract unit (its
+UPDATE and ledger row, ``contracts.consumption``) as data-modifying ``WITH`` clauses of
+one statement (:class:`portal.lib.one_statement.OneStatement`), one round trip instead of
+four. Other databases use separate statements.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from django.db.models.signals import post_save, pre_save
 from django.db.models.sql import InsertQuery
 
 from drafts.models import Draft
+from portal.lib.one_statement import OneStatement
 
 from .models import HistoryEvent, Incident, IncidentContact
 
@@ -172,7 +174,7 @@ def _row_sql(obj, fields):
     return sql
 
 
-def contacts_and_history_in_one_statement(
+def first_rows_statement(
     incident,
     contacts: list[tuple[int, bool]],
     event: dict,
@@ -180,46 +182,51 @@ def contacts_and_history_in_one_statement(
     email=None,
     *,
     finished_draft_id: int | None = None,
-) -> bool:
-    """``contacts``: (user id, is primary) pairs; ``event``: the history row's fields;
-    ``email``: an unsaved outbox row written by the same statement (its pk is set);
-    ``finished_draft_id``: the wizard draft (drafts.Draft) deleted by the same statement.
-    False when this database cannot do it in one statement (the caller does it apart)."""
+) -> OneStatement | None:
+    """The new incident's other rows as one statement, not run yet: a contract unit
+    (``Contract.consume_unit(within=...)``) may join it and run it; otherwise
+    :func:`run_first_rows` does.
+
+    ``contacts``: (user id, is primary) pairs; ``event``: the history row's fields;
+    ``email``: an unsaved outbox row written by the same statement (its pk is set by
+    :func:`run_first_rows`); ``finished_draft_id``: the wizard draft (drafts.Draft)
+    deleted by the same statement. None when this database cannot do it in one
+    statement (the caller does it apart)."""
     if connection.vendor != "postgresql":
-        return False
+        return None
     quote = connection.ops.quote_name
     rows = ", ".join(["(%s, %s, %s, %s)"] * len(contacts))
-    contacts_sql = (
+    statement = OneStatement(connection.alias)
+    statement.add(
+        "contacts",
         f"INSERT INTO {quote(IncidentContact._meta.db_table)}"
-        f" (incident_id, user_id, is_primary, added_at) VALUES {rows}"
+        f" (incident_id, user_id, is_primary, added_at) VALUES {rows}",
+        [v for user_id, primary in contacts for v in (incident.pk, user_id, primary, now)],
     )
-    history_sql = (
-        f"INSERT INTO {quote(HistoryEvent._meta.db_table)}"
-        f" (incident_id, actor_id, kind, from_status, to_status, detail, is_internal, created_at)"
-        f" VALUES (%s, %s, %s, '', %s, %s, false, %s)"
-    )
-    contacts_params = [
-        v for user_id, primary in contacts for v in (incident.pk, user_id, primary, now)
-    ]
-    history_params = [incident.pk, event["actor_id"], event["kind"], event["to_status"]]
-    history_params += [event["detail"], now]
-    clauses, params = [f"contacts AS ({contacts_sql})"], contacts_params
     if finished_draft_id is not None:
         # Nothing points at a draft and nothing listens for its deletion
         # (drafts.models.DraftQuerySet.delete_rows): one more clause, no statement.
-        clauses.append(f"draft AS (DELETE FROM {quote(Draft._meta.db_table)} WHERE id = %s)")
-        params.append(finished_draft_id)
-    if email is None:
-        sql = f"WITH {', '.join(clauses)} {history_sql}"
-        params += history_params
-    else:
+        statement.add(
+            "draft", f"DELETE FROM {quote(Draft._meta.db_table)} WHERE id = %s", [finished_draft_id]
+        )
+    statement.add(
+        "history",
+        f"INSERT INTO {quote(HistoryEvent._meta.db_table)}"
+        f" (incident_id, actor_id, kind, from_status, to_status, detail, is_internal, created_at)"
+        f" VALUES (%s, %s, %s, '', %s, %s, false, %s)",
+        [incident.pk, event["actor_id"], event["kind"], event["to_status"], event["detail"], now],
+    )
+    if email is not None:
         mail_sql, mail_params = _insert(email)
-        clauses += [f"history AS ({history_sql})", f"mail AS ({mail_sql} RETURNING id)"]
-        sql = f"WITH {', '.join(clauses)} SELECT id FROM mail"
-        params += history_params + mail_params
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        if email is not None:
-            email.pk = cursor.fetchone()[0]
-            email._state.adding, email._state.db = False, connection.alias
-    return True
+        statement.add("mail", f"{mail_sql} RETURNING id", mail_params)
+        statement.answer("mail_id", "(SELECT id FROM mail)")
+    return statement
+
+
+def run_first_rows(statement: OneStatement, email=None) -> None:
+    """Runs ``statement`` unless a contract unit already ran it, and gives ``email`` (the
+    outbox row it wrote) its primary key."""
+    answers = statement.answers if statement.answers is not None else statement.run()
+    if email is not None:
+        email.pk = answers["mail_id"]
+        email._state.adding, email._state.db = False, statement.using

@@ -22,7 +22,7 @@ from partners.models import AzureSubscription, Customer, User
 from portal.lib.mail import outbox_row_rendered_later, queued
 from portal.lib.sla import response_due_at
 
-from .first_rows import contacts_and_history_in_one_statement, insert_incident
+from .first_rows import first_rows_statement, insert_incident, run_first_rows
 from .models import Attachment, HistoryEvent, Incident, IncidentContact, Status, Topic
 
 logger = logging.getLogger(__name__)
@@ -171,8 +171,6 @@ def submit_incident(draft: IncidentDraft) -> Incident:
     try:
         with files_removed_on_rollback(), transaction.atomic():
             incident = _create_incident(draft, status, reason, now)
-            if incident.unit_consumed:
-                _take_unit(incident, draft.contract, user)
             created = {
                 "actor_id": user.pk,
                 "kind": HistoryEvent.Kind.CREATED,
@@ -186,15 +184,7 @@ def submit_incident(draft: IncidentDraft) -> Incident:
                 {"incident": as_submitted(incident), "user": primary_contact.pk},
                 language=getattr(primary_contact, "language", None) or translation.get_language(),
             )
-            _add_contacts_and_history(
-                incident,
-                primary_contact,
-                draft.additional_contacts,
-                created,
-                now,
-                confirmation,
-                finished_draft_id=draft.finished_draft_id,
-            )
+            _add_first_rows(incident, draft, primary_contact, created, now, confirmation)
             for upload in draft.files:
                 save_attachment(incident, upload, user)
     except IntegrityError:
@@ -313,33 +303,32 @@ def _create_incident(draft: IncidentDraft, status: str, reason: str, now) -> Inc
     return incident
 
 
-def _take_unit(incident: Incident, contract: Contract, user) -> None:
-    if not contract.consume_unit(incident_number=incident.number, actor=user):
+def _take_unit(incident: Incident, contract: Contract, user, within=None) -> None:
+    if not contract.consume_unit(incident_number=incident.number, actor=user, within=within):
         raise SubmissionError(
             _("The contract %(contract)s has no units left. Choose another contract or add one.")
             % {"contract": contract.contract_id}
         )
 
 
-def _add_contacts_and_history(
-    incident: Incident,
-    primary_contact,
-    additional_contacts: Iterable,
-    created: dict,
-    now,
-    email,
-    *,
-    finished_draft_id: int | None = None,
+def _add_first_rows(
+    incident: Incident, draft: IncidentDraft, primary_contact, created: dict, now, email
 ) -> None:
-    """The primary contact, each other colleague once, the "created" history row, the
-    confirmation's outbox row (``email``, or None: nothing to send) and the deletion of
-    the finished wizard draft; one statement on PostgreSQL (incidents.first_rows)."""
-    extra = {c.pk: c for c in additional_contacts if c.pk != primary_contact.pk}
+    """The contract unit when one is taken, the primary contact, each other colleague
+    once, the "created" history row, the confirmation's outbox row (``email``, or None:
+    nothing to send) and the deletion of the finished wizard draft; one statement on
+    PostgreSQL (incidents.first_rows)."""
+    extra = {c.pk: c for c in draft.additional_contacts if c.pk != primary_contact.pk}
     contacts = [(primary_contact.pk, True), *((pk, False) for pk in extra)]
-    if not contacts_and_history_in_one_statement(
-        incident, contacts, created, now, email, finished_draft_id=finished_draft_id
-    ):
-        _delete_finished_draft(finished_draft_id)
+    statement = first_rows_statement(
+        incident, contacts, created, now, email, finished_draft_id=draft.finished_draft_id
+    )
+    if incident.unit_consumed:  # runs the statement, with the unit's clauses, if there is one
+        _take_unit(incident, draft.contract, draft.user, within=statement)
+    if statement is not None:
+        run_first_rows(statement, email)
+    else:
+        _delete_finished_draft(draft.finished_draft_id)
         IncidentContact.objects.bulk_create(
             [
                 IncidentContact(incident=incident, user_id=pk, is_primary=primary, added_at=now)

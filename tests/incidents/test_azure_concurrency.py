@@ -14,8 +14,9 @@ from django.test import Client
 
 from contracts.models import Contract, ContractEvent, ContractRegistration
 from incidents import azure as azure_rules
-from incidents.models import Incident
+from incidents.models import HistoryEvent, Incident, IncidentContact
 from incidents.wizards import azure as azure_wizard
+from notifications.models import OutgoingEmail
 from partners.models import SubscriptionRole
 from tests.builders import make_contract, make_user
 from tests.conftest import is_postgres
@@ -109,6 +110,12 @@ def test_two_sessions_racing_for_the_last_unit_create_exactly_one_incident(
     contract.refresh_from_db()
     assert contract.units_used == 1
     assert ContractEvent.objects.filter(contract=contract, kind="consumed").count() == 1
+    # The refused one's contacts, history and confirmation (written by the statement that
+    # found no unit left) went with its rollback: only the winner's rows are left.
+    winner = Incident.objects.get()
+    assert set(IncidentContact.objects.values_list("incident_id", flat=True)) == {winner.pk}
+    assert set(HistoryEvent.objects.values_list("incident_id", flat=True)) == {winner.pk}
+    assert OutgoingEmail.objects.count() == 1
 
 
 def test_two_sessions_submitting_freely_for_the_last_unit_create_one_incident(

@@ -133,7 +133,7 @@ SCENARIOS = {
     "business": Scenario(
         business.URL, BusinessWizard, _business,
         # The rows are written, a unit is taken, then storing fails: all rolled back.
-        lambda mp: mp.setattr("incidents.services._add_contacts_and_history", _disk_full),
+        lambda mp: mp.setattr("incidents.services.queued", _disk_full),
         "review", _incident_counts,
     ),
     "profile": Scenario(
@@ -258,7 +258,7 @@ def test_the_csp_channel_on_a_storage_error_shows_the_form_with_the_entries(
     partner.csp_role = CspRole.DIRECT_PROVIDER
     partner.save()
     customer = csp.make_customer(partner)
-    monkeypatch.setattr("incidents.services._add_contacts_and_history", _disk_full)
+    monkeypatch.setattr("incidents.services._add_first_rows", _disk_full)
     data = csp.request_data("office365", title="Mailbox <migration> fails")
     files = _files_outside_drafts()
 
