@@ -6,8 +6,8 @@ additional colleague once, one "created" event, the confirmation e-mail, the uni
 this is how it is written where the database can: the contacts, the history row, the
 confirmation's outbox row, the finished draft's deletion and the contract unit (its
 UPDATE and ledger row, ``contracts.consumption``) as data-modifying ``WITH`` clauses of
-one statement (:class:`portal.lib.one_statement.OneStatement`), one round trip instead of
-four. Other databases use separate statements.
+one statement (:class:`portal.lib.one_statement.OneStatement`), one round trip for all
+of them. Other databases use separate statements.
 """
 
 from __future__ import annotations

@@ -135,7 +135,9 @@ if DATABASE_URL:
         # DB_PREPARE_THRESHOLD times on a connection is prepared there and no longer
         # parsed and planned again. Works with psycopg_pool (statements live with each
         # pooled connection); not behind PgBouncer in transaction mode. Off unless set:
-        # see bench/FINDINGS.md ("Prepared statements") for what it buys.
+        # a prepared statement's generic plan cannot use a partial index when the condition
+        # it matches comes as a parameter (the filtered queue went from 13 to 135 ms;
+        # bench/FINDINGS.md, "Prepared statements, and the contract unit...").
         if os.environ.get("DB_PREPARE_THRESHOLD"):
             _db_options["server_side_binding"] = True
             _db_options["prepare_threshold"] = int(os.environ["DB_PREPARE_THRESHOLD"])
