@@ -337,7 +337,7 @@ class Contract(models.Model):
         caller's ``OneStatement`` (PostgreSQL), which takes it along with its own rows.
 
         A contract is used only by users of the partner that holds it: a partner
-        user (``actor``) of another partner gets :class:`ContractNotHeld` (403).
+        user (``actor``) of another partner gets :class:`ContractNotHeld` (403, generic page).
         """
         held, partner_id = Q(), None
         if actor is not None and getattr(actor, "partner_id", None) is not None:

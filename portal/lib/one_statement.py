@@ -18,7 +18,7 @@ class OneStatement:
         self.using = using
         self._clauses: list[str] = []
         self._params: list = []
-        self._answers: dict[str, str] = {}
+        self._selects: dict[str, str] = {}
         self.answers: dict | None = None  # set by run()
 
     def add(self, name: str, sql: str, params=()) -> None:
@@ -30,10 +30,10 @@ class OneStatement:
 
     def answer(self, key: str, expression: str) -> None:
         """``run()``'s answer ``key``: a scalar expression (no parameters) over the clauses."""
-        self._answers[key] = expression
+        self._selects[key] = expression
 
     def sql(self) -> tuple[str, list]:
-        select = ", ".join(self._answers.values()) or "1"
+        select = ", ".join(self._selects.values()) or "1"
         return f"WITH {', '.join(self._clauses)} SELECT {select}", list(self._params)
 
     def run(self) -> dict:
@@ -44,5 +44,5 @@ class OneStatement:
         with connections[self.using].cursor() as cursor:
             cursor.execute(sql, params)
             row = cursor.fetchone()
-        self.answers = dict(zip(self._answers, row, strict=False))
+        self.answers = dict(zip(self._selects, row, strict=False))
         return self.answers
